@@ -1,0 +1,57 @@
+import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
+import type { AppConfigValues } from './infrastructure/config/app-config';
+import { ConfigModule } from './infrastructure/config/config.module';
+import { DatabaseModule } from './infrastructure/database/database.module';
+import { EventStoreModule } from './infrastructure/event-store/event-store.module';
+import { loggerOptions } from './infrastructure/logging/logger-options';
+import { ObservabilityModule } from './infrastructure/observability/observability.module';
+import { QueueModule } from './infrastructure/queue/queue.module';
+import { SecurityModule } from './infrastructure/security/security.module';
+import { AccessPolicyModule, PermissionsGuard } from './modules/access-policy';
+import { AuditModule } from './modules/audit';
+import { AuthenticationGuard, AuthModule } from './modules/auth';
+import { OrganizationsModule } from './modules/organizations';
+import { UsersModule } from './modules/users';
+import { flattenValidationErrors, ProblemDetailsFilter, RequestValidationError } from './shared/problem-details.filter';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfigValues): DynamicModule {
+    const workers = config.appRole !== 'api';
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        DatabaseModule,
+        QueueModule,
+        EventStoreModule,
+        SecurityModule,
+        ObservabilityModule,
+        CqrsModule.forRoot(),
+        AccessPolicyModule,
+        UsersModule,
+        OrganizationsModule,
+        AuthModule,
+        AuditModule.register({ workers }),
+      ],
+      providers: [
+        { provide: APP_GUARD, useExisting: AuthenticationGuard },
+        { provide: APP_GUARD, useExisting: PermissionsGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
+            exceptionFactory: (errors) => new RequestValidationError(flattenValidationErrors(errors)),
+          }),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((value) => protocols.includes(new URL(value).protocol), {
+      message: `must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`,
+    });
+
+const boolean = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const appConfigSchema = z
+  .object({
+    env: z.enum(['development', 'test', 'production']),
+    port: integer(0, 65535),
+    databaseUrl: url(['postgres:', 'postgresql:']),
+    redisUrl: url(['redis:', 'rediss:']),
+    redisKeyPrefix: z.string().min(1).max(64),
+    publicUrl: url(['http:', 'https:']).transform((v) => v.replace(/\/+$/, '')),
+    appRole: z.enum(['all', 'api', 'worker']),
+    migrateOnStart: boolean,
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    trustProxy: z.string().min(1).nullable(),
+    smtpUrl: url(['smtp:', 'smtps:']).nullable(),
+    mailFrom: z.string().min(3),
+    mailDir: z.string().min(1),
+    bodyLimitBytes: integer(1024, 64 * 1024 * 1024),
+    bootstrap: z.object({
+      organization: z
+        .string()
+        .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a slug: lowercase letters, digits and dashes'),
+      adminEmail: z.string().email(),
+      adminPassword: z.string().min(12, 'must be at least 12 characters').max(256).nullable(),
+    }),
+    auth: z.object({
+      accessTokenTtlSeconds: integer(60, 86400),
+      audience: z.string().min(1),
+    }),
+    outbox: z.object({
+      pollIntervalMs: integer(50, 60000),
+      batchSize: integer(1, 5000),
+    }),
+  })
+  .strict();
+
+export type AppConfigValues = z.infer<typeof appConfigSchema>;
+
+/** The validated configuration, injected wherever settings are needed. */
+export abstract class AppConfig {
+  abstract readonly values: AppConfigValues;
+}

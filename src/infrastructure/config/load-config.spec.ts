@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from './load-config';
+
+describe(loadConfig.name, () => {
+  it('takes the defaults and lets the environment override them', () => {
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '4100', REDIS_KEY_PREFIX: '{x}' });
+    expect(config.port).toBe(4100);
+    expect(config.redisKeyPrefix).toBe('{x}');
+    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/gatehouse');
+    expect(config.bootstrap.adminEmail).toBe('admin@example.com');
+  });
+
+  it('refuses a bad value with one line naming the variable', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'test', PORT: 'eighty' })).toThrow(/^Invalid configuration: PORT /);
+    expect(() => loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'mysql://x/y' })).toThrow(
+      /DATABASE_URL .*must be a postgres or postgresql URL/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'test', APP_ROLE: 'both' })).toThrow(/APP_ROLE/);
+  });
+
+  it('refuses a short bootstrap password', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', BOOTSTRAP_ADMIN_PASSWORD: 'short' })).toThrow(
+      /BOOTSTRAP_ADMIN_PASSWORD .*at least 12/,
+    );
+  });
+
+  it('strips a trailing slash from PUBLIC_URL', () => {
+    expect(loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://id.example.com/' }).publicUrl).toBe(
+      'https://id.example.com',
+    );
+  });
+
+  it('refuses an unknown environment', () => {
+    expect(() => loadConfig({ NODE_ENV: 'staging' })).toThrow(/config: env/);
+  });
+});

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface EventActor {
+  type: 'user' | 'api_key' | 'system';
+  id: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+/** An event in its exported form (DESIGN.md): what is hashed, exported and verified. */
+export interface StoredEvent {
+  id: string;
+  organizationId: string;
+  seq: number;
+  type: string;
+  actor: EventActor;
+  subject: { type: string; id: string | null };
+  payload: Record<string, unknown>;
+  occurredAt: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** Lowercase hex SHA-256 of the RFC 8785 canonical JSON of the event without `hash`. */
+export function hashEvent(event: Omit<StoredEvent, 'hash'> & { hash?: string }): string {
+  const { hash: _ignored, ...unhashed } = event;
+  const canonical = canonicalize(unhashed);
+  if (canonical === undefined) throw new Error('event cannot be canonicalized');
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+export interface ChainCheck {
+  valid: boolean;
+  checked: number;
+  firstBrokenSeq: number | null;
+}
+
+/**
+ * Walks events in seq order and finds the first whose seq, link or hash is wrong.
+ * `previous` is the event before the first one given (null when the first is seq 1).
+ */
+export class ChainVerifier {
+  private checked = 0;
+  private broken: number | null = null;
+
+  constructor(private previous: { seq: number; hash: string } | null) {}
+
+  add(event: StoredEvent): void {
+    if (this.broken !== null) return;
+    this.checked += 1;
+    const expectedSeq = this.previous ? this.previous.seq + 1 : event.seq === 1 ? 1 : event.seq;
+    const expectedPrev = this.previous ? this.previous.hash : event.seq === 1 ? GENESIS_HASH : event.prevHash;
+    if (event.seq !== expectedSeq || event.prevHash !== expectedPrev || hashEvent(event) !== event.hash) {
+      this.broken = event.seq;
+    }
+    this.previous = { seq: event.seq, hash: event.hash };
+  }
+
+  result(): ChainCheck {
+    return { valid: this.broken === null, checked: this.checked, firstBrokenSeq: this.broken };
+  }
+}

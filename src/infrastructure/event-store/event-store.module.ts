@@ -1,0 +1,12 @@
+import { Global, Module } from '@nestjs/common';
+import { EventConsumers } from './event-consumers';
+import { EventStore } from './event-store';
+import { OutboxRelay } from './outbox-relay';
+import { UnitOfWork } from './unit-of-work';
+
+@Global()
+@Module({
+  providers: [EventStore, UnitOfWork, EventConsumers, OutboxRelay],
+  exports: [EventStore, UnitOfWork, EventConsumers, OutboxRelay],
+})
+export class EventStoreModule {}

@@ -1,0 +1,207 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../../shared/actor';
+import { Clock } from '../../shared/clock';
+import type { DomainEvent } from '../../shared/domain-event';
+import { IdGenerator } from '../../shared/ids';
+import { GENESIS_HASH, hashEvent, type EventActor, type StoredEvent } from './event-hash';
+
+export const EVENTS_CHANNEL = 'gatehouse_events';
+
+interface EventRow {
+  id: string;
+  organization_id: string;
+  seq: string;
+  type: string;
+  actor: EventActor;
+  subject: StoredEvent['subject'];
+  payload: Record<string, unknown>;
+  occurred_at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    seq: Number(row.seq),
+    type: row.type,
+    actor: row.actor,
+    subject: row.subject,
+    payload: row.payload,
+    occurredAt: row.occurred_at,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+// occurred_at is rendered by PostgreSQL in the exported form (RFC 3339 UTC, milliseconds)
+export const RFC3339_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+const EVENT_COLUMNS = `id, organization_id, seq, type, actor, subject, payload,
+  to_char(occurred_at at time zone 'UTC', ${RFC3339_MS}) as occurred_at, prev_hash, hash`;
+const INSERT_COLUMNS = 'id, organization_id, seq, type, actor, subject, payload, occurred_at, prev_hash, hash';
+
+/**
+ * The append-only event store. `append` runs inside the caller's transaction: it locks the
+ * organization's stream head, so seq stays gap-free and the hash chain linear per
+ * organization, and writes the outbox rows the relay publishes after commit.
+ */
+@Injectable()
+export class EventStore {
+  constructor(
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async append(em: EntityManager, actor: Actor, events: DomainEvent[]): Promise<StoredEvent[]> {
+    if (!events.length) return [];
+    if (!em.isInTransaction()) throw new Error('events are appended inside the command transaction');
+    const connection = em.getConnection();
+    const trx = em.getTransactionContext<Knex.Transaction>();
+    const occurredAt = this.clock.now().toISOString();
+    const eventActor: EventActor = {
+      type: actor.type,
+      id: actor.id,
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+      requestId: actor.requestId,
+    };
+    const stored: StoredEvent[] = [];
+    // lock stream heads in a fixed order so two commands touching the same organizations cannot deadlock
+    const organizations = [...new Set(events.map((e) => e.organizationId))].sort();
+    const heads = new Map<string, { seq: number; hash: string }>();
+    for (const organizationId of organizations) {
+      await connection.execute(
+        'insert into event_streams (organization_id, last_seq, last_hash) values (?, 0, ?) on conflict do nothing',
+        [organizationId, GENESIS_HASH],
+        'run',
+        trx,
+      );
+      const [head] = await connection.execute<{ last_seq: string; last_hash: string }[]>(
+        'select last_seq, last_hash from event_streams where organization_id = ? for update',
+        [organizationId],
+        'all',
+        trx,
+      );
+      heads.set(organizationId, { seq: Number(head.last_seq), hash: head.last_hash });
+    }
+    for (const event of events) {
+      const head = heads.get(event.organizationId)!;
+      const unhashed = {
+        id: this.ids.uuid(),
+        organizationId: event.organizationId,
+        seq: head.seq + 1,
+        type: event.type,
+        actor: eventActor,
+        subject: event.subject,
+        // the JSON round trip drops undefined values exactly as jsonb storage will
+        payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown>,
+        occurredAt,
+        prevHash: head.hash,
+      };
+      const full: StoredEvent = { ...unhashed, hash: hashEvent(unhashed) };
+      stored.push(full);
+      heads.set(event.organizationId, { seq: full.seq, hash: full.hash });
+    }
+    const values = stored.map(() => '(?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?)').join(', ');
+    await connection.execute(
+      `insert into events (${INSERT_COLUMNS}) values ${values}`,
+      stored.flatMap((e) => [
+        e.id,
+        e.organizationId,
+        e.seq,
+        e.type,
+        JSON.stringify(e.actor),
+        JSON.stringify(e.subject),
+        JSON.stringify(e.payload),
+        e.occurredAt,
+        e.prevHash,
+        e.hash,
+      ]),
+      'run',
+      trx,
+    );
+    await connection.execute(
+      `insert into event_outbox (event_id, organization_id) values ${stored.map(() => '(?, ?)').join(', ')}`,
+      stored.flatMap((e) => [e.id, e.organizationId]),
+      'run',
+      trx,
+    );
+    for (const [organizationId, head] of heads) {
+      await connection.execute(
+        'update event_streams set last_seq = ?, last_hash = ? where organization_id = ?',
+        [head.seq, head.hash, organizationId],
+        'run',
+        trx,
+      );
+    }
+    // delivered at commit: wakes the outbox relay on every instance
+    await connection.execute(`select pg_notify('${EVENTS_CHANNEL}', '')`, [], 'run', trx);
+    return stored;
+  }
+
+  async findById(em: EntityManager, id: string): Promise<StoredEvent | null> {
+    const [row] = await em
+      .getConnection()
+      .execute<EventRow[]>(`select ${EVENT_COLUMNS} from events where id = ?`, [id], 'all');
+    return row ? toStoredEvent(row) : null;
+  }
+
+  /** Events of one organization in seq order, a batch at a time (for export and verify). */
+  async *read(
+    em: EntityManager,
+    organizationId: string,
+    range: { from?: Date; to?: Date; batchSize?: number } = {},
+  ): AsyncGenerator<StoredEvent> {
+    const batchSize = range.batchSize ?? 1000;
+    let after = 0;
+    for (;;) {
+      const conditions = ['organization_id = ?', 'seq > ?'];
+      const params: unknown[] = [organizationId, after];
+      if (range.from) {
+        conditions.push('occurred_at >= ?');
+        params.push(range.from);
+      }
+      if (range.to) {
+        conditions.push('occurred_at < ?');
+        params.push(range.to);
+      }
+      const rows = await em
+        .getConnection()
+        .execute<EventRow[]>(
+          `select ${EVENT_COLUMNS} from events where ${conditions.join(' and ')} order by seq limit ${batchSize}`,
+          params,
+          'all',
+        );
+      for (const row of rows) yield toStoredEvent(row);
+      if (rows.length < batchSize) return;
+      after = Number(rows[rows.length - 1].seq);
+    }
+  }
+
+  /** The event just before `seq` (the anchor a mid-chain verification starts from). */
+  async findBySeq(em: EntityManager, organizationId: string, seq: number): Promise<StoredEvent | null> {
+    const [row] = await em
+      .getConnection()
+      .execute<EventRow[]>(
+        `select ${EVENT_COLUMNS} from events where organization_id = ? and seq = ?`,
+        [organizationId, seq],
+        'all',
+      );
+    return row ? toStoredEvent(row) : null;
+  }
+
+  /** The organization's stream head: the seq and hash of its last appended event. */
+  async head(em: EntityManager, organizationId: string): Promise<{ seq: number; hash: string } | null> {
+    const [row] = await em
+      .getConnection()
+      .execute<{ last_seq: string; last_hash: string }[]>(
+        'select last_seq, last_hash from event_streams where organization_id = ?',
+        [organizationId],
+        'all',
+      );
+    return row ? { seq: Number(row.last_seq), hash: row.last_hash } : null;
+  }
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../../shared/actor';
+import { nextEventOrder, pullEvents, type DomainEvent } from '../../shared/domain-event';
+import { TENANT_FILTER } from '../database/tenant';
+import { EventStore } from './event-store';
+import type { StoredEvent } from './event-hash';
+
+/** What a command's work sees: its own entity manager and a place to record events. */
+export class CommandContext {
+  private readonly recorded: { order: number; event: DomainEvent }[] = [];
+
+  constructor(readonly em: EntityManager) {}
+
+  /** Records an event that belongs to no loaded aggregate (e.g. a failed sign-in). */
+  record(event: DomainEvent): void {
+    this.recorded.push({ order: nextEventOrder(), event });
+  }
+
+  collect(): DomainEvent[] {
+    const fromAggregates = [...this.em.getUnitOfWork().getIdentityMap()].flatMap((entity) => pullEvents(entity));
+    return [...this.recorded.splice(0), ...fromAggregates].sort((a, b) => a.order - b.order).map((r) => r.event);
+  }
+}
+
+export class EventlessChangeError extends Error {
+  constructor() {
+    super('a command changed state without recording an event');
+  }
+}
+
+export interface CommandScope {
+  actor: Actor;
+  /** The tenant the command runs in; null only for platform-level work that scopes itself. */
+  organizationId: string | null;
+}
+
+/**
+ * Runs one command: a fresh unit of work scoped to the tenant, one transaction in which
+ * the state change is flushed and its events appended. A change with no event is refused.
+ */
+@Injectable()
+export class UnitOfWork {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly store: EventStore,
+  ) {}
+
+  async run<T>(
+    scope: CommandScope,
+    work: (context: CommandContext) => Promise<T>,
+  ): Promise<{ result: T; events: StoredEvent[] }> {
+    const em = this.em.fork({ clear: true });
+    if (scope.organizationId) em.setFilterParams(TENANT_FILTER, { organizationId: scope.organizationId });
+    let events: StoredEvent[] = [];
+    const result = await em.transactional(async (tx) => {
+      const context = new CommandContext(tx);
+      const value = await work(context);
+      const unitOfWork = tx.getUnitOfWork();
+      unitOfWork.computeChangeSets();
+      const changed = unitOfWork.getChangeSets().length > 0;
+      await tx.flush();
+      const domainEvents = context.collect();
+      if (changed && !domainEvents.length) throw new EventlessChangeError();
+      events = await this.store.append(tx, scope.actor, domainEvents);
+      return value;
+    });
+    return { result, events };
+  }
+
+  /** A read-only unit of work scoped to the tenant (queries). */
+  reader(organizationId: string | null): EntityManager {
+    const em = this.em.fork({ clear: true });
+    if (organizationId) em.setFilterParams(TENANT_FILTER, { organizationId });
+    return em;
+  }
+}

@@ -1,0 +1,37 @@
+import type { Params } from 'nestjs-pino';
+import type { AppConfigValues } from '../config/app-config';
+
+/** Paths pino must never write: credentials, tokens and personal data in bodies. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.token',
+  '*.refreshToken',
+  '*.accessToken',
+  '*.secret',
+];
+
+export function loggerOptions(config: AppConfigValues): Params {
+  return {
+    pinoHttp: {
+      level: config.logLevel,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // request bodies are never logged; URLs of token links are cut at the query
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.split('?')[0],
+          userAgent: req.headers['user-agent'],
+        }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/health/ready' || req.url === '/metrics' },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { redisOptions } from './redis-options';
+
+describe(redisOptions.name, () => {
+  it('takes host, port, credentials, db and TLS apart from the URL', () => {
+    expect(redisOptions('rediss://user:p%40ss@cache.internal:6380/2')).toEqual({
+      host: 'cache.internal',
+      port: 6380,
+      username: 'user',
+      password: 'p@ss',
+      db: 2,
+      tls: {},
+      maxRetriesPerRequest: null,
+    });
+  });
+
+  it('defaults the port and leaves out what the URL does not say', () => {
+    expect(redisOptions('redis://127.0.0.1')).toEqual({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
+  });
+});

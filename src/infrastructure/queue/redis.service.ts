@@ -1,0 +1,46 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { redisOptions } from './redis-options';
+
+/**
+ * A plain Redis client for the state that must be shared by every instance (revocations,
+ * rate limits, replay caches). Commands fail at once while Redis is unreachable.
+ */
+@Injectable()
+export class RedisService implements OnApplicationShutdown {
+  readonly client: Redis;
+  readonly prefix: string;
+
+  constructor(config: AppConfig) {
+    this.prefix = `${config.values.redisKeyPrefix}:`;
+    this.client = new Redis({
+      ...redisOptions(config.values.redisUrl),
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      lazyConnect: false,
+    });
+    // errors surface on the commands that hit them; the connection retries by itself
+    this.client.on('error', () => undefined);
+  }
+
+  key(...parts: string[]): string {
+    return this.prefix + parts.join(':');
+  }
+
+  async ping(timeoutMs = 1000): Promise<boolean> {
+    try {
+      const answer = await Promise.race([
+        this.client.ping(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
+      ]);
+      return answer === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.client.disconnect();
+  }
+}

@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory';
+import { ConfigError, loadConfig } from './infrastructure/config/load-config';
+import { prepareDatabase } from './infrastructure/database/prepare-database';
+import { BootstrapService, type BootstrapOutcome } from './modules/organizations';
+
+function signInHelp(outcome: BootstrapOutcome, publicUrl: string): string {
+  if (!outcome.created) return '';
+  const lines = [
+    '',
+    `Gatehouse created the organization "${outcome.organization}" and its first Administrator ${outcome.adminEmail}.`,
+  ];
+  if (outcome.setupUrl) {
+    lines.push(
+      'Set the administrator’s password with this one-time link (valid for 7 days):',
+      `  ${outcome.setupUrl}`,
+      `  (API: GET ${publicUrl}/api/v1/invitations/accept/<token>, then POST ${publicUrl}/api/v1/invitations/accept { token, name, password })`,
+    );
+  } else {
+    lines.push('Sign in with the password from BOOTSTRAP_ADMIN_PASSWORD:');
+  }
+  lines.push(
+    `  curl -X POST ${publicUrl}/api/v1/auth/login -H 'content-type: application/json' \\`,
+    `       -d '{"organization":"${outcome.organization}","email":"${outcome.adminEmail}","password":"…"}'`,
+    `API documentation: ${publicUrl}/api/docs`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = new Logger('Gatehouse');
+  if (config.migrateOnStart) await prepareDatabase(config.databaseUrl, logger);
+
+  const app = await createApp(config);
+  const outcome = await app.get(BootstrapService).run();
+  await app.listen({ port: config.port, host: '0.0.0.0' });
+  process.stdout.write(signInHelp(outcome, config.publicUrl));
+  logger.log(`listening on port ${config.port} as ${config.appRole}`);
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`Gatehouse failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+/** The permission catalogue: `<subject>:<action>`. */
+export const PERMISSIONS = {
+  'organization:read': 'See the organization and its settings',
+  'organization:manage': 'Change organization settings',
+  'billing:manage': 'Manage billing and subscription',
+  'users:read': 'See users and their details',
+  'users:invite': 'Invite users',
+  'users:manage': 'Edit, deactivate, reactivate and remove users',
+  'roles:assign': 'Change users’ roles (within the privilege rules)',
+  'teams:read': 'See teams',
+  'teams:manage': 'Create and manage teams, members and leads',
+  'policies:read': 'See access policies',
+  'policies:manage': 'Change access policies and SSO settings',
+  'audit:read': 'Read the audit trail and login history',
+  'audit:export': 'Export and verify the audit trail',
+  'applications:develop': 'Develop applications',
+  'applications:deploy': 'Deploy applications',
+  'resources:read': 'Monitor resources',
+  'resources:manage': 'Manage resources and their permissions',
+  'devices:manage': 'Manage devices',
+  'environments:test': 'Use test environments',
+  'dashboards:read': 'View dashboards',
+  'reports:generate': 'Generate reports',
+  'api:access': 'Use the API programmatically',
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
+
+export function isPermission(value: string): value is Permission {
+  return Object.prototype.hasOwnProperty.call(PERMISSIONS, value);
+}

@@ -1,0 +1,40 @@
+import { Readable } from 'node:stream';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { EntityManager } from '@mikro-orm/postgresql';
+import type { StoredEvent } from '../../../../infrastructure/event-store/event-hash';
+import { EventStore } from '../../../../infrastructure/event-store/event-store';
+import { ExportEventsQuery } from './export-events.query';
+
+const CSV_COLUMNS = ['id', 'organizationId', 'seq', 'type', 'actor', 'subject', 'payload', 'occurredAt', 'prevHash', 'hash'] as const;
+
+function csvField(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsvLine(event: StoredEvent): string {
+  return CSV_COLUMNS.map((column) => csvField(event[column])).join(',') + '\r\n';
+}
+
+/** One JSON object a line, exactly the hashed form, so anyone can verify the export. */
+export function toNdjsonLine(event: StoredEvent): string {
+  const { id, organizationId, seq, type, actor, subject, payload, occurredAt, prevHash, hash } = event;
+  return JSON.stringify({ id, organizationId, seq, type, actor, subject, payload, occurredAt, prevHash, hash }) + '\n';
+}
+
+@QueryHandler(ExportEventsQuery)
+export class ExportEventsHandler implements IQueryHandler<ExportEventsQuery, Readable> {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly store: EventStore,
+  ) {}
+
+  execute({ organizationId, format, range }: ExportEventsQuery): Promise<Readable> {
+    const events = this.store.read(this.em.fork(), organizationId, range);
+    async function* lines(): AsyncGenerator<string> {
+      if (format === 'csv') yield CSV_COLUMNS.join(',') + '\r\n';
+      for await (const event of events) yield format === 'csv' ? toCsvLine(event) : toNdjsonLine(event);
+    }
+    return Promise.resolve(Readable.from(lines()));
+  }
+}

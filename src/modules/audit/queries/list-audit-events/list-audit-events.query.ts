@@ -1,0 +1,32 @@
+import { Query } from '@nestjs/cqrs';
+import type { Page } from '../../../../shared/pagination';
+
+export interface AuditEventView {
+  id: string;
+  seq: number;
+  type: string;
+  actor: { type: string; id: string | null; ip: string | null };
+  subject: { type: string; id: string | null };
+  payload: Record<string, unknown>;
+  occurredAt: string;
+}
+
+export interface AuditEventFilter {
+  type?: string;
+  actor?: string;
+  subject?: string;
+  from?: Date;
+  to?: Date;
+  cursor?: string;
+  limit: number;
+}
+
+/** The audit read model, newest first, by keyset on seq. */
+export class ListAuditEventsQuery extends Query<Page<AuditEventView>> {
+  constructor(
+    readonly organizationId: string,
+    readonly filter: AuditEventFilter,
+  ) {
+    super();
+  }
+}

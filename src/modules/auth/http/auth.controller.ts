@@ -1,0 +1,62 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Actor } from '../../../shared/actor';
+import { CurrentActor, Public } from '../../../shared/decorators';
+import { NotFoundError } from '../../../shared/domain-error';
+import { OrganizationDirectory } from '../../organizations';
+import { AcceptInvitationCommand, PreviewInvitationQuery, UserAccounts } from '../../users';
+import { AcceptInvitationRequest } from '../commands/accept-invitation/accept-invitation.request';
+import { LoginCommand } from '../commands/login/login.command';
+import { LoginRequest } from '../commands/login/login.request';
+import { SessionStarter } from '../infrastructure/session-starter';
+import { InvitationPreviewResponse } from './invitation-preview.response';
+import { TokenResponse } from './token.response';
+
+@ApiTags('auth')
+@Controller('api/v1')
+export class AuthController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    private readonly organizations: OrganizationDirectory,
+    private readonly users: UserAccounts,
+    private readonly sessions: SessionStarter,
+  ) {}
+
+  @Public()
+  @Post('auth/login')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenResponse })
+  @ApiUnauthorizedResponse({ description: 'the same answer whether or not the account exists' })
+  login(@Body() body: LoginRequest, @CurrentActor() actor: Actor): Promise<TokenResponse> {
+    return this.commands.execute(new LoginCommand(body.organization, body.email, body.password, actor));
+  }
+
+  @Public()
+  @Get('invitations/accept/:token')
+  @ApiOkResponse({ type: InvitationPreviewResponse })
+  async previewInvitation(@Param('token') token: string): Promise<InvitationPreviewResponse> {
+    const preview = await this.queries.execute(new PreviewInvitationQuery(token));
+    const organization = await this.organizations.findById(preview.organizationId);
+    if (!organization) throw new NotFoundError('Invitation');
+    return {
+      organization: { id: organization.id, slug: organization.slug, name: organization.name },
+      email: preview.email,
+      role: preview.role,
+      inviter: preview.inviterName,
+      expiresAt: preview.expiresAt.toISOString(),
+    };
+  }
+
+  @Public()
+  @Post('invitations/accept')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenResponse, description: 'the account is active and signed in' })
+  async acceptInvitation(@Body() body: AcceptInvitationRequest, @CurrentActor() actor: Actor): Promise<TokenResponse> {
+    const accepted = await this.commands.execute(new AcceptInvitationCommand(body.token, body.name, body.password, actor));
+    const user = await this.users.findProfile(accepted.organizationId, accepted.userId);
+    if (!user) throw new NotFoundError('User');
+    return this.sessions.start(actor, user, 'invitation');
+  }
+}

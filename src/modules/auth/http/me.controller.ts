@@ -1,0 +1,36 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../../../shared/decorators';
+import { NotFoundError } from '../../../shared/domain-error';
+import type { Principal } from '../../../shared/principal';
+import { AbilityFactory } from '../../access-policy';
+import { UserAccounts } from '../../users';
+import { MeResponse } from './me.response';
+
+@ApiTags('me')
+@ApiBearerAuth()
+@Controller('api/v1/me')
+export class MeController {
+  constructor(
+    private readonly users: UserAccounts,
+    private readonly abilities: AbilityFactory,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ type: MeResponse })
+  async me(@CurrentPrincipal() principal: Principal): Promise<MeResponse> {
+    const user = await this.users.findProfile(principal.organizationId, principal.userId);
+    if (!user) throw new NotFoundError('User');
+    return {
+      id: user.id,
+      organizationId: user.organizationId,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      status: user.status,
+      platformOperator: user.platformOperator,
+      permissions: this.abilities.permissionsOf(user.role),
+      createdAt: user.createdAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export { AuthModule } from './auth.module';
+export { AuthenticationGuard } from './http/authentication.guard';
+export { SigningKeys } from './infrastructure/signing-keys';

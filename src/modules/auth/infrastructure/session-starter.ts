@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
+import type { Actor } from '../../../shared/actor';
+import { Clock } from '../../../shared/clock';
+import { IdGenerator } from '../../../shared/ids';
+import { Session, type AuthMethod } from '../domain/session.entity';
+import { TokenIssuer, type TokenPair } from './token-issuer';
+
+export interface SessionSubject {
+  id: string;
+  organizationId: string;
+  role: string;
+  platformOperator: boolean;
+}
+
+/** Opens a session for a user who has just proved who they are, and mints its tokens. */
+@Injectable()
+export class SessionStarter {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly tokens: TokenIssuer,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async start(actor: Actor, user: SessionSubject, method: AuthMethod): Promise<TokenPair> {
+    const refresh = this.tokens.newRefreshToken();
+    const { result: session } = await this.uow.run(
+      { actor: { ...actor, type: 'user', id: user.id, organizationId: user.organizationId }, organizationId: user.organizationId },
+      async ({ em }) => {
+        const started = Session.start({
+          id: this.ids.uuid(),
+          organizationId: user.organizationId,
+          userId: user.id,
+          method,
+          ip: actor.ip,
+          userAgent: actor.userAgent,
+          refreshTokenHash: refresh.hash,
+          now: this.clock.now(),
+        });
+        em.persist(started);
+        return started;
+      },
+    );
+    return this.tokens.pair(
+      { sub: user.id, org: user.organizationId, sid: session.id, role: user.role, pop: user.platformOperator },
+      refresh.token,
+    );
+  }
+}

@@ -1,0 +1,111 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { Clock } from '../../../shared/clock';
+import { IdGenerator } from '../../../shared/ids';
+
+const KEY_LOCK = '7453010373645656';
+const RELOAD_INTERVAL_MS = 60_000;
+
+export interface PublicJwk extends JsonWebKey {
+  kid: string;
+  alg: 'RS256';
+  use: 'sig';
+}
+
+interface KeyRow {
+  kid: string;
+  public_jwk: PublicJwk;
+  private_pem: string;
+  created_at: Date;
+  retired_at: Date | null;
+}
+
+/**
+ * The RS256 keys that sign access tokens. The newest key signs; every key not retired
+ * verifies and is published in the JWKS, so a rotation never invalidates live tokens.
+ * Keys live in PostgreSQL so every instance signs and verifies alike.
+ */
+@Injectable()
+export class SigningKeys implements OnModuleInit {
+  private readonly logger = new Logger(SigningKeys.name);
+  private current: { kid: string; privateKey: KeyObject } | null = null;
+  private verifying = new Map<string, KeyObject>();
+  private published: PublicJwk[] = [];
+  private loadedAt = 0;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.ensureKey();
+    await this.load();
+  }
+
+  sign(claims: Record<string, unknown>, expiresInSeconds: number): string {
+    if (!this.current) throw new Error('no signing key loaded');
+    return jwt.sign(claims, this.current.privateKey, {
+      algorithm: 'RS256',
+      keyid: this.current.kid,
+      expiresIn: expiresInSeconds,
+    });
+  }
+
+  /** The verification key for `kid`, reloading once a minute at most when it is unknown. */
+  async verificationKey(kid: string): Promise<KeyObject | null> {
+    const known = this.verifying.get(kid);
+    if (known) return known;
+    if (this.clock.now().getTime() - this.loadedAt > RELOAD_INTERVAL_MS) await this.load();
+    return this.verifying.get(kid) ?? null;
+  }
+
+  jwks(): { keys: PublicJwk[] } {
+    return { keys: this.published };
+  }
+
+  private async ensureKey(): Promise<void> {
+    await this.em.fork().transactional(async (tx) => {
+      const connection = tx.getConnection();
+      const trx = tx.getTransactionContext<Knex.Transaction>();
+      await connection.execute('select pg_advisory_xact_lock(?)', [KEY_LOCK], 'run', trx);
+      const [row] = await connection.execute<{ count: string }[]>(
+        'select count(*) as count from signing_keys where retired_at is null',
+        [],
+        'all',
+        trx,
+      );
+      if (Number(row.count) > 0) return;
+      const kid = this.ids.secret(12);
+      const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const jwk: PublicJwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
+      await connection.execute(
+        'insert into signing_keys (kid, algorithm, public_jwk, private_pem, created_at) values (?, ?, ?::jsonb, ?, ?)',
+        [kid, 'RS256', JSON.stringify(jwk), privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), this.clock.now()],
+        'run',
+        trx,
+      );
+      this.logger.log(`generated signing key ${kid}`);
+    });
+  }
+
+  private async load(): Promise<void> {
+    const rows = await this.em
+      .fork()
+      .getConnection()
+      .execute<KeyRow[]>(
+        'select kid, public_jwk, private_pem, created_at, retired_at from signing_keys where retired_at is null order by created_at desc',
+        [],
+        'all',
+      );
+    if (!rows.length) throw new Error('no signing key in the database');
+    this.current = { kid: rows[0].kid, privateKey: createPrivateKey(rows[0].private_pem) };
+    this.verifying = new Map(rows.map((row) => [row.kid, createPublicKey({ key: row.public_jwk, format: 'jwk' })]));
+    this.published = rows.map((row) => row.public_jwk);
+    this.loadedAt = this.clock.now().getTime();
+  }
+}

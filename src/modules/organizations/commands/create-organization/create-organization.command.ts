@@ -1,0 +1,23 @@
+import { Command } from '@nestjs/cqrs';
+import type { Actor } from '../../../../shared/actor';
+
+export interface CreatedOrganization {
+  id: string;
+  slug: string;
+  name: string;
+  adminUserId: string;
+  /** The first Administrator's one-time setup token when no password was given. */
+  invitationToken: string | null;
+}
+
+export class CreateOrganizationCommand extends Command<CreatedOrganization> {
+  constructor(
+    readonly name: string,
+    readonly slug: string,
+    readonly adminEmail: string,
+    readonly actor: Actor,
+    readonly options: { adminPasswordHash?: string | null; platformOperator?: boolean; via?: string } = {},
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,54 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
+import { Clock } from '../../../../shared/clock';
+import { DomainError } from '../../../../shared/domain-error';
+import { IdGenerator } from '../../../../shared/ids';
+import { UserAccounts } from '../../../users';
+import { Organization } from '../../domain/organization.entity';
+import { CreateOrganizationCommand, type CreatedOrganization } from './create-organization.command';
+
+/** Creates a tenant and its first Administrator in one transaction. */
+@CommandHandler(CreateOrganizationCommand)
+export class CreateOrganizationHandler implements ICommandHandler<CreateOrganizationCommand, CreatedOrganization> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly users: UserAccounts,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async execute(command: CreateOrganizationCommand): Promise<CreatedOrganization> {
+    const id = this.ids.uuid();
+    try {
+      const { result } = await this.uow.run({ actor: command.actor, organizationId: id }, async (context) => {
+        const organization = Organization.create({
+          id,
+          slug: command.slug,
+          name: command.name,
+          now: this.clock.now(),
+          createdBy: command.actor.id,
+        });
+        context.em.persist(organization);
+        await context.em.flush(); // the organization row must exist before its users reference it
+        const admin = this.users.registerAdministrator(context, {
+          organizationId: id,
+          email: command.adminEmail,
+          passwordHash: command.options.adminPasswordHash ?? null,
+          platformOperator: command.options.platformOperator ?? false,
+          invitedBy: command.actor.type === 'user' ? command.actor.id : null,
+          via: command.options.via ?? 'organization_created',
+        });
+        return { id, slug: organization.slug, name: organization.name, adminUserId: admin.userId, invitationToken: admin.invitationToken };
+      });
+      return result;
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        throw new DomainError('ORGANIZATIONS.SLUG_TAKEN', 'conflict', `The slug "${command.slug}" is taken`, [
+          { field: 'slug', message: 'is taken' },
+        ]);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { UsersModule } from '../users';
+import { BootstrapService } from './bootstrap/bootstrap.service';
+import { CreateOrganizationHandler } from './commands/create-organization/create-organization.handler';
+import { OrganizationDirectory } from './contracts/organization-directory';
+import { Organization } from './domain/organization.entity';
+import { OrganizationsController } from './http/organizations.controller';
+
+@Module({
+  imports: [MikroOrmModule.forFeature([Organization]), UsersModule],
+  controllers: [OrganizationsController],
+  providers: [OrganizationDirectory, CreateOrganizationHandler, BootstrapService],
+  exports: [OrganizationDirectory, BootstrapService],
+})
+export class OrganizationsModule {}

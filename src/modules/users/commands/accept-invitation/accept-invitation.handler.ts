@@ -1,0 +1,41 @@
+import { LockMode } from '@mikro-orm/core';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
+import { PasswordHasher } from '../../../../infrastructure/security/password-hasher';
+import { Clock } from '../../../../shared/clock';
+import { InvitationUnusableError } from '../../domain/invitation.entity';
+import { User } from '../../domain/user.entity';
+import { findInvitationByToken } from '../../infrastructure/invitation-lookup';
+import { AcceptInvitationCommand, type AcceptedInvitation } from './accept-invitation.command';
+
+@CommandHandler(AcceptInvitationCommand)
+export class AcceptInvitationHandler implements ICommandHandler<AcceptInvitationCommand, AcceptedInvitation> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly passwords: PasswordHasher,
+  ) {}
+
+  async execute(command: AcceptInvitationCommand): Promise<AcceptedInvitation> {
+    const probe = await findInvitationByToken(this.uow.reader(null), command.token);
+    const passwordHash = await this.passwords.hash(command.password);
+    const { result } = await this.uow.run(
+      {
+        // the invitee acts for themselves
+        actor: { ...command.actor, type: 'user', id: probe.userId, organizationId: probe.organizationId },
+        organizationId: probe.organizationId,
+      },
+      async ({ em }) => {
+        // re-read inside the transaction, locked, so a token is accepted once even when raced
+        const invitation = await findInvitationByToken(em, command.token);
+        await em.lock(invitation, LockMode.PESSIMISTIC_WRITE);
+        const user = await em.findOne(User, { id: invitation.userId });
+        if (!user) throw new InvitationUnusableError('unknown');
+        invitation.accept(this.clock.now());
+        user.activate(command.name, passwordHash, this.clock.now());
+        return { userId: user.id, organizationId: user.organizationId };
+      },
+    );
+    return result;
+  }
+}

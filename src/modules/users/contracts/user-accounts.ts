@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import type { CommandContext } from '../../../infrastructure/event-store/unit-of-work';
+import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
+import { hashToken } from '../../../infrastructure/security/token-hash';
+import { Clock } from '../../../shared/clock';
+import { IdGenerator } from '../../../shared/ids';
+import { Invitation } from '../domain/invitation.entity';
+import { normalizeEmail, User, type UserStatus } from '../domain/user.entity';
+
+export interface SignInCandidate {
+  id: string;
+  organizationId: string;
+  role: string;
+  status: UserStatus;
+  platformOperator: boolean;
+  passwordHash: string | null;
+}
+
+export interface UserProfile {
+  id: string;
+  organizationId: string;
+  email: string | null;
+  name: string | null;
+  role: string;
+  status: UserStatus;
+  platformOperator: boolean;
+  createdAt: Date;
+}
+
+/**
+ * What other modules may ask of or do to accounts. Writes take the caller's CommandContext,
+ * so they join the caller's transaction and its events.
+ */
+@Injectable()
+export class UserAccounts {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  /**
+   * An organization's first Administrator: active with a password, otherwise invited with a
+   * one-time link token (returned once, stored hashed).
+   */
+  registerAdministrator(
+    context: CommandContext,
+    input: { organizationId: string; email: string; passwordHash: string | null; platformOperator: boolean; invitedBy: string | null; via: string },
+  ): { userId: string; invitationToken: string | null } {
+    const now = this.clock.now();
+    const user = User.register({
+      id: this.ids.uuid(),
+      organizationId: input.organizationId,
+      email: input.email,
+      role: 'Administrator',
+      passwordHash: input.passwordHash,
+      platformOperator: input.platformOperator,
+      now,
+      via: input.via,
+    });
+    context.em.persist(user);
+    if (input.passwordHash) return { userId: user.id, invitationToken: null };
+    const token = this.ids.secret(32);
+    context.em.persist(
+      Invitation.issue({
+        id: this.ids.uuid(),
+        organizationId: input.organizationId,
+        userId: user.id,
+        emailNormalized: normalizeEmail(input.email),
+        role: 'Administrator',
+        tokenHash: hashToken(token),
+        invitedBy: input.invitedBy,
+        now,
+      }),
+    );
+    return { userId: user.id, invitationToken: token };
+  }
+
+  async findForSignIn(organizationId: string, email: string): Promise<SignInCandidate | null> {
+    const user = await this.uow
+      .reader(organizationId)
+      .findOne(User, { emailNormalized: normalizeEmail(email) }, { populate: ['passwordHash'] });
+    return user
+      ? {
+          id: user.id,
+          organizationId: user.organizationId,
+          role: user.role,
+          status: user.status,
+          platformOperator: user.platformOperator,
+          passwordHash: user.passwordHash,
+        }
+      : null;
+  }
+
+  async findProfile(organizationId: string, userId: string): Promise<UserProfile | null> {
+    const user = await this.uow.reader(organizationId).findOne(User, { id: userId });
+    return user
+      ? {
+          id: user.id,
+          organizationId: user.organizationId,
+          email: user.email,
+          name: user.name,
+          role: user.role,
+          status: user.status,
+          platformOperator: user.platformOperator,
+          createdAt: user.createdAt,
+        }
+      : null;
+  }
+}

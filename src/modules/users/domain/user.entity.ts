@@ -1,0 +1,100 @@
+import { Entity, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
+import { TenantOwned } from '../../../infrastructure/database/tenant';
+import { DomainError } from '../../../shared/domain-error';
+import { recordEvent } from '../../../shared/domain-event';
+
+export type UserStatus = 'invited' | 'active' | 'deactivated' | 'removed';
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** A person's account in one organization. Events carry its id, never its personal data. */
+@Entity({ tableName: 'users' })
+@TenantOwned()
+export class User {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  organizationId!: string;
+
+  @Property({ type: 'text', nullable: true })
+  email!: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  emailNormalized!: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  name!: string | null;
+
+  @Property({ type: 'text', nullable: true, lazy: true })
+  passwordHash!: string | null;
+
+  @Property({ type: 'text' })
+  role!: string;
+
+  @Property({ type: 'text' })
+  status!: UserStatus;
+
+  @Property({ type: 'boolean' })
+  platformOperator: boolean & Opt = false;
+
+  @Property({ type: 'integer', version: true })
+  version!: number & Opt;
+
+  @Property({ type: 'Date' })
+  createdAt!: Date;
+
+  @Property({ type: 'Date' })
+  updatedAt!: Date;
+
+  /** A new account: active when it comes with a password, otherwise invited. */
+  static register(input: {
+    id: string;
+    organizationId: string;
+    email: string;
+    role: string;
+    passwordHash: string | null;
+    platformOperator: boolean;
+    now: Date;
+    via: string;
+  }): User {
+    const user = new User();
+    user.id = input.id;
+    user.organizationId = input.organizationId;
+    user.email = input.email.trim();
+    user.emailNormalized = normalizeEmail(input.email);
+    user.name = null;
+    user.passwordHash = input.passwordHash;
+    user.role = input.role;
+    user.status = input.passwordHash ? 'active' : 'invited';
+    user.platformOperator = input.platformOperator;
+    user.createdAt = input.now;
+    user.updatedAt = input.now;
+    recordEvent(user, {
+      type: 'user.created',
+      organizationId: user.organizationId,
+      subject: { type: 'user', id: user.id },
+      payload: { role: user.role, status: user.status, platformOperator: user.platformOperator, via: input.via },
+    });
+    return user;
+  }
+
+  /** The invitee sets a name and password and the account becomes active. */
+  activate(name: string, passwordHash: string, now: Date): void {
+    if (this.status !== 'invited') {
+      throw new DomainError('USERS.NOT_INVITED', 'conflict', 'This account is not waiting for an invitation to be accepted');
+    }
+    this.name = name.trim();
+    this.passwordHash = passwordHash;
+    this.status = 'active';
+    this.updatedAt = now;
+    recordEvent(this, {
+      type: 'user.activated',
+      organizationId: this.organizationId,
+      subject: { type: 'user', id: this.id },
+      payload: {},
+    });
+  }
+}

@@ -1,0 +1,19 @@
+import { createParamDecorator, SetMetadata, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import type { Actor } from './actor';
+import type { Principal } from './principal';
+import { actorOf, type GatehouseRequest } from './request-context';
+
+export const IS_PUBLIC = 'gatehouse:public';
+
+/** Marks a route that needs no authentication; every other route does. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
+  const principal = context.switchToHttp().getRequest<GatehouseRequest>().principal;
+  if (!principal) throw new UnauthorizedException();
+  return principal;
+});
+
+export const CurrentActor = createParamDecorator(
+  (_: unknown, context: ExecutionContext): Actor => actorOf(context.switchToHttp().getRequest<GatehouseRequest>()),
+);
