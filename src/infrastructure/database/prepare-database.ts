@@ -43,7 +43,7 @@ export async function migrate(databaseUrl: string, logger?: Pick<Logger, 'log'>)
       entities: [],
       discovery: { warnWhenNoEntities: false },
       extensions: [Migrator],
-      migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false },
+      migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
       debug: false,
     });
     try {

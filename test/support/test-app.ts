@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/app.factory';
+import { loadConfig } from '../../src/infrastructure/config/load-config';
+import type { AppConfigValues } from '../../src/infrastructure/config/app-config';
+import { prepareDatabase } from '../../src/infrastructure/database/prepare-database';
+import { BootstrapService } from '../../src/modules/organizations';
+import { ApiClient } from './api-client';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TestEnvironment } from './test-env';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfigValues;
+  api: ApiClient;
+  env: TestEnvironment;
+  /** Signs in as the bootstrap administrator and returns the access token. */
+  adminToken(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole application, listening on a free port, against the real PostgreSQL and Redis,
+ * on a database and key prefix of its own (or those of `env`, to run several instances).
+ */
+export async function startTestApp(
+  options: { env?: TestEnvironment; overrides?: Record<string, string | undefined>; removeOnClose?: boolean } = {},
+): Promise<TestApp> {
+  const env = options.env ?? new TestEnvironment();
+  const config = loadConfig(env.env(options.overrides));
+  await prepareDatabase(config.databaseUrl);
+  const app = await createApp(config);
+  await app.get(BootstrapService).run();
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const api = new ApiClient(`http://127.0.0.1:${port}`);
+  const removeOnClose = options.removeOnClose ?? !options.env;
+  return {
+    app,
+    config,
+    api,
+    env,
+    adminToken: () => api.login('default', ADMIN_EMAIL, ADMIN_PASSWORD),
+    async close() {
+      await app.close();
+      if (removeOnClose) await env.remove(config.redisUrl);
+    },
+  };
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { Redis } from 'ioredis';
+
+export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const ADMIN_EMAIL = 'admin@example.com';
+export const ADMIN_PASSWORD = 'correct horse battery staple';
+
+/** A database name and Redis key prefix of this test run's own, and their removal. */
+export class TestEnvironment {
+  readonly id = randomBytes(6).toString('hex');
+  readonly database = `gh_e2e_${this.id}`;
+  readonly databaseUrl: string;
+  readonly redisPrefix = `{gh-e2e-${this.id}}`;
+
+  constructor() {
+    const url = new URL(ADMIN_DATABASE_URL);
+    url.pathname = `/${this.database}`;
+    this.databaseUrl = url.toString();
+  }
+
+  /** Environment variables for the app under test (the same names users set). */
+  env(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+    return {
+      NODE_ENV: 'test',
+      DATABASE_URL: this.databaseUrl,
+      REDIS_URL,
+      REDIS_KEY_PREFIX: this.redisPrefix,
+      BOOTSTRAP_ORGANIZATION: 'default',
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      PUBLIC_URL: 'http://gatehouse.test',
+      LOG_LEVEL: 'silent',
+      ...overrides,
+    };
+  }
+
+  /** A connection as the superuser, for assertions and for what an attacker with the database could do. */
+  async sql(): Promise<Client> {
+    const client = new Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    return client;
+  }
+
+  async remove(redisUrl = REDIS_URL): Promise<void> {
+    const pg = new Client({ connectionString: ADMIN_DATABASE_URL });
+    await pg.connect();
+    await pg.query(`drop database if exists "${this.database}" with (force)`);
+    await pg.end();
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.redisPrefix}*`, 'COUNT', 1000);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+  }
+}
