@@ -21,7 +21,7 @@ module.exports = {
       transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/setup-timeout.ts'],
     },
   ],
 };

@@ -131,6 +131,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         detail: status >= 500 ? 'An unexpected error occurred' : exception.message,
         code,
         instance,
+        // our code throws DomainErrors; a bare 400/413/415 comes from reading the body
+        ...([400, 413, 415].includes(status) ? { errors: [{ field: 'body', message: exception.message }] } : {}),
       };
     }
     const fastifyError = exception as FastifyLikeError;

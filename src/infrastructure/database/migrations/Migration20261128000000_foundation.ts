@@ -1,6 +1,10 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** Organizations, users, invitations, sessions, signing keys, the event store and the audit read model. */
+/**
+ * Organizations, users, invitations, sessions, signing keys, the event store and the audit read model.
+ * Foreign keys are checked at commit: aggregates reference each other by id, so the ORM
+ * does not know the order in which one command's inserts must run.
+ */
 export class Migration20261128000000_foundation extends Migration {
   override up(): void {
     this.addSql(`
@@ -16,7 +20,7 @@ export class Migration20261128000000_foundation extends Migration {
 
       create table users (
         id uuid primary key,
-        organization_id uuid not null references organizations(id),
+        organization_id uuid not null references organizations(id) deferrable initially deferred,
         email text,
         email_normalized text,
         name text,
@@ -33,8 +37,8 @@ export class Migration20261128000000_foundation extends Migration {
 
       create table invitations (
         id uuid primary key,
-        organization_id uuid not null references organizations(id),
-        user_id uuid not null references users(id),
+        organization_id uuid not null references organizations(id) deferrable initially deferred,
+        user_id uuid not null references users(id) deferrable initially deferred,
         email_normalized text,
         role text not null,
         token_hash text not null unique,
@@ -49,8 +53,8 @@ export class Migration20261128000000_foundation extends Migration {
 
       create table sessions (
         id uuid primary key,
-        organization_id uuid not null references organizations(id),
-        user_id uuid not null references users(id),
+        organization_id uuid not null references organizations(id) deferrable initially deferred,
+        user_id uuid not null references users(id) deferrable initially deferred,
         auth_method text not null,
         ip text,
         user_agent text,
@@ -73,14 +77,14 @@ export class Migration20261128000000_foundation extends Migration {
       );
 
       create table event_streams (
-        organization_id uuid primary key references organizations(id),
+        organization_id uuid primary key references organizations(id) deferrable initially deferred,
         last_seq bigint not null,
         last_hash text not null
       );
 
       create table events (
         id uuid primary key,
-        organization_id uuid not null references organizations(id),
+        organization_id uuid not null references organizations(id) deferrable initially deferred,
         seq bigint not null,
         type text not null,
         actor jsonb not null,
@@ -104,7 +108,7 @@ export class Migration20261128000000_foundation extends Migration {
 
       create table event_outbox (
         id bigserial primary key,
-        event_id uuid not null unique references events(id),
+        event_id uuid not null unique references events(id) deferrable initially deferred,
         organization_id uuid not null
       );
 

@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Job } from 'bullmq';
 import { EventStore } from '../../../infrastructure/event-store/event-store';
@@ -13,7 +13,7 @@ import { AUDIT_QUEUE } from '../audit.constants';
  * delivered twice, or an event enqueued twice, leaves one row.
  */
 @Processor(AUDIT_QUEUE, { concurrency: 16 })
-export class AuditLogProjector extends WorkerHost {
+export class AuditLogProjector extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AuditLogProjector.name);
 
   constructor(
@@ -23,6 +23,21 @@ export class AuditLogProjector extends WorkerHost {
     private readonly clock: Clock,
   ) {
     super();
+  }
+
+  /**
+   * A BullMQ worker closed while still connecting waits out its blocking call, so a
+   * shutdown right after start would hang: start-up waits (briefly) until it is connected.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await Promise.race([this.worker.waitUntilReady(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]).catch(
+      (error: Error) => this.logger.warn(`audit worker not ready yet: ${error.message}`),
+    );
+  }
+
+  /** Drains: finishes the jobs in hand before the database connections close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
   }
 
   async process(job: Job<EventJob>): Promise<void> {

@@ -30,7 +30,6 @@ export class CreateOrganizationHandler implements ICommandHandler<CreateOrganiza
           createdBy: command.actor.id,
         });
         context.em.persist(organization);
-        await context.em.flush(); // the organization row must exist before its users reference it
         const admin = this.users.registerAdministrator(context, {
           organizationId: id,
           email: command.adminEmail,

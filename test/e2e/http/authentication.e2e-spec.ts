@@ -1,0 +1,74 @@
+import { createHmac } from 'node:crypto';
+import { startTestApp, type TestApp } from '../../support/test-app';
+
+function b64url(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+function decode(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+  const [header, payload] = token.split('.');
+  return {
+    header: JSON.parse(Buffer.from(header, 'base64url').toString()) as Record<string, unknown>,
+    payload: JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>,
+  };
+}
+
+describe('authentication of requests', () => {
+  let t: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    token = await t.adminToken();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('protects every route that is not public', async () => {
+    const response = await t.api.get('/api/v1/me');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect((await t.api.get('/api/v1/audit/events')).status).toBe(401);
+    expect((await t.api.get('/api/v1/me', token)).status).toBe(200);
+  });
+
+  it('signs with RS256 and a kid that the JWKS publishes', async () => {
+    const { header, payload } = decode(token);
+    expect(header.alg).toBe('RS256');
+    const jwks = await t.api.get<{ keys: { kid: string; kty: string; alg: string; d?: string }[] }>('/.well-known/jwks.json');
+    expect(jwks.body.keys.map((k) => k.kid)).toContain(header.kid);
+    expect(jwks.body.keys.every((k) => k.kty === 'RSA' && k.d === undefined)).toBe(true);
+    expect(payload).toMatchObject({ iss: 'http://gatehouse.test', aud: 'gatehouse', sid: expect.any(String) });
+  });
+
+  it('refuses alg none', async () => {
+    const { header, payload } = decode(token);
+    const forged = `${b64url({ ...header, alg: 'none' })}.${b64url(payload)}.`;
+    expect((await t.api.get('/api/v1/me', forged)).status).toBe(401);
+  });
+
+  it('refuses HS256 signed with the public key', async () => {
+    const { header, payload } = decode(token);
+    const jwks = await t.api.get<{ keys: { kid: string; n: string; e: string }[] }>('/.well-known/jwks.json');
+    const key = jwks.body.keys.find((k) => k.kid === header.kid)!;
+    const unsigned = `${b64url({ alg: 'HS256', typ: 'JWT', kid: header.kid })}.${b64url({ ...payload, role: 'Administrator' })}`;
+    const signature = createHmac('sha256', JSON.stringify(key)).update(unsigned).digest('base64url');
+    expect((await t.api.get('/api/v1/me', `${unsigned}.${signature}`)).status).toBe(401);
+  });
+
+  it('refuses a forged kid, a tampered payload and an expired token', async () => {
+    const [header, payload, signature] = token.split('.');
+    const h = decode(token).header;
+    expect((await t.api.get('/api/v1/me', `${b64url({ ...h, kid: 'not-ours' })}.${payload}.${signature}`)).status).toBe(401);
+    const p = decode(token).payload;
+    expect((await t.api.get('/api/v1/me', `${header}.${b64url({ ...p, role: 'Viewer' })}.${signature}`)).status).toBe(401);
+    expect((await t.api.get('/api/v1/me', `${header}.${b64url({ ...p, exp: 1 })}.${signature}`)).status).toBe(401);
+  });
+
+  it('keeps platform-operator routes to platform operators', async () => {
+    const created = await t.api.post<{ id: string }>('/api/v1/organizations', { name: 'Acme', slug: 'acme-auth', adminEmail: 'it@acme.example' }, token);
+    expect(created.status).toBe(201);
+  });
+});
