@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 
 /** Fails fast, with a clear line, when the real PostgreSQL or Redis the e2e tests need is down. */
 export default async function globalSetup(): Promise<void> {
+  // this run's databases carry its id, so a teardown removes its own and never another run's
+  process.env.GH_E2E_RUN ??= randomBytes(3).toString('hex');
   const pg = new Client({ connectionString: process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
   await pg.connect().catch((error: Error) => {
     throw new Error(`e2e tests need PostgreSQL at 127.0.0.1:5432: ${error.message}`);

@@ -10,7 +10,7 @@ export const ADMIN_PASSWORD = 'correct horse battery staple';
 /** A database name and Redis key prefix of this test run's own, and their removal. */
 export class TestEnvironment {
   readonly id = randomBytes(6).toString('hex');
-  readonly database = `gh_e2e_${this.id}`;
+  readonly database = `gh_e2e_${process.env.GH_E2E_RUN ?? 'adhoc'}_${this.id}`;
   readonly databaseUrl: string;
   readonly redisPrefix = `{gh-e2e-${this.id}}`;
 

@@ -1,0 +1,134 @@
+import { freePort, RedisServerProcess, stopAllProcesses } from '../../support/app-process';
+import { eventually, startTestApp, type TestApp } from '../../support/test-app';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../../support/test-env';
+
+interface AuditPage {
+  items: { id: string; seq: number; type: string }[];
+  nextCursor: string | null;
+}
+
+describe('a Redis outage', () => {
+  let redisPort: number;
+  let redis: RedisServerProcess;
+  let t: TestApp | undefined;
+
+  async function startRedis(): Promise<void> {
+    redis = new RedisServerProcess(redisPort);
+    await redis.ready();
+  }
+
+  async function scalar(query: string, params: unknown[] = []): Promise<number> {
+    const sql = await t!.env.sql();
+    try {
+      const { rows } = await sql.query<{ value: string }>(query, params);
+      return Number(rows[0].value);
+    } finally {
+      await sql.end();
+    }
+  }
+
+  beforeAll(async () => {
+    redisPort = await freePort();
+    await startRedis();
+    t = await startTestApp({ overrides: { REDIS_URL: redis.url } });
+  });
+
+  afterAll(async () => {
+    try {
+      // the test environment's removal scans this Redis for its keys: it must be up
+      if (redis.hasExited()) await startRedis();
+      await t?.close();
+    } finally {
+      await stopAllProcesses();
+    }
+  });
+
+  it('lets sign-in go on while Redis is down, and projects the events exactly once when it is back', async () => {
+    const token = await t!.adminToken();
+    // everything so far reaches the audit log, so the pipeline works before the outage
+    await eventually(
+      async () => ((await scalar('select count(*) as value from event_outbox')) === 0 ? true : undefined),
+      10_000,
+      'the outbox to drain before the outage',
+    );
+    await eventually(
+      async () =>
+        (await scalar('select count(*) as value from audit_log')) === (await scalar('select count(*) as value from events'))
+          ? true
+          : undefined,
+      10_000,
+      'the audit log to catch up before the outage',
+    );
+
+    await redis.kill();
+
+    const login = await t!.api.post<{ accessToken: string }>('/api/v1/auth/login', {
+      organization: 'default',
+      email: ADMIN_EMAIL,
+      password: ADMIN_PASSWORD,
+    });
+    expect(login.status).toBe(200);
+    expect(login.body.accessToken).toEqual(expect.any(String));
+
+    // the command committed its event; it waits in the outbox, not in the read model
+    const sql = await t!.env.sql();
+    let eventId: string;
+    try {
+      const { rows } = await sql.query<{ id: string }>(
+        "select id from events where type = 'auth.login_succeeded' order by seq desc limit 1",
+      );
+      eventId = rows[0].id;
+      expect((await sql.query('select 1 from event_outbox where event_id = $1', [eventId])).rowCount).toBe(1);
+      expect((await sql.query('select 1 from audit_log where event_id = $1', [eventId])).rowCount).toBe(0);
+    } finally {
+      await sql.end();
+    }
+
+    const ready = await t!.api.get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toMatchObject({ checks: { postgres: 'up', redis: 'down' } });
+
+    await startRedis();
+
+    const projected = await eventually(
+      async () => {
+        const page = await t!.api.get<AuditPage>('/api/v1/audit/events?type=auth.login_succeeded&limit=200', token);
+        const matches = page.body.items.filter((item) => item.id === eventId);
+        return matches.length ? matches : undefined;
+      },
+      20_000,
+      'the login during the outage in /audit/events',
+    );
+    expect(projected).toHaveLength(1);
+
+    await eventually(
+      async () => ((await scalar('select count(*) as value from event_outbox')) === 0 ? true : undefined),
+      10_000,
+      'the outbox to drain after the outage',
+    );
+    expect(await scalar('select count(*) as value from audit_log where event_id = $1', [eventId])).toBe(1);
+    expect(
+      await scalar('select count(*) as value from (select event_id from audit_log group by event_id having count(*) > 1) d'),
+    ).toBe(0);
+    const counts = async () => ({
+      auditLog: await scalar('select count(*) as value from audit_log'),
+      events: await scalar('select count(*) as value from events'),
+    });
+    await eventually(async () => {
+      const { auditLog, events } = await counts();
+      return auditLog === events ? true : undefined;
+    }, 10_000, 'every event in the audit log');
+    const { auditLog, events } = await counts();
+    expect(auditLog).toBe(events);
+
+    const readyAgain = await eventually(
+      async () => {
+        const response = await t!.api.get('/health/ready');
+        return response.status === 200 ? response : undefined;
+      },
+      10_000,
+      '/health/ready to recover',
+    );
+    expect(readyAgain.body).toMatchObject({ status: 'ok' });
+  });
+});

@@ -1,0 +1,110 @@
+import { eventually, startTestApp, type TestApp } from '../../support/test-app';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TestEnvironment } from '../../support/test-env';
+
+interface AuditPage {
+  items: { id: string; seq: number; type: string }[];
+  nextCursor: string | null;
+}
+
+describe('the api and worker roles, on one database and Redis prefix', () => {
+  const env = new TestEnvironment();
+  let api: TestApp | undefined;
+  let worker: TestApp | undefined;
+  let token: string;
+  let loginEventId: string;
+
+  async function scalar(query: string, params: unknown[] = []): Promise<number> {
+    const sql = await env.sql();
+    try {
+      const { rows } = await sql.query<{ value: string }>(query, params);
+      return Number(rows[0].value);
+    } finally {
+      await sql.end();
+    }
+  }
+
+  async function latestLoginEvent(): Promise<string> {
+    const sql = await env.sql();
+    try {
+      const { rows } = await sql.query<{ id: string }>("select id from events where type = 'auth.login_succeeded' order by seq desc limit 1");
+      return rows[0].id;
+    } finally {
+      await sql.end();
+    }
+  }
+
+  async function auditEventIds(): Promise<string[]> {
+    const page = await api!.api.get<AuditPage>('/api/v1/audit/events?limit=200', token);
+    expect(page.status).toBe(200);
+    return page.body.items.map((item) => item.id);
+  }
+
+  beforeAll(async () => {
+    api = await startTestApp({ env, overrides: { APP_ROLE: 'api' }, removeOnClose: false });
+  });
+
+  afterAll(async () => {
+    try {
+      await worker?.close();
+      await api?.close();
+    } finally {
+      await env.remove();
+    }
+  });
+
+  it('commits events on an api-only instance but leaves them in the outbox: it does not project', async () => {
+    const login = await api!.api.post<{ accessToken: string }>('/api/v1/auth/login', {
+      organization: 'default',
+      email: ADMIN_EMAIL,
+      password: ADMIN_PASSWORD,
+    });
+    expect(login.status).toBe(200);
+    token = login.body.accessToken;
+    loginEventId = await latestLoginEvent();
+
+    expect(await scalar('select count(*) as value from event_outbox')).toBeGreaterThan(0);
+    expect(await scalar('select count(*) as value from event_outbox where event_id = $1', [loginEventId])).toBe(1);
+    expect(await scalar('select count(*) as value from audit_log')).toBe(0);
+    expect(await auditEventIds()).toEqual([]);
+    // still nothing drained after further requests served by the api instance
+    expect((await api!.api.get('/api/v1/me', token)).status).toBe(200);
+    expect(await scalar('select count(*) as value from event_outbox')).toBe(await scalar('select count(*) as value from events'));
+  });
+
+  it('has a worker instance drain the backlog, so the api instance shows the login in /audit/events', async () => {
+    worker = await startTestApp({ env, overrides: { APP_ROLE: 'worker' }, removeOnClose: false });
+
+    await eventually(async () => ((await auditEventIds()).includes(loginEventId) ? true : undefined), 15_000, 'the login projected');
+    await eventually(
+      async () => ((await scalar('select count(*) as value from event_outbox')) === 0 ? true : undefined),
+      10_000,
+      'the outbox to drain',
+    );
+    await eventually(
+      async () =>
+        (await scalar('select count(*) as value from audit_log')) === (await scalar('select count(*) as value from events'))
+          ? true
+          : undefined,
+      10_000,
+      'every event in the audit log',
+    );
+    expect(await scalar('select count(*) as value from audit_log where event_id = $1', [loginEventId])).toBe(1);
+  });
+
+  it('projects a login made through the api instance while the worker instance runs', async () => {
+    const secondToken = await api!.api.login('default', ADMIN_EMAIL, ADMIN_PASSWORD);
+    expect(secondToken).toEqual(expect.any(String));
+    const eventId = await latestLoginEvent();
+    expect(eventId).not.toBe(loginEventId);
+
+    const ids = await eventually(
+      async () => {
+        const seen = await auditEventIds();
+        return seen.includes(eventId) ? seen : undefined;
+      },
+      15_000,
+      'the second login projected',
+    );
+    expect(ids.filter((id) => id === eventId)).toHaveLength(1);
+  });
+});
