@@ -7,6 +7,7 @@ import { ConfigModule } from './infrastructure/config/config.module';
 import { DatabaseModule } from './infrastructure/database/database.module';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module';
 import { loggerOptions } from './infrastructure/logging/logger-options';
+import { MailModule } from './infrastructure/mail/mail.module';
 import { ObservabilityModule } from './infrastructure/observability/observability.module';
 import { QueueModule } from './infrastructure/queue/queue.module';
 import { SecurityModule } from './infrastructure/security/security.module';
@@ -29,6 +30,7 @@ export class AppModule {
         DatabaseModule,
         QueueModule,
         EventStoreModule,
+        MailModule.register({ workers }),
         SecurityModule,
         ObservabilityModule,
         CqrsModule.forRoot(),

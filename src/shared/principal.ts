@@ -7,4 +7,8 @@ export interface Principal {
   sessionId: string | null;
   /** Set when the caller authenticated with a personal API key. */
   apiKeyId: string | null;
+  /** An API key's scopes: the permissions it may use, within its owner's. Null for a session. */
+  scopes: string[] | null;
+  /** When the credential was issued (ms since the epoch): revocations older than it do not apply. */
+  issuedAt: number;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEncryptionKey } from '../security/secret-box';
 
 const url = (protocols: string[]) =>
   z
@@ -27,6 +28,17 @@ export const appConfigSchema = z
     mailFrom: z.string().min(3),
     mailDir: z.string().min(1),
     bodyLimitBytes: integer(1024, 64 * 1024 * 1024),
+    encryptionKey: z
+      .string()
+      .nullable()
+      .superRefine((value, ctx) => {
+        if (value === null) return;
+        try {
+          parseEncryptionKey(value);
+        } catch (error) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+        }
+      }),
     bootstrap: z.object({
       organization: z
         .string()
@@ -37,13 +49,36 @@ export const appConfigSchema = z
     auth: z.object({
       accessTokenTtlSeconds: integer(60, 86400),
       audience: z.string().min(1),
+      lockout: z.object({
+        maxFailures: integer(1, 100),
+        lockSeconds: integer(1, 86400),
+        maxLockSeconds: integer(1, 7 * 86400),
+        failureWindowSeconds: integer(60, 7 * 86400),
+        delayStepMs: integer(0, 5000),
+        ipMaxFailures: integer(1, 100000),
+        ipWindowSeconds: integer(60, 86400),
+      }),
     }),
     outbox: z.object({
       pollIntervalMs: integer(50, 60000),
       batchSize: integer(1, 5000),
     }),
+    mail: z.object({
+      attempts: integer(1, 50),
+      backoffMs: integer(10, 3_600_000),
+      requeueAfterMs: integer(1000, 7 * 24 * 3_600_000),
+    }),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.encryptionKey === null) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['encryptionKey'],
+        message: 'must be set: 32 random bytes, e.g. `openssl rand -base64 32`',
+      });
+    }
+  });
 
 export type AppConfigValues = z.infer<typeof appConfigSchema>;
 

@@ -34,3 +34,14 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ NODE_ENV: 'staging' })).toThrow(/config: env/);
   });
 });
+
+describe('the encryption key', () => {
+  it('must be set in production, where no default exists', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/^Invalid configuration: ENCRYPTION_KEY .*must be set/);
+  });
+
+  it('must be 32 bytes, and the error does not echo it', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', ENCRYPTION_KEY: 'c2hvcnQ' })).toThrow(/ENCRYPTION_KEY/);
+    expect(() => loadConfig({ NODE_ENV: 'test', ENCRYPTION_KEY: 'c2hvcnQ' })).not.toThrow(/c2hvcnQ/);
+  });
+});

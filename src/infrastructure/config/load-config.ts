@@ -20,11 +20,18 @@ const ENVIRONMENT: Record<string, string[]> = {
   MAIL_FROM: ['mailFrom'],
   MAIL_DIR: ['mailDir'],
   BODY_LIMIT_BYTES: ['bodyLimitBytes'],
+  ENCRYPTION_KEY: ['encryptionKey'],
   BOOTSTRAP_ORGANIZATION: ['bootstrap', 'organization'],
   BOOTSTRAP_ADMIN_EMAIL: ['bootstrap', 'adminEmail'],
   BOOTSTRAP_ADMIN_PASSWORD: ['bootstrap', 'adminPassword'],
   ACCESS_TOKEN_TTL_SECONDS: ['auth', 'accessTokenTtlSeconds'],
+  LOCKOUT_MAX_FAILURES: ['auth', 'lockout', 'maxFailures'],
+  LOCKOUT_SECONDS: ['auth', 'lockout', 'lockSeconds'],
+  LOCKOUT_IP_MAX_FAILURES: ['auth', 'lockout', 'ipMaxFailures'],
   OUTBOX_POLL_INTERVAL_MS: ['outbox', 'pollIntervalMs'],
+  MAIL_ATTEMPTS: ['mail', 'attempts'],
+  MAIL_BACKOFF_MS: ['mail', 'backoffMs'],
+  MAIL_REQUEUE_AFTER_MS: ['mail', 'requeueAfterMs'],
 };
 
 export class ConfigError extends Error {}

@@ -1,9 +1,16 @@
 import { Module } from '@nestjs/common';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { UpdatePoliciesHandler } from './commands/update-policies/update-policies.handler';
+import { PolicyStore } from './contracts/policy-store';
 import { AbilityFactory } from './domain/ability.factory';
+import { OrganizationPolicy } from './domain/organization-policy.entity';
 import { PermissionsGuard } from './http/permissions.guard';
+import { PoliciesController } from './http/policies.controller';
 
 @Module({
-  providers: [AbilityFactory, PermissionsGuard],
-  exports: [AbilityFactory, PermissionsGuard],
+  imports: [MikroOrmModule.forFeature([OrganizationPolicy])],
+  controllers: [PoliciesController],
+  providers: [AbilityFactory, PermissionsGuard, PolicyStore, UpdatePoliciesHandler],
+  exports: [AbilityFactory, PermissionsGuard, PolicyStore],
 })
 export class AccessPolicyModule {}

@@ -4,7 +4,22 @@ import { PassportModule } from '@nestjs/passport';
 import { AccessPolicyModule } from '../access-policy';
 import { OrganizationsModule } from '../organizations';
 import { UsersModule } from '../users';
+import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.handler';
 import { LoginHandler } from './commands/login/login.handler';
+import { RevokeApiKeyHandler } from './commands/revoke-api-key/revoke-api-key.handler';
+import { ApiKey } from './domain/api-key.entity';
+import { MeApiKeysController } from './http/me-api-keys.controller';
+import { ApiKeyAuthenticator } from './infrastructure/api-key-authenticator';
+import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handler';
+import { RefreshSessionHandler } from './commands/refresh-session/refresh-session.handler';
+import { RevokeSessionsHandler } from './commands/revoke-sessions/revoke-sessions.handler';
+import { UnlockUserHandler } from './commands/unlock-user/unlock-user.handler';
+import { SpentRefreshToken } from './domain/spent-refresh-token.entity';
+import { MeSessionsController } from './http/me-sessions.controller';
+import { UserSignInController } from './http/user-sign-in.controller';
+import { LoginThrottle } from './infrastructure/login-throttle';
+import { SessionLiveness } from './infrastructure/session-liveness';
+import { ListSessionsHandler } from './queries/list-sessions/list-sessions.handler';
 import { Session } from './domain/session.entity';
 import { AuthController } from './http/auth.controller';
 import { AuthenticationGuard } from './http/authentication.guard';
@@ -16,9 +31,26 @@ import { SigningKeys } from './infrastructure/signing-keys';
 import { TokenIssuer } from './infrastructure/token-issuer';
 
 @Module({
-  imports: [MikroOrmModule.forFeature([Session]), PassportModule, AccessPolicyModule, OrganizationsModule, UsersModule],
-  controllers: [AuthController, MeController, JwksController],
-  providers: [SigningKeys, TokenIssuer, SessionStarter, JwtStrategy, AuthenticationGuard, LoginHandler],
+  imports: [MikroOrmModule.forFeature([Session, SpentRefreshToken, ApiKey]), PassportModule, AccessPolicyModule, OrganizationsModule, UsersModule],
+  controllers: [AuthController, MeController, MeSessionsController, MeApiKeysController, UserSignInController, JwksController],
+  providers: [
+    SigningKeys,
+    TokenIssuer,
+    SessionStarter,
+    SessionLiveness,
+    LoginThrottle,
+    ApiKeyAuthenticator,
+    CreateApiKeyHandler,
+    RevokeApiKeyHandler,
+    ListApiKeysHandler,
+    JwtStrategy,
+    AuthenticationGuard,
+    LoginHandler,
+    RefreshSessionHandler,
+    RevokeSessionsHandler,
+    UnlockUserHandler,
+    ListSessionsHandler,
+  ],
   exports: [AuthenticationGuard, SigningKeys],
 })
 export class AuthModule {}

@@ -18,12 +18,20 @@ export class PermissionsGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     const required = this.reflector.getAllAndOverride<Permission[] | undefined>(REQUIRED_PERMISSIONS, targets) ?? [];
     const operatorOnly = this.reflector.getAllAndOverride<boolean | undefined>(PLATFORM_OPERATOR_ONLY, targets);
-    const principal = context.switchToHttp().getRequest<GatehouseRequest>().principal;
+    const request = context.switchToHttp().getRequest<GatehouseRequest>();
+    const principal = request.principal;
     if (!principal) return true; // public route: the authentication guard let it through
     if (operatorOnly && !principal.platformOperator) {
       throw new ForbiddenError('ACCESS.PLATFORM_OPERATOR_ONLY', 'Only platform operators may do this');
     }
-    const missing = required.filter((permission) => !this.abilities.can(principal, permission));
+    // a Viewer's API keys are read-only ("limited API access")
+    if (principal.apiKeyId && principal.role === 'Viewer' && !['GET', 'HEAD'].includes(request.method)) {
+      throw new ForbiddenError('ACCESS.READ_ONLY_KEY', 'A Viewer’s API key can only read');
+    }
+    // an API key may use only its scopes, and only while its owner still holds them
+    const missing = required.filter(
+      (permission) => !this.abilities.can(principal, permission) || (principal.scopes !== null && !principal.scopes.includes(permission)),
+    );
     if (missing.length) {
       throw new ForbiddenError('ACCESS.MISSING_PERMISSION', `This needs the permission ${missing.join(', ')}`);
     }

@@ -4,7 +4,7 @@ import { recordEvent } from '../../../shared/domain-event';
 
 export type AuthMethod = 'password' | 'invitation' | 'sso' | 'api_key';
 
-export const SESSION_LIFETIME_MS = 30 * 86_400_000;
+export type SessionEndReason = 'logout' | 'revoked_by_user' | 'revoked_by_admin' | 'refresh_token_reused' | 'password_changed' | 'expired';
 
 /**
  * A signed-in device. Access tokens carry its id (`sid`); the refresh token that keeps it
@@ -58,6 +58,7 @@ export class Session {
     userAgent: string | null;
     refreshTokenHash: string;
     now: Date;
+    maxLifetimeMinutes: number;
   }): Session {
     const session = new Session();
     Object.assign(session, {
@@ -70,7 +71,7 @@ export class Session {
       refreshTokenHash: input.refreshTokenHash,
       createdAt: input.now,
       lastUsedAt: input.now,
-      expiresAt: new Date(input.now.getTime() + SESSION_LIFETIME_MS),
+      expiresAt: new Date(input.now.getTime() + input.maxLifetimeMinutes * 60_000),
       revokedAt: null,
       revokedReason: null,
     });
@@ -81,5 +82,39 @@ export class Session {
       payload: { method: input.method, sessionId: input.id },
     });
     return session;
+  }
+
+  /** Why the session can no longer be used at `now`, or null while it can. */
+  endedReason(now: Date, idleTimeoutMinutes: number): 'revoked' | 'expired' | 'idle' | null {
+    if (this.revokedAt) return 'revoked';
+    if (this.expiresAt <= now) return 'expired';
+    if (this.lastUsedAt.getTime() + idleTimeoutMinutes * 60_000 <= now.getTime()) return 'idle';
+    return null;
+  }
+
+  /** Swaps the refresh token (the caller keeps the spent one's hash to detect its reuse). */
+  rotate(refreshTokenHash: string, now: Date, ip: string | null): void {
+    this.refreshTokenHash = refreshTokenHash;
+    this.lastUsedAt = now;
+    if (ip) this.ip = ip;
+    recordEvent(this, {
+      type: 'auth.token_refreshed',
+      organizationId: this.organizationId,
+      subject: { type: 'user', id: this.userId },
+      payload: { sessionId: this.id },
+    });
+  }
+
+  revoke(reason: SessionEndReason, now: Date): void {
+    if (this.revokedAt) return;
+    this.revokedAt = now;
+    this.revokedReason = reason;
+    this.refreshTokenHash = null;
+    recordEvent(this, {
+      type: 'session.revoked',
+      organizationId: this.organizationId,
+      subject: { type: 'user', id: this.userId },
+      payload: { sessionId: this.id, reason },
+    });
   }
 }

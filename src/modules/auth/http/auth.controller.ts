@@ -1,14 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Actor } from '../../../shared/actor';
-import { CurrentActor, Public } from '../../../shared/decorators';
+import { CurrentActor, CurrentPrincipal, Public } from '../../../shared/decorators';
+import type { Principal } from '../../../shared/principal';
 import { NotFoundError } from '../../../shared/domain-error';
 import { OrganizationDirectory } from '../../organizations';
 import { AcceptInvitationCommand, PreviewInvitationQuery, UserAccounts } from '../../users';
 import { AcceptInvitationRequest } from '../commands/accept-invitation/accept-invitation.request';
 import { LoginCommand } from '../commands/login/login.command';
 import { LoginRequest } from '../commands/login/login.request';
+import { RefreshSessionCommand } from '../commands/refresh-session/refresh-session.command';
+import { RefreshSessionRequest } from '../commands/refresh-session/refresh-session.request';
+import { RevokeSessionsCommand } from '../commands/revoke-sessions/revoke-sessions.command';
 import { SessionStarter } from '../infrastructure/session-starter';
 import { InvitationPreviewResponse } from './invitation-preview.response';
 import { TokenResponse } from './token.response';
@@ -31,6 +35,26 @@ export class AuthController {
   @ApiUnauthorizedResponse({ description: 'the same answer whether or not the account exists' })
   login(@Body() body: LoginRequest, @CurrentActor() actor: Actor): Promise<TokenResponse> {
     return this.commands.execute(new LoginCommand(body.organization, body.email, body.password, actor));
+  }
+
+  @Public()
+  @Post('auth/refresh')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenResponse, description: 'a new pair; the refresh token sent is spent' })
+  @ApiUnauthorizedResponse({ description: 'unknown, spent, expired or idle; a spent one also ends its session' })
+  refresh(@Body() body: RefreshSessionRequest, @CurrentActor() actor: Actor): Promise<TokenResponse> {
+    return this.commands.execute(new RefreshSessionCommand(body.refreshToken, actor));
+  }
+
+  @Post('auth/logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'the current session is ended' })
+  async logout(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor): Promise<void> {
+    if (!principal.sessionId) return;
+    await this.commands.execute(
+      new RevokeSessionsCommand({ organizationId: principal.organizationId, userId: principal.userId, sessionId: principal.sessionId }, 'logout', actor),
+    );
   }
 
   @Public()

@@ -4,28 +4,50 @@ import { AuthGuard } from '@nestjs/passport';
 import { IS_PUBLIC } from '../../../shared/decorators';
 import { DomainError } from '../../../shared/domain-error';
 import type { Principal } from '../../../shared/principal';
-import type { GatehouseRequest } from '../../../shared/request-context';
+import { actorOf, type GatehouseRequest } from '../../../shared/request-context';
+import { API_KEY_PREFIX } from '../domain/api-key.entity';
+import { ApiKeyAuthenticator } from '../infrastructure/api-key-authenticator';
+import { SessionLiveness } from '../infrastructure/session-liveness';
 
-/** On for every route unless it is marked @Public(): establishes request.principal. */
+class UnauthenticatedError extends DomainError {
+  constructor() {
+    super('AUTH.UNAUTHENTICATED', 'unauthenticated', 'A valid access token is required');
+  }
+}
+
+/**
+ * On for every route unless it is marked @Public(): verifies the bearer credential (a
+ * personal API key, or an access JWT that must not have been revoked since it was issued)
+ * and sets request.principal.
+ */
 @Injectable()
 export class AuthenticationGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly liveness: SessionLiveness,
+    private readonly apiKeys: ApiKeyAuthenticator,
+  ) {
     super();
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
-    await (super.canActivate(context) as Promise<boolean>);
     const request = context.switchToHttp().getRequest<GatehouseRequest & { user?: Principal }>();
-    request.principal = request.user;
+    const bearer = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (bearer?.startsWith(API_KEY_PREFIX)) {
+      request.principal = await this.apiKeys.authenticate(bearer, actorOf(request));
+      return true;
+    }
+    await (super.canActivate(context) as Promise<boolean>);
+    const principal = request.user;
+    if (!principal || !(await this.liveness.isLive(principal))) throw new UnauthenticatedError();
+    request.principal = principal;
     return true;
   }
 
   override handleRequest<T = Principal>(error: unknown, user: T | false): T {
-    if (error || !user) {
-      throw new DomainError('AUTH.UNAUTHENTICATED', 'unauthenticated', 'A valid access token is required');
-    }
+    if (error || !user) throw new UnauthenticatedError();
     return user;
   }
 }

@@ -11,6 +11,8 @@ interface JwtPayload {
   sid?: unknown;
   role?: unknown;
   pop?: unknown;
+  ims?: unknown;
+  iat?: unknown;
 }
 
 function kidOf(rawJwt: string): string | null {
@@ -56,6 +58,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       platformOperator: payload.pop === true,
       sessionId: typeof payload.sid === 'string' ? payload.sid : null,
       apiKeyId: null,
+      scopes: null,
+      issuedAt: typeof payload.ims === 'number' ? payload.ims : typeof payload.iat === 'number' ? payload.iat * 1000 : 0,
     };
   }
 }

@@ -3,6 +3,7 @@ import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import type { Actor } from '../../../shared/actor';
 import { Clock } from '../../../shared/clock';
 import { IdGenerator } from '../../../shared/ids';
+import { PolicyStore } from '../../access-policy';
 import { Session, type AuthMethod } from '../domain/session.entity';
 import { TokenIssuer, type TokenPair } from './token-issuer';
 
@@ -19,12 +20,14 @@ export class SessionStarter {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly tokens: TokenIssuer,
+    private readonly policies: PolicyStore,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
 
   async start(actor: Actor, user: SessionSubject, method: AuthMethod): Promise<TokenPair> {
     const refresh = this.tokens.newRefreshToken();
+    const { document } = await this.policies.get(user.organizationId);
     const { result: session } = await this.uow.run(
       { actor: { ...actor, type: 'user', id: user.id, organizationId: user.organizationId }, organizationId: user.organizationId },
       async ({ em }) => {
@@ -37,14 +40,16 @@ export class SessionStarter {
           userAgent: actor.userAgent,
           refreshTokenHash: refresh.hash,
           now: this.clock.now(),
+          maxLifetimeMinutes: document.session.maxLifetimeMinutes,
         });
         em.persist(started);
         return started;
       },
     );
-    return this.tokens.pair(
-      { sub: user.id, org: user.organizationId, sid: session.id, role: user.role, pop: user.platformOperator },
-      refresh.token,
-    );
+    return this.tokens.pair(this.claims(user, session.id), refresh.token);
+  }
+
+  claims(user: SessionSubject, sessionId: string) {
+    return { sub: user.id, org: user.organizationId, sid: sessionId, role: user.role, pop: user.platformOperator };
   }
 }

@@ -5,6 +5,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey
 import jwt from 'jsonwebtoken';
 import { Clock } from '../../../shared/clock';
 import { IdGenerator } from '../../../shared/ids';
+import { SecretBox } from '../../../infrastructure/security/secret-box';
 
 const KEY_LOCK = '7453010373645656';
 const RELOAD_INTERVAL_MS = 60_000;
@@ -40,6 +41,7 @@ export class SigningKeys implements OnModuleInit {
     private readonly em: EntityManager,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly box: SecretBox,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -85,7 +87,8 @@ export class SigningKeys implements OnModuleInit {
       const jwk: PublicJwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
       await connection.execute(
         'insert into signing_keys (kid, algorithm, public_jwk, private_pem, created_at) values (?, ?, ?::jsonb, ?, ?)',
-        [kid, 'RS256', JSON.stringify(jwk), privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), this.clock.now()],
+        // the private key is sealed at rest (AES-256-GCM under ENCRYPTION_KEY, bound to its kid)
+        [kid, 'RS256', JSON.stringify(jwk), this.box.seal(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), kid), this.clock.now()],
         'run',
         trx,
       );
@@ -103,7 +106,7 @@ export class SigningKeys implements OnModuleInit {
         'all',
       );
     if (!rows.length) throw new Error('no signing key in the database');
-    this.current = { kid: rows[0].kid, privateKey: createPrivateKey(rows[0].private_pem) };
+    this.current = { kid: rows[0].kid, privateKey: createPrivateKey(this.box.open(rows[0].private_pem, rows[0].kid)) };
     this.verifying = new Map(rows.map((row) => [row.kid, createPublicKey({ key: row.public_jwk, format: 'jwk' })]));
     this.published = rows.map((row) => row.public_jwk);
     this.loadedAt = this.clock.now().getTime();

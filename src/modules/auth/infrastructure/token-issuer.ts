@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../../infrastructure/config/app-config';
 import { hashToken } from '../../../infrastructure/security/token-hash';
+import { Clock } from '../../../shared/clock';
 import { IdGenerator } from '../../../shared/ids';
 import { SigningKeys } from './signing-keys';
 
@@ -28,6 +29,7 @@ export class TokenIssuer {
     private readonly keys: SigningKeys,
     private readonly config: AppConfig,
     private readonly ids: IdGenerator,
+    private readonly clock: Clock,
   ) {}
 
   newRefreshToken(): { token: string; hash: string } {
@@ -35,17 +37,13 @@ export class TokenIssuer {
     return { token, hash: hashToken(token) };
   }
 
-  accessToken(claims: AccessClaims): { token: string; expiresIn: number } {
+  pair(claims: AccessClaims, refreshToken: string): TokenPair {
     const expiresIn = this.config.values.auth.accessTokenTtlSeconds;
-    const token = this.keys.sign(
-      { ...claims, iss: this.config.values.publicUrl, aud: this.config.values.auth.audience },
+    const accessToken = this.keys.sign(
+      // ims: issue time in ms, so a revocation in the same second as a new sign-in is told apart
+      { ...claims, ims: this.clock.now().getTime(), iss: this.config.values.publicUrl, aud: this.config.values.auth.audience },
       expiresIn,
     );
-    return { token, expiresIn };
-  }
-
-  pair(claims: AccessClaims, refreshToken: string): TokenPair {
-    const access = this.accessToken(claims);
-    return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn };
   }
 }

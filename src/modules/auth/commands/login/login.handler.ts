@@ -1,9 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { PasswordHasher } from '../../../../infrastructure/security/password-hasher';
+import type { Actor } from '../../../../shared/actor';
 import { OrganizationDirectory } from '../../../organizations';
 import { UserAccounts } from '../../../users';
+import { AccountLockedError } from '../../domain/account-locked.error';
 import { InvalidCredentialsError } from '../../domain/invalid-credentials.error';
+import { LoginThrottle } from '../../infrastructure/login-throttle';
 import { SessionStarter } from '../../infrastructure/session-starter';
 import type { TokenPair } from '../../infrastructure/token-issuer';
 import { LoginCommand } from './login.command';
@@ -11,7 +15,8 @@ import { LoginCommand } from './login.command';
 /**
  * Password sign-in. Unknown organization, unknown email, wrong password and an inactive
  * account all take one argon2 verify and give one answer; every attempt in a known
- * organization is an event, with the reason kept for auditors only.
+ * organization is an event, with the reason kept for auditors only. Failures are throttled
+ * per account and per IP (LoginThrottle).
  */
 @CommandHandler(LoginCommand)
 export class LoginHandler implements ICommandHandler<LoginCommand, TokenPair> {
@@ -21,28 +26,65 @@ export class LoginHandler implements ICommandHandler<LoginCommand, TokenPair> {
     private readonly users: UserAccounts,
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionStarter,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async execute(command: LoginCommand): Promise<TokenPair> {
     const organization = await this.organizations.findBySlug(command.organization);
+    const account = this.throttle.accountKey(organization?.id ?? `unknown:${command.organization}`, command.email);
+    const state = await this.throttle.state(account, command.actor.ip);
     const candidate = organization ? await this.users.findForSignIn(organization.id, command.email) : null;
-    const passwordOk = await this.passwords.verify(candidate?.passwordHash ?? null, command.password);
-    if (!organization) throw new InvalidCredentialsError();
-    const actor = { ...command.actor, organizationId: organization.id };
 
-    if (!candidate || !passwordOk || candidate.status !== 'active') {
-      const reason = !candidate ? 'unknown_user' : candidate.status !== 'active' ? `account_${candidate.status}` : 'bad_password';
-      await this.uow.run({ actor, organizationId: organization.id }, async (context) => {
-        context.record({
-          type: 'auth.login_failed',
-          organizationId: organization.id,
-          subject: { type: 'user', id: candidate?.id ?? null },
-          payload: { method: 'password', reason },
-        });
-      });
+    if (state.locked) {
+      if (organization) {
+        await this.recordFailure(organization.id, command.actor, candidate?.id ?? null, { reason: 'locked', scope: state.scope });
+      }
+      throw new AccountLockedError(state.retryAfterSeconds);
+    }
+
+    const passwordOk = await this.passwords.verify(candidate?.passwordHash ?? null, command.password);
+    if (!organization || !candidate || !passwordOk || candidate.status !== 'active') {
+      const reason = !organization
+        ? 'unknown_organization'
+        : !candidate
+          ? 'unknown_user'
+          : candidate.status !== 'active'
+            ? `account_${candidate.status}`
+            : 'bad_password';
+      const outcome = await this.throttle.recordFailure(account, command.actor.ip);
+      if (organization) {
+        await this.recordFailure(organization.id, command.actor, candidate?.id ?? null, { reason, failures: outcome.failures }, outcome);
+      }
+      await sleep(this.throttle.delayMs(outcome.failures));
       throw new InvalidCredentialsError();
     }
 
+    await this.throttle.recordSuccess(account);
     return this.sessions.start(command.actor, candidate, 'password');
+  }
+
+  private async recordFailure(
+    organizationId: string,
+    actor: Actor,
+    userId: string | null,
+    payload: Record<string, unknown>,
+    outcome?: { lockedForSeconds: number | null; lockScope: 'account' | 'ip' | null; failures: number },
+  ): Promise<void> {
+    await this.uow.run({ actor: { ...actor, organizationId }, organizationId }, async (context) => {
+      context.record({
+        type: 'auth.login_failed',
+        organizationId,
+        subject: { type: 'user', id: userId },
+        payload: { method: 'password', ...payload },
+      });
+      if (outcome?.lockedForSeconds) {
+        context.record({
+          type: 'security.account_locked',
+          organizationId,
+          subject: { type: 'user', id: userId },
+          payload: { scope: outcome.lockScope, lockedForSeconds: outcome.lockedForSeconds, failures: outcome.failures, severity: 'medium' },
+        });
+      }
+    });
   }
 }

@@ -1,0 +1,41 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Logger } from '@nestjs/common';
+import type { Clock } from '../../shared/clock';
+import { composeEml } from './compose-eml';
+import { Mailer, type OutgoingMail } from './mailer';
+
+const LINK = /https?:\/\/[^\s<>"]+/g;
+
+/**
+ * Without an SMTP server: each mail becomes `<mailDir>/<id>.eml`, and its links are logged,
+ * so a demo needs nothing else. The logged link is the one place a mail's secret reaches the
+ * log, on purpose (DESIGN.md, "Running it"); the recipient address is not logged.
+ */
+export class FileMailer extends Mailer {
+  private readonly logger = new Logger('Mail');
+  private readonly dir: string;
+
+  constructor(
+    mailDir: string,
+    private readonly from: string,
+    private readonly publicUrl: string,
+    private readonly clock: Clock,
+  ) {
+    super();
+    this.dir = resolve(mailDir);
+  }
+
+  async send(mail: OutgoingMail): Promise<void> {
+    const eml = await composeEml(mail, this.from, this.publicUrl, this.clock.now());
+    await mkdir(this.dir, { recursive: true });
+    const file = join(this.dir, `${mail.id}.eml`);
+    // written whole or not at all: a reader never sees half a mail
+    await writeFile(`${file}.tmp`, eml, { mode: 0o600 });
+    await rename(`${file}.tmp`, file);
+    const links = [...new Set(mail.text.match(LINK) ?? [])];
+    this.logger.log(`mail ${mail.id} ("${mail.subject}") written to ${file}${links.length ? `; links: ${links.join(' ')}` : ''}`);
+  }
+
+  async close(): Promise<void> {}
+}

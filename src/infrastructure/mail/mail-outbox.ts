@@ -1,0 +1,78 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../shared/clock';
+import type { DomainEvent } from '../../shared/domain-event';
+import { IdGenerator } from '../../shared/ids';
+import { AppConfig } from '../config/app-config';
+import type { CommandContext } from '../event-store/unit-of-work';
+import { MAIL_CHANNEL } from './mail.constants';
+import { MailTemplates, type MailData } from './mail-templates';
+
+/** A mail a command sends, and the events its outcome is recorded as. */
+export interface MailRequest {
+  organizationId: string;
+  /** A registered template's name (`MailTemplates`). */
+  template: string;
+  /** The recipient's address: kept in the outbox row only until the mail is sent or dead. */
+  to: string;
+  /** The template's variables; cleared with the address once the mail is sent or dead. */
+  data: MailData;
+  /** What the outcome events are about, e.g. `{ type: 'invitation', id }`. */
+  subject: DomainEvent['subject'];
+  /** Event types recorded on delivery and on giving up, e.g. `invitation.sent` / `invitation.delivery_failed`. */
+  events: { sent: string; failed: string };
+}
+
+/**
+ * Where commands send mail. `enqueue` writes the mail into `mail_outbox` inside the
+ * command's transaction, so the mail exists exactly when the change that caused it commits;
+ * the mail relay hands it to the `mail` queue after commit.
+ */
+@Injectable()
+export class MailOutbox {
+  constructor(
+    private readonly templates: MailTemplates,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Stores the mail in the command's transaction; returns the mail's id. */
+  async enqueue(context: CommandContext, mail: MailRequest): Promise<string> {
+    const em = context.em;
+    if (!em.isInTransaction()) throw new Error('mails are enqueued inside the command transaction');
+    if (!mail.to.trim()) throw new Error('a mail needs a recipient');
+    // renders once to refuse an unknown template or incomplete data now, not in the worker
+    this.templates.render(mail.template, mail.data);
+    const id = this.ids.uuid();
+    const connection = em.getConnection();
+    const trx = em.getTransactionContext<Knex.Transaction>();
+    await connection.execute(
+      `insert into mail_outbox (id, organization_id, template, recipient, data, status, event_subject, sent_event, failed_event, created_at)
+       values (?, ?, ?, ?, ?::jsonb, 'pending', ?::jsonb, ?, ?, ?)`,
+      [
+        id,
+        mail.organizationId,
+        mail.template,
+        mail.to,
+        JSON.stringify(mail.data),
+        JSON.stringify({ type: mail.subject.type, id: mail.subject.id }),
+        mail.events.sent,
+        mail.events.failed,
+        this.clock.now(),
+      ],
+      'run',
+      trx,
+    );
+    // delivered at commit: wakes the mail relay on every worker instance
+    await connection.execute(`select pg_notify('${MAIL_CHANNEL}', '')`, [], 'run', trx);
+    return id;
+  }
+
+  /** An absolute link into Gatehouse, built from PUBLIC_URL (e.g. for a template's `link`). */
+  link(path: string, query: Record<string, string> = {}): string {
+    const url = new URL(this.config.values.publicUrl + (path.startsWith('/') ? path : `/${path}`));
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    return url.toString();
+  }
+}

@@ -1,0 +1,158 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { EntityManager, type Knex } from '@mikro-orm/postgresql';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { systemActor } from '../../shared/actor';
+import { Clock } from '../../shared/clock';
+import type { DomainEvent } from '../../shared/domain-event';
+import { UnitOfWork } from '../event-store/unit-of-work';
+import { deliveryFailureReason, redactedMessage } from './delivery-failure';
+import { MAIL_QUEUE, type MailJob } from './mail.constants';
+import { MailTemplates, type MailData, type RenderedMail } from './mail-templates';
+import { Mailer } from './mailer';
+
+interface MailRow {
+  id: string;
+  organization_id: string;
+  template: string;
+  recipient: string | null;
+  data: MailData;
+  status: 'pending' | 'sent' | 'dead';
+  event_subject: DomainEvent['subject'];
+  sent_event: string;
+  failed_event: string;
+}
+
+/** Thrown in place of the mailer's error: its message (kept in Redis) holds no address. */
+class MailDeliveryError extends Error {
+  override readonly name = 'MailDeliveryError';
+}
+
+/**
+ * Delivers one outbox mail per job: renders it, sends it, then records the outcome event
+ * and settles the row in one transaction. A failure is retried by BullMQ with exponential
+ * backoff; after the last attempt the row is `dead` (the job stays in the failed set) and
+ * the `failed` event is recorded. A settled row's address and data are cleared. A job for
+ * a row that is no longer pending does nothing, so a repeated job sends nothing twice.
+ */
+@Processor(MAIL_QUEUE, { concurrency: 4 })
+export class MailWorker extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(MailWorker.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly templates: MailTemplates,
+    private readonly mailer: Mailer,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  /** See AuditLogProjector: a worker closed while still connecting would hang shutdown. */
+  async onApplicationBootstrap(): Promise<void> {
+    await Promise.race([this.worker.waitUntilReady(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]).catch(
+      (error: Error) => this.logger.warn(`mail worker not ready yet: ${error.message}`),
+    );
+  }
+
+  /** Drains: finishes the mails in hand, then closes the mailer, before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
+    await this.mailer.close();
+  }
+
+  async process(job: Job<MailJob>): Promise<void> {
+    const mail = await this.load(job.data.mailId);
+    if (!mail || mail.status !== 'pending' || !mail.recipient) return;
+    const attempt = job.attemptsMade + 1;
+    const lastAttempt = attempt >= (job.opts.attempts ?? 1);
+
+    let rendered: RenderedMail;
+    try {
+      rendered = this.templates.render(mail.template, mail.data);
+    } catch (error) {
+      // retrying would render the same data the same way: dead at once
+      const reason = error instanceof Error && error.name !== 'Error' ? error.name : 'TemplateError';
+      await this.bury(mail, attempt, reason, redactedMessage(error));
+      throw new UnrecoverableError(`mail ${mail.id} cannot be rendered: ${reason}`);
+    }
+
+    try {
+      await this.mailer.send({ id: mail.id, to: mail.recipient, ...rendered });
+    } catch (error) {
+      const reason = deliveryFailureReason(error);
+      const detail = redactedMessage(error);
+      if (lastAttempt) await this.bury(mail, attempt, reason, detail);
+      else await this.noteFailure(mail.id, attempt, reason, detail);
+      throw new MailDeliveryError(`mail ${mail.id} (${mail.template}) not delivered, attempt ${attempt}: ${reason}`);
+    }
+
+    // sent: should this commit fail, the retry sends again (at least once, never lost)
+    await this.settle(mail, 'sent', { mailId: mail.id, template: mail.template, attempts: attempt }, null);
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job<MailJob> | undefined, error: Error): void {
+    this.logger.warn(`${error.message}${job && job.attemptsMade >= (job.opts.attempts ?? 1) ? ' (gave up)' : ''}`);
+  }
+
+  private async load(id: string): Promise<MailRow | null> {
+    const [row] = await this.em
+      .fork()
+      .getConnection()
+      .execute<MailRow[]>(
+        `select id, organization_id, template, recipient, data, status, event_subject, sent_event, failed_event
+           from mail_outbox where id = ?`,
+        [id],
+        'all',
+      );
+    return row ?? null;
+  }
+
+  private async noteFailure(id: string, attempt: number, reason: string, detail: string): Promise<void> {
+    await this.em
+      .fork()
+      .getConnection()
+      .execute(
+        `update mail_outbox set attempts = ?, last_error = ? where id = ? and status = 'pending'`,
+        [attempt, `${reason}: ${detail}`, id],
+        'run',
+      );
+  }
+
+  private async bury(mail: MailRow, attempt: number, reason: string, detail: string): Promise<void> {
+    await this.settle(mail, 'dead', { mailId: mail.id, template: mail.template, attempts: attempt, reason }, `${reason}: ${detail}`);
+  }
+
+  /**
+   * Settles a pending row as sent or dead, clearing its address and data, and records the
+   * outcome event in the same transaction. Only the first to settle a row records anything.
+   */
+  private async settle(
+    mail: MailRow,
+    status: 'sent' | 'dead',
+    payload: { mailId: string; template: string; attempts: number; reason?: string },
+    lastError: string | null,
+  ): Promise<void> {
+    await this.unitOfWork.run({ actor: systemActor(), organizationId: mail.organization_id }, async (ctx) => {
+      const settled = await ctx.em.getConnection().execute<{ id: string }[]>(
+        `update mail_outbox
+            set status = ?, attempts = ?, last_error = ?, recipient = null, data = '{}'::jsonb,
+                ${status === 'sent' ? 'sent_at' : 'dead_at'} = ?
+          where id = ? and status = 'pending'
+          returning id`,
+        [status, payload.attempts, lastError, this.clock.now(), mail.id],
+        'all',
+        ctx.em.getTransactionContext<Knex.Transaction>(),
+      );
+      if (!settled.length) return;
+      ctx.record({
+        type: status === 'sent' ? mail.sent_event : mail.failed_event,
+        organizationId: mail.organization_id,
+        subject: mail.event_subject,
+        payload,
+      });
+    });
+  }
+}

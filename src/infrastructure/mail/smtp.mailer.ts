@@ -1,0 +1,31 @@
+import { createTransport, type Transporter } from 'nodemailer';
+import { mailMessage } from './compose-eml';
+import { Mailer, type OutgoingMail } from './mailer';
+
+/** Sends through the SMTP server of `SMTP_URL` (credentials and TLS as the URL says). */
+export class SmtpMailer extends Mailer {
+  private readonly transport: Transporter;
+
+  constructor(
+    smtpUrl: string,
+    private readonly from: string,
+    private readonly publicUrl: string,
+  ) {
+    super();
+    // bounded waits: a stuck server fails the attempt, and BullMQ retries it later
+    this.transport = createTransport({
+      url: smtpUrl,
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 60_000,
+    });
+  }
+
+  async send(mail: OutgoingMail): Promise<void> {
+    await this.transport.sendMail(mailMessage(mail, this.from, this.publicUrl));
+  }
+
+  async close(): Promise<void> {
+    this.transport.close();
+  }
+}

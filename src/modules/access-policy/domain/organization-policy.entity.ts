@@ -1,0 +1,50 @@
+import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { TenantOwned } from '../../../infrastructure/database/tenant';
+import { recordEvent } from '../../../shared/domain-event';
+import type { PolicyDocument } from './policy-document';
+
+/** An organization's policy document; absent until first saved (the defaults apply). */
+@Entity({ tableName: 'policies' })
+@TenantOwned()
+export class OrganizationPolicy {
+  @PrimaryKey({ type: 'uuid' })
+  organizationId!: string;
+
+  @Property({ type: 'json' })
+  document!: PolicyDocument;
+
+  @Property({ type: 'integer', version: true })
+  version!: number;
+
+  @Property({ type: 'Date' })
+  updatedAt!: Date;
+
+  static create(organizationId: string, document: PolicyDocument, now: Date): OrganizationPolicy {
+    const policy = new OrganizationPolicy();
+    policy.organizationId = organizationId;
+    policy.document = document;
+    policy.updatedAt = now;
+    policy.recordChange({}, document);
+    return policy;
+  }
+
+  replace(document: PolicyDocument, now: Date): void {
+    const before = this.document;
+    this.document = document;
+    this.updatedAt = now;
+    this.recordChange(before, document);
+  }
+
+  private recordChange(before: Partial<PolicyDocument>, after: PolicyDocument): void {
+    const changed = (Object.keys(after) as (keyof PolicyDocument)[]).filter(
+      (section) => JSON.stringify(before[section]) !== JSON.stringify(after[section]),
+    );
+    recordEvent(this, {
+      type: 'policy.updated',
+      organizationId: this.organizationId,
+      subject: { type: 'policy', id: this.organizationId },
+      // policies hold no personal data: auditors see the whole new document
+      payload: { changedSections: changed, document: after },
+    });
+  }
+}

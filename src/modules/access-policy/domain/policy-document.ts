@@ -1,0 +1,86 @@
+import type { FieldError } from '../../../shared/domain-error';
+import { DomainError } from '../../../shared/domain-error';
+import { isBuiltInRole } from './roles';
+
+export interface SessionPolicy {
+  /** A session ends this long after sign-in, however active (absolute lifetime). */
+  maxLifetimeMinutes: number;
+  /** A session ends after this long without a refresh (idle timeout). */
+  idleTimeoutMinutes: number;
+}
+
+export interface MfaPolicy {
+  requiredForRoles: string[];
+}
+
+/** The organization's policy document (API.md, PUT /policies); sections arrive issue by issue. */
+export interface PolicyDocument {
+  session: SessionPolicy;
+  mfa: MfaPolicy;
+}
+
+export const DEFAULT_POLICY: PolicyDocument = {
+  session: { maxLifetimeMinutes: 7 * 24 * 60, idleTimeoutMinutes: 24 * 60 },
+  mfa: { requiredForRoles: [] },
+};
+
+function integerIn(errors: FieldError[], field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    errors.push({ field, message: `must be a whole number from ${min} to ${max}` });
+    return min;
+  }
+  return value;
+}
+
+function objectAt(errors: FieldError[], field: string, value: unknown): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    errors.push({ field, message: 'must be an object' });
+    return {};
+  }
+  return value as Record<string, unknown>;
+}
+
+function noUnknownKeys(errors: FieldError[], prefix: string, value: Record<string, unknown>, known: string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) errors.push({ field: prefix ? `${prefix}.${key}` : key, message: 'is not a known setting' });
+  }
+}
+
+/** Validates a whole document; sections left out take their defaults. Every bad field is named. */
+export function parsePolicyDocument(input: unknown): PolicyDocument {
+  const errors: FieldError[] = [];
+  const root = objectAt(errors, 'body', input);
+  noUnknownKeys(errors, '', root, ['session', 'mfa']);
+  const session = objectAt(errors, 'session', root.session);
+  noUnknownKeys(errors, 'session', session, ['maxLifetimeMinutes', 'idleTimeoutMinutes']);
+  const mfa = objectAt(errors, 'mfa', root.mfa);
+  noUnknownKeys(errors, 'mfa', mfa, ['requiredForRoles']);
+
+  const maxLifetimeMinutes = integerIn(
+    errors,
+    'session.maxLifetimeMinutes',
+    session.maxLifetimeMinutes ?? DEFAULT_POLICY.session.maxLifetimeMinutes,
+    5,
+    365 * 24 * 60,
+  );
+  const idleTimeoutMinutes = integerIn(
+    errors,
+    'session.idleTimeoutMinutes',
+    session.idleTimeoutMinutes ?? DEFAULT_POLICY.session.idleTimeoutMinutes,
+    5,
+    365 * 24 * 60,
+  );
+  if (idleTimeoutMinutes > maxLifetimeMinutes) {
+    errors.push({ field: 'session.idleTimeoutMinutes', message: 'must not be longer than session.maxLifetimeMinutes' });
+  }
+  const roles = mfa.requiredForRoles ?? [];
+  if (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string' || !isBuiltInRole(role))) {
+    errors.push({ field: 'mfa.requiredForRoles', message: 'must list built-in roles (Administrator, Manager, Developer, Viewer)' });
+  }
+  if (errors.length) throw new DomainError('POLICIES.INVALID', 'invalid', 'The policy document is not valid', errors);
+  return {
+    session: { maxLifetimeMinutes, idleTimeoutMinutes },
+    mfa: { requiredForRoles: [...new Set(roles as string[])] },
+  };
+}

@@ -1,0 +1,90 @@
+import { LockMode } from '@mikro-orm/core';
+import { Logger } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
+import { Revocations } from '../../../../infrastructure/security/revocations';
+import { hashToken } from '../../../../infrastructure/security/token-hash';
+import { TENANT_FILTER } from '../../../../infrastructure/database/tenant';
+import { Clock } from '../../../../shared/clock';
+import { DomainError } from '../../../../shared/domain-error';
+import { PolicyStore } from '../../../access-policy';
+import { UserAccounts } from '../../../users';
+import { Session } from '../../domain/session.entity';
+import { SpentRefreshToken } from '../../domain/spent-refresh-token.entity';
+import { SessionStarter } from '../../infrastructure/session-starter';
+import { TokenIssuer, type TokenPair } from '../../infrastructure/token-issuer';
+import { RefreshSessionCommand } from './refresh-session.command';
+
+class InvalidRefreshTokenError extends DomainError {
+  constructor() {
+    super('AUTH.INVALID_REFRESH_TOKEN', 'unauthenticated', 'The refresh token is not valid; sign in again');
+  }
+}
+
+/**
+ * Exchanges a refresh token for a new pair, spending the old one. A spent token presented
+ * again means two parties hold it: the whole session is revoked and a security event raised.
+ * The new access token carries the user's current role, so role changes apply from here.
+ */
+@CommandHandler(RefreshSessionCommand)
+export class RefreshSessionHandler implements ICommandHandler<RefreshSessionCommand, TokenPair> {
+  private readonly logger = new Logger(RefreshSessionHandler.name);
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly users: UserAccounts,
+    private readonly policies: PolicyStore,
+    private readonly tokens: TokenIssuer,
+    private readonly sessions: SessionStarter,
+    private readonly revocations: Revocations,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(command: RefreshSessionCommand): Promise<TokenPair> {
+    const presented = hashToken(command.refreshToken);
+    // the token is the only key the caller has: these two lookups cross tenants by a 256-bit secret
+    const reader = this.uow.reader(null);
+    const session = await reader.findOne(Session, { refreshTokenHash: presented }, { filters: { [TENANT_FILTER]: false } });
+    if (!session) {
+      const spent = await reader.findOne(SpentRefreshToken, { tokenHash: presented }, { filters: { [TENANT_FILTER]: false } });
+      if (spent) await this.revokeForReuse(spent, command);
+      throw new InvalidRefreshTokenError();
+    }
+    const [user, policy] = await Promise.all([
+      this.users.findProfile(session.organizationId, session.userId),
+      this.policies.get(session.organizationId),
+    ]);
+    const now = this.clock.now();
+    const ended = session.endedReason(now, policy.document.session.idleTimeoutMinutes);
+    if (ended || !user || user.status !== 'active') throw new InvalidRefreshTokenError();
+
+    const next = this.tokens.newRefreshToken();
+    const actor = { ...command.actor, type: 'user' as const, id: user.id, organizationId: user.organizationId };
+    await this.uow.run({ actor, organizationId: session.organizationId }, async ({ em }) => {
+      // the row lock makes a token spendable once, even by two requests racing
+      const locked = await em.findOne(Session, { id: session.id, refreshTokenHash: presented }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!locked) throw new InvalidRefreshTokenError();
+      em.persist(SpentRefreshToken.of(locked, presented, now));
+      locked.rotate(next.hash, now, command.actor.ip);
+    });
+    return this.tokens.pair(this.sessions.claims(user, session.id), next.token);
+  }
+
+  private async revokeForReuse(spent: SpentRefreshToken, command: RefreshSessionCommand): Promise<void> {
+    const { result: userId } = await this.uow.run({ actor: { ...command.actor, organizationId: spent.organizationId }, organizationId: spent.organizationId }, async (context) => {
+      const session = await context.em.findOne(Session, { id: spent.sessionId });
+      if (!session) return null;
+      context.record({
+        type: 'security.refresh_token_reused',
+        organizationId: spent.organizationId,
+        subject: { type: 'user', id: session.userId },
+        payload: { sessionId: session.id, severity: 'high', spentAt: spent.spentAt.toISOString() },
+      });
+      session.revoke('refresh_token_reused', this.clock.now());
+      return session.userId;
+    });
+    if (userId) {
+      await this.revocations.revokeSession(spent.sessionId).catch((error: Error) => this.logger.error(`revocation mark not written: ${error.message}`));
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { Session } from './session.entity';
+
+describe(Session.name, () => {
+  const start = new Date('2026-11-28T10:00:00.000Z');
+  const minutes = (n: number) => new Date(start.getTime() + n * 60_000);
+
+  function session(maxLifetimeMinutes = 600): Session {
+    return Session.start({
+      id: 's1',
+      organizationId: 'o1',
+      userId: 'u1',
+      method: 'password',
+      ip: null,
+      userAgent: null,
+      refreshTokenHash: 'h1',
+      now: start,
+      maxLifetimeMinutes,
+    });
+  }
+
+  it('ends after the idle timeout without a refresh', () => {
+    const s = session();
+    expect(s.endedReason(minutes(29), 30)).toBeNull();
+    expect(s.endedReason(minutes(30), 30)).toBe('idle');
+  });
+
+  it('stays alive while refreshed, until the absolute lifetime', () => {
+    const s = session(120);
+    s.rotate('h2', minutes(25), null);
+    s.rotate('h3', minutes(50), null);
+    expect(s.endedReason(minutes(70), 30)).toBeNull();
+    s.rotate('h4', minutes(100), null);
+    expect(s.endedReason(minutes(120), 30)).toBe('expired');
+  });
+
+  it('is ended by a revocation, and a revoked session forgets its refresh token', () => {
+    const s = session();
+    s.revoke('logout', minutes(1));
+    expect(s.endedReason(minutes(2), 30)).toBe('revoked');
+    expect(s.refreshTokenHash).toBeNull();
+    expect(s.revokedReason).toBe('logout');
+  });
+});

@@ -1,0 +1,108 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { RedisService } from '../../../infrastructure/queue/redis.service';
+import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
+import { hashToken } from '../../../infrastructure/security/token-hash';
+import { TENANT_FILTER } from '../../../infrastructure/database/tenant';
+import type { Actor } from '../../../shared/actor';
+import { Clock } from '../../../shared/clock';
+import { DomainError } from '../../../shared/domain-error';
+import type { Principal } from '../../../shared/principal';
+import { UserAccounts } from '../../users';
+import { ApiKey } from '../domain/api-key.entity';
+
+/** Viewers have "limited API access": their keys get this many requests a minute. */
+export const VIEWER_KEY_REQUESTS_PER_MINUTE = 60;
+
+export interface LastUse {
+  at: string;
+  ip: string | null;
+}
+
+class InvalidApiKeyError extends DomainError {
+  constructor() {
+    super('AUTH.INVALID_API_KEY', 'unauthenticated', 'The API key is not valid');
+  }
+}
+
+/**
+ * Authenticates `Authorization: Bearer ghk_…`. The key must be known, unrevoked and
+ * unexpired, and its owner still active: what the owner may do is read on every request,
+ * so a deactivated owner's or a demoted owner's keys lose their rights at once.
+ */
+@Injectable()
+export class ApiKeyAuthenticator {
+  private readonly logger = new Logger(ApiKeyAuthenticator.name);
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly users: UserAccounts,
+    private readonly redis: RedisService,
+    private readonly clock: Clock,
+  ) {}
+
+  async authenticate(key: string, actor: Actor): Promise<Principal> {
+    // the key is the only thing the caller has: this lookup crosses tenants by a 256-bit secret
+    const apiKey = await this.uow
+      .reader(null)
+      .findOne(ApiKey, { keyHash: hashToken(key) }, { filters: { [TENANT_FILTER]: false } });
+    if (!apiKey) throw new InvalidApiKeyError();
+    const owner = await this.users.findProfile(apiKey.organizationId, apiKey.userId);
+    const now = this.clock.now();
+    const reason = apiKey.revokedAt ? 'key_revoked' : apiKey.expiresAt <= now ? 'key_expired' : owner?.status !== 'active' ? 'owner_inactive' : null;
+    if (reason || !owner) {
+      await this.recordRejection(apiKey, actor, reason ?? 'owner_inactive');
+      throw new InvalidApiKeyError();
+    }
+    if (owner.role === 'Viewer') await this.limitRate(apiKey.id);
+    await this.redis.client
+      .set(this.redis.key('apikey', 'last-use', apiKey.id), JSON.stringify({ at: now.toISOString(), ip: actor.ip } satisfies LastUse))
+      .catch(() => undefined);
+    return {
+      userId: owner.id,
+      organizationId: owner.organizationId,
+      role: owner.role,
+      platformOperator: owner.platformOperator,
+      sessionId: null,
+      apiKeyId: apiKey.id,
+      scopes: apiKey.scopes,
+      issuedAt: apiKey.createdAt.getTime(),
+    };
+  }
+
+  async lastUses(ids: string[]): Promise<Map<string, LastUse>> {
+    if (!ids.length) return new Map();
+    const values = await this.redis.client.mget(...ids.map((id) => this.redis.key('apikey', 'last-use', id))).catch(() => []);
+    const uses = new Map<string, LastUse>();
+    values.forEach((value, index) => value && uses.set(ids[index], JSON.parse(value) as LastUse));
+    return uses;
+  }
+
+  private async limitRate(apiKeyId: string): Promise<void> {
+    const window = Math.floor(this.clock.now().getTime() / 60_000);
+    const key = this.redis.key('apikey', 'rate', apiKeyId, String(window));
+    const count = await this.redis.client
+      .multi()
+      .incr(key)
+      .expire(key, 120)
+      .exec()
+      .then((results) => Number(results?.[0]?.[1] ?? 0))
+      .catch(() => 0);
+    if (count > VIEWER_KEY_REQUESTS_PER_MINUTE) {
+      const retryAfter = 60 - Math.floor((this.clock.now().getTime() % 60_000) / 1000);
+      throw new DomainError('AUTH.RATE_LIMITED', 'too_many_requests', 'This API key’s rate limit is reached', [], retryAfter);
+    }
+  }
+
+  private async recordRejection(apiKey: ApiKey, actor: Actor, reason: string): Promise<void> {
+    await this.uow
+      .run({ actor: { ...actor, type: 'api_key', id: apiKey.id, organizationId: apiKey.organizationId }, organizationId: apiKey.organizationId }, async (context) => {
+        context.record({
+          type: 'auth.login_failed',
+          organizationId: apiKey.organizationId,
+          subject: { type: 'user', id: apiKey.userId },
+          payload: { method: 'api_key', reason, apiKeyId: apiKey.id },
+        });
+      })
+      .catch((error: Error) => this.logger.warn(`could not record an API key rejection: ${error.message}`));
+  }
+}

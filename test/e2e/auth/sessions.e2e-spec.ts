@@ -1,0 +1,119 @@
+import { startTestApp, type TestApp } from '../../support/test-app';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../../support/test-env';
+import { createUser, organizationId } from '../../support/users';
+
+interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+}
+
+describe('sessions and tokens', () => {
+  let t: TestApp;
+  let second: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    // a second instance on the same database and Redis: revocations must reach it too
+    second = await startTestApp({ env: t.env, removeOnClose: false });
+  });
+
+  afterAll(async () => {
+    await second.close();
+    await t.close();
+  });
+
+  async function signIn(app = t, email = ADMIN_EMAIL, password = ADMIN_PASSWORD): Promise<Tokens> {
+    const response = await app.api.post<Tokens>('/api/v1/auth/login', { organization: 'default', email, password }, undefined);
+    expect(response.status).toBe(200);
+    return response.body;
+  }
+
+  it('rotates the refresh token on every use and refuses the spent one', async () => {
+    const first = await signIn();
+    const refreshed = await t.api.post<Tokens>('/api/v1/auth/refresh', { refreshToken: first.refreshToken });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.refreshToken).not.toBe(first.refreshToken);
+    expect((await t.api.get('/api/v1/me', refreshed.body.accessToken)).status).toBe(200);
+    const again = await t.api.post('/api/v1/auth/refresh', { refreshToken: refreshed.body.refreshToken });
+    expect(again.status).toBe(200);
+  });
+
+  it('kills the whole session when a spent refresh token comes back, and raises a security event', async () => {
+    const first = await signIn();
+    const rotated = await t.api.post<Tokens>('/api/v1/auth/refresh', { refreshToken: first.refreshToken });
+    expect(rotated.status).toBe(200);
+
+    const replay = await t.api.post('/api/v1/auth/refresh', { refreshToken: first.refreshToken });
+    expect(replay.status).toBe(401);
+    // the legitimate holder's newer tokens die with the session, on both instances
+    expect((await t.api.post('/api/v1/auth/refresh', { refreshToken: rotated.body.refreshToken })).status).toBe(401);
+    expect((await t.api.get('/api/v1/me', rotated.body.accessToken)).status).toBe(401);
+    expect((await second.api.get('/api/v1/me', rotated.body.accessToken)).status).toBe(401);
+
+    const sql = await t.env.sql();
+    try {
+      const { rows } = await sql.query("select payload from events where type = 'security.refresh_token_reused'");
+      expect(rows).toHaveLength(1);
+      expect(rows[0].payload).toMatchObject({ severity: 'high' });
+    } finally {
+      await sql.end();
+    }
+  });
+
+  it('refuses a revoked session’s access token on the next request, on every instance', async () => {
+    const victim = await signIn();
+    const other = await signIn();
+    expect((await second.api.get('/api/v1/me', victim.accessToken)).status).toBe(200);
+    const sessions = await t.api.get<{ items: { id: string; current: boolean }[] }>('/api/v1/me/sessions', other.accessToken);
+    const current = sessions.body.items.find((s) => s.current)!;
+    const target = sessions.body.items.find((s) => !s.current && s.id !== current.id)!;
+    expect(target).toBeDefined();
+
+    const me = await t.api.get<{ id: string }>('/api/v1/me', victim.accessToken);
+    const victimSession = JSON.parse(Buffer.from(victim.accessToken.split('.')[1], 'base64url').toString()).sid as string;
+    expect(me.status).toBe(200);
+    const revoked = await t.api.request('DELETE', `/api/v1/me/sessions/${victimSession}`, { token: other.accessToken });
+    expect(revoked.status).toBe(204);
+    expect((await t.api.get('/api/v1/me', victim.accessToken)).status).toBe(401);
+    expect((await second.api.get('/api/v1/me', victim.accessToken)).status).toBe(401);
+    expect((await t.api.post('/api/v1/auth/refresh', { refreshToken: victim.refreshToken })).status).toBe(401);
+    expect((await t.api.get('/api/v1/me', other.accessToken)).status).toBe(200);
+  });
+
+  it('lists the caller’s sessions with device details, and signs out all others', async () => {
+    const mine = await signIn();
+    await signIn();
+    const list = await t.api.request<{ items: { current: boolean; userAgent: string; ip: string; authMethod: string }[] }>('GET', '/api/v1/me/sessions', {
+      token: mine.accessToken,
+      headers: { 'user-agent': 'e2e-browser/1.0' },
+    });
+    expect(list.body.items.filter((s) => s.current)).toHaveLength(1);
+    expect(list.body.items[0]).toMatchObject({ ip: '127.0.0.1', authMethod: 'password' });
+
+    expect((await t.api.request('DELETE', '/api/v1/me/sessions', { token: mine.accessToken })).status).toBe(204);
+    const after = await t.api.get<{ items: { current: boolean }[] }>('/api/v1/me/sessions', mine.accessToken);
+    expect(after.body.items).toEqual([expect.objectContaining({ current: true })]);
+  });
+
+  it('ends the session on logout', async () => {
+    const tokens = await signIn();
+    expect((await t.api.request('POST', '/api/v1/auth/logout', { token: tokens.accessToken })).status).toBe(204);
+    expect((await t.api.get('/api/v1/me', tokens.accessToken)).status).toBe(401);
+    expect((await t.api.post('/api/v1/auth/refresh', { refreshToken: tokens.refreshToken })).status).toBe(401);
+  });
+
+  it('lets an administrator end another user’s sessions, and hides other users’ sessions', async () => {
+    const org = await organizationId(t);
+    const dev = await createUser(t, { organizationId: org, role: 'Developer' });
+    const devTokens = await signIn(t, dev.email, dev.password);
+    const admin = await signIn();
+
+    const devSid = JSON.parse(Buffer.from(devTokens.accessToken.split('.')[1], 'base64url').toString()).sid as string;
+    expect((await t.api.request('DELETE', `/api/v1/me/sessions/${devSid}`, { token: admin.accessToken })).status).toBe(404);
+    expect((await t.api.request('DELETE', `/api/v1/users/${dev.id}/sessions`, { token: devTokens.accessToken })).status).toBe(403);
+    expect((await t.api.request('DELETE', '/api/v1/users/not-a-uuid/sessions', { token: admin.accessToken })).status).toBe(400);
+
+    expect((await t.api.request('DELETE', `/api/v1/users/${dev.id}/sessions`, { token: admin.accessToken })).status).toBe(204);
+    expect((await second.api.get('/api/v1/me', devTokens.accessToken)).status).toBe(401);
+  });
+});
