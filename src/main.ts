@@ -15,7 +15,7 @@ function signInHelp(outcome: BootstrapOutcome, publicUrl: string): string {
     lines.push(
       'Set the administrator’s password with this one-time link (valid for 7 days):',
       `  ${outcome.setupUrl}`,
-      `  (API: GET ${publicUrl}/api/v1/invitations/accept/<token>, then POST ${publicUrl}/api/v1/invitations/accept { token, name, password })`,
+      `  (GET it to see the invitation, then POST ${publicUrl}/api/v1/invitations/accept { token, name, password })`,
     );
   } else {
     lines.push('Sign in with the password from BOOTSTRAP_ADMIN_PASSWORD:');

@@ -114,8 +114,8 @@ describe('a fresh start of the built application (node dist/main.js)', () => {
     // an empty value is ignored by the loader, so the default (no password) applies
     const app = new AppProcess(env.env({ PORT: String(await freePort()), BOOTSTRAP_ADMIN_PASSWORD: '' }));
     await app.listening();
-    const [link, token] = await app.waitForOutput(/http:\/\/gatehouse\.test\/invitations\/accept\?token=([A-Za-z0-9_-]+)/);
-    expect(link).toBe(`http://gatehouse.test/invitations/accept?token=${token}`);
+    const [link, token] = await app.waitForOutput(/http:\/\/gatehouse\.test\/api\/v1\/invitations\/accept\/([A-Za-z0-9_-]+)/);
+    expect(link).toBe(`http://gatehouse.test/api/v1/invitations/accept/${token}`);
     expect(app.stdout()).toContain('one-time link');
 
     // the admin has no password yet: nothing signs in before the link is used

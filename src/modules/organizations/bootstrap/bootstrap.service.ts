@@ -5,6 +5,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { AppConfig } from '../../../infrastructure/config/app-config';
 import { PasswordHasher } from '../../../infrastructure/security/password-hasher';
 import { systemActor } from '../../../shared/actor';
+import { invitationAcceptPath } from '../../users';
 import { CreateOrganizationCommand } from '../commands/create-organization/create-organization.command';
 
 const BOOTSTRAP_LOCK_KEY = '7453010373645655';
@@ -41,6 +42,8 @@ export class BootstrapService {
           adminPasswordHash: adminPassword ? await this.passwords.hash(adminPassword) : null,
           platformOperator: true,
           via: 'bootstrap',
+          // the first start prints the link: nobody is there to receive a mail yet
+          sendInvitation: false,
         }),
       );
       return {
@@ -48,7 +51,7 @@ export class BootstrapService {
         organization: created.slug,
         adminEmail,
         setupUrl: created.invitationToken
-          ? `${this.config.values.publicUrl}/invitations/accept?token=${created.invitationToken}`
+          ? `${this.config.values.publicUrl}${invitationAcceptPath(created.invitationToken)}`
           : null,
       } as const;
     });

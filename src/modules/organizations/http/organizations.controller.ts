@@ -1,7 +1,6 @@
-import { Body, Controller, Get, HttpCode, Logger, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AppConfig } from '../../../infrastructure/config/app-config';
 import type { Actor } from '../../../shared/actor';
 import { CurrentActor, CurrentPrincipal } from '../../../shared/decorators';
 import { NotFoundError } from '../../../shared/domain-error';
@@ -16,12 +15,9 @@ import { CreatedOrganizationResponse, OrganizationResponse } from './organizatio
 @ApiBearerAuth()
 @Controller('api/v1')
 export class OrganizationsController {
-  private readonly logger = new Logger(OrganizationsController.name);
-
   constructor(
     private readonly commands: CommandBus,
     private readonly directory: OrganizationDirectory,
-    private readonly config: AppConfig,
   ) {}
 
   @Post('organizations')
@@ -30,12 +26,6 @@ export class OrganizationsController {
   @ApiCreatedResponse({ type: CreatedOrganizationResponse })
   async create(@Body() body: CreateOrganizationRequest, @CurrentActor() actor: Actor): Promise<CreatedOrganizationResponse> {
     const created = await this.commands.execute(new CreateOrganizationCommand(body.name, body.slug, body.adminEmail, actor));
-    if (created.invitationToken) {
-      // until the mail worker delivers it, the link goes where undelivered mail links go: the log
-      this.logger.log(
-        `invitation for the first administrator of ${created.slug}: ${this.config.values.publicUrl}/invitations/accept?token=${created.invitationToken}`,
-      );
-    }
     return { id: created.id, slug: created.slug, name: created.name, adminUserId: created.adminUserId };
   }
 

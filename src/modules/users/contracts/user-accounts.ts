@@ -7,6 +7,11 @@ import { IdGenerator } from '../../../shared/ids';
 import { Invitation } from '../domain/invitation.entity';
 import { normalizeEmail, User, type UserStatus } from '../domain/user.entity';
 
+/** Where an invitation link points: the API's accept-preview route for the token. */
+export function invitationAcceptPath(token: string): string {
+  return `/api/v1/invitations/accept/${token}`;
+}
+
 export interface SignInCandidate {
   id: string;
   organizationId: string;
@@ -46,7 +51,7 @@ export class UserAccounts {
   registerAdministrator(
     context: CommandContext,
     input: { organizationId: string; email: string; passwordHash: string | null; platformOperator: boolean; invitedBy: string | null; via: string },
-  ): { userId: string; invitationToken: string | null } {
+  ): { userId: string; invitationToken: string | null; invitationExpiresAt: Date | null } {
     const now = this.clock.now();
     const user = User.register({
       id: this.ids.uuid(),
@@ -59,10 +64,9 @@ export class UserAccounts {
       via: input.via,
     });
     context.em.persist(user);
-    if (input.passwordHash) return { userId: user.id, invitationToken: null };
+    if (input.passwordHash) return { userId: user.id, invitationToken: null, invitationExpiresAt: null };
     const token = this.ids.secret(32);
-    context.em.persist(
-      Invitation.issue({
+    const invitation = Invitation.issue({
         id: this.ids.uuid(),
         organizationId: input.organizationId,
         userId: user.id,
@@ -71,9 +75,9 @@ export class UserAccounts {
         tokenHash: hashToken(token),
         invitedBy: input.invitedBy,
         now,
-      }),
-    );
-    return { userId: user.id, invitationToken: token };
+      });
+    context.em.persist(invitation);
+    return { userId: user.id, invitationToken: token, invitationExpiresAt: invitation.expiresAt };
   }
 
   async findForSignIn(organizationId: string, email: string): Promise<SignInCandidate | null> {

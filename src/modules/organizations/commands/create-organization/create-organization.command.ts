@@ -16,7 +16,7 @@ export class CreateOrganizationCommand extends Command<CreatedOrganization> {
     readonly slug: string,
     readonly adminEmail: string,
     readonly actor: Actor,
-    readonly options: { adminPasswordHash?: string | null; platformOperator?: boolean; via?: string } = {},
+    readonly options: { adminPasswordHash?: string | null; platformOperator?: boolean; via?: string; sendInvitation?: boolean } = {},
   ) {
     super();
   }

@@ -4,11 +4,16 @@ import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work'
 import { Clock } from '../../../../shared/clock';
 import { DomainError } from '../../../../shared/domain-error';
 import { IdGenerator } from '../../../../shared/ids';
-import { UserAccounts } from '../../../users';
+import { MailOutbox } from '../../../../infrastructure/mail/mail-outbox';
+import { INVITATION_TEMPLATE } from '../../../../infrastructure/mail/templates/invitation.template';
+import { invitationAcceptPath, UserAccounts } from '../../../users';
 import { Organization } from '../../domain/organization.entity';
 import { CreateOrganizationCommand, type CreatedOrganization } from './create-organization.command';
 
-/** Creates a tenant and its first Administrator in one transaction. */
+/**
+ * Creates a tenant and its first Administrator in one transaction; an Administrator without
+ * a password is invited by mail, the mail queued in that same transaction.
+ */
 @CommandHandler(CreateOrganizationCommand)
 export class CreateOrganizationHandler implements ICommandHandler<CreateOrganizationCommand, CreatedOrganization> {
   constructor(
@@ -16,10 +21,15 @@ export class CreateOrganizationHandler implements ICommandHandler<CreateOrganiza
     private readonly users: UserAccounts,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly mail: MailOutbox,
   ) {}
 
   async execute(command: CreateOrganizationCommand): Promise<CreatedOrganization> {
     const id = this.ids.uuid();
+    const inviter =
+      command.actor.type === 'user' && command.actor.id && command.actor.organizationId
+        ? await this.users.findProfile(command.actor.organizationId, command.actor.id)
+        : null;
     try {
       const { result } = await this.uow.run({ actor: command.actor, organizationId: id }, async (context) => {
         const organization = Organization.create({
@@ -38,6 +48,22 @@ export class CreateOrganizationHandler implements ICommandHandler<CreateOrganiza
           invitedBy: command.actor.type === 'user' ? command.actor.id : null,
           via: command.options.via ?? 'organization_created',
         });
+        if (admin.invitationToken && command.options.sendInvitation !== false) {
+          await this.mail.enqueue(context, {
+            organizationId: id,
+            template: INVITATION_TEMPLATE,
+            to: command.adminEmail,
+            data: {
+              organizationName: organization.name,
+              inviterName: inviter?.name ?? null,
+              role: 'Administrator',
+              link: this.mail.link(invitationAcceptPath(admin.invitationToken)),
+              expiresAt: admin.invitationExpiresAt!.toISOString(),
+            },
+            subject: { type: 'user', id: admin.userId },
+            events: { sent: 'invitation.sent', failed: 'invitation.delivery_failed' },
+          });
+        }
         return { id, slug: organization.slug, name: organization.name, adminUserId: admin.userId, invitationToken: admin.invitationToken };
       });
       return result;
