@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { MailTemplates } from '../../infrastructure/mail/mail-templates';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { PassportModule } from '@nestjs/passport';
 import { AccessPolicyModule } from '../access-policy';
@@ -6,6 +7,23 @@ import { OrganizationsModule } from '../organizations';
 import { UsersModule } from '../users';
 import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.handler';
 import { LoginHandler } from './commands/login/login.handler';
+import {
+  ConfirmChallengedEnrolmentHandler,
+  ConfirmTotpEnrolmentHandler,
+  DisableMfaHandler,
+  RegenerateRecoveryCodesHandler,
+  ResetUserMfaHandler,
+  StartChallengedEnrolmentHandler,
+  StartTotpEnrolmentHandler,
+  VerifyMfaChallengeHandler,
+} from './commands/mfa/mfa.handlers';
+import { AuthChallenge } from './domain/auth-challenge.entity';
+import { RecoveryCode } from './domain/recovery-code.entity';
+import { UserMfa } from './domain/user-mfa.entity';
+import { MeMfaController } from './http/me-mfa.controller';
+import { Challenges } from './infrastructure/challenges';
+import { Mfa } from './infrastructure/mfa';
+import { MFA_RESET_TEMPLATE, renderMfaReset } from './infrastructure/mfa-reset.template';
 import { RevokeApiKeyHandler } from './commands/revoke-api-key/revoke-api-key.handler';
 import { ApiKey } from './domain/api-key.entity';
 import { MeApiKeysController } from './http/me-api-keys.controller';
@@ -31,8 +49,8 @@ import { SigningKeys } from './infrastructure/signing-keys';
 import { TokenIssuer } from './infrastructure/token-issuer';
 
 @Module({
-  imports: [MikroOrmModule.forFeature([Session, SpentRefreshToken, ApiKey]), PassportModule, AccessPolicyModule, OrganizationsModule, UsersModule],
-  controllers: [AuthController, MeController, MeSessionsController, MeApiKeysController, UserSignInController, JwksController],
+  imports: [MikroOrmModule.forFeature([Session, SpentRefreshToken, ApiKey, UserMfa, RecoveryCode, AuthChallenge]), PassportModule, AccessPolicyModule, OrganizationsModule, UsersModule],
+  controllers: [AuthController, MeController, MeSessionsController, MeApiKeysController, MeMfaController, UserSignInController, JwksController],
   providers: [
     SigningKeys,
     TokenIssuer,
@@ -40,6 +58,16 @@ import { TokenIssuer } from './infrastructure/token-issuer';
     SessionLiveness,
     LoginThrottle,
     ApiKeyAuthenticator,
+    Mfa,
+    Challenges,
+    StartTotpEnrolmentHandler,
+    ConfirmTotpEnrolmentHandler,
+    DisableMfaHandler,
+    RegenerateRecoveryCodesHandler,
+    ResetUserMfaHandler,
+    VerifyMfaChallengeHandler,
+    StartChallengedEnrolmentHandler,
+    ConfirmChallengedEnrolmentHandler,
     CreateApiKeyHandler,
     RevokeApiKeyHandler,
     ListApiKeysHandler,
@@ -53,4 +81,10 @@ import { TokenIssuer } from './infrastructure/token-issuer';
   ],
   exports: [AuthenticationGuard, SigningKeys],
 })
-export class AuthModule {}
+export class AuthModule implements OnModuleInit {
+  constructor(private readonly templates: MailTemplates) {}
+
+  onModuleInit(): void {
+    this.templates.register(MFA_RESET_TEMPLATE, renderMfaReset);
+  }
+}

@@ -2,7 +2,7 @@ import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { TenantOwned } from '../../../infrastructure/database/tenant';
 import { recordEvent } from '../../../shared/domain-event';
 
-export type AuthMethod = 'password' | 'invitation' | 'sso' | 'api_key';
+export type AuthMethod = 'password' | 'password_mfa' | 'invitation' | 'sso' | 'api_key';
 
 export type SessionEndReason = 'logout' | 'revoked_by_user' | 'revoked_by_admin' | 'refresh_token_reused' | 'password_changed' | 'expired';
 

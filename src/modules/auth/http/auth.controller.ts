@@ -1,6 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Actor } from '../../../shared/actor';
 import { CurrentActor, CurrentPrincipal, Public } from '../../../shared/decorators';
 import type { Principal } from '../../../shared/principal';
@@ -9,12 +18,15 @@ import { OrganizationDirectory } from '../../organizations';
 import { AcceptInvitationCommand, PreviewInvitationQuery, UserAccounts } from '../../users';
 import { AcceptInvitationRequest } from '../commands/accept-invitation/accept-invitation.request';
 import { LoginCommand } from '../commands/login/login.command';
+import { ConfirmChallengedEnrolmentCommand, StartChallengedEnrolmentCommand, VerifyMfaChallengeCommand } from '../commands/mfa/mfa.commands';
+import { MfaChallengeCodeRequest, MfaChallengeRequest } from '../commands/mfa/mfa.requests';
 import { LoginRequest } from '../commands/login/login.request';
 import { RefreshSessionCommand } from '../commands/refresh-session/refresh-session.command';
 import { RefreshSessionRequest } from '../commands/refresh-session/refresh-session.request';
 import { RevokeSessionsCommand } from '../commands/revoke-sessions/revoke-sessions.command';
 import { SessionStarter } from '../infrastructure/session-starter';
 import { InvitationPreviewResponse } from './invitation-preview.response';
+import { EnrolledSignInResponse, MfaStepResponse, TotpEnrolmentResponse } from './mfa.responses';
 import { TokenResponse } from './token.response';
 
 @ApiTags('auth')
@@ -31,10 +43,36 @@ export class AuthController {
   @Public()
   @Post('auth/login')
   @HttpCode(200)
-  @ApiOkResponse({ type: TokenResponse })
+  @ApiExtraModels(TokenResponse, MfaStepResponse)
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(TokenResponse) }, { $ref: getSchemaPath(MfaStepResponse) }] } })
   @ApiUnauthorizedResponse({ description: 'the same answer whether or not the account exists' })
-  login(@Body() body: LoginRequest, @CurrentActor() actor: Actor): Promise<TokenResponse> {
+  @ApiTooManyRequestsResponse({ description: 'locked after repeated failures; see Retry-After' })
+  login(@Body() body: LoginRequest, @CurrentActor() actor: Actor): Promise<TokenResponse | MfaStepResponse> {
     return this.commands.execute(new LoginCommand(body.organization, body.email, body.password, actor));
+  }
+
+  @Public()
+  @Post('auth/mfa/verify')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenResponse })
+  verifyMfa(@Body() body: MfaChallengeCodeRequest, @CurrentActor() actor: Actor): Promise<TokenResponse> {
+    return this.commands.execute(new VerifyMfaChallengeCommand(body.mfaToken, body.code, actor));
+  }
+
+  @Public()
+  @Post('auth/mfa/enroll')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TotpEnrolmentResponse, description: 'policy requires MFA: enrol before the session starts' })
+  enrol(@Body() body: MfaChallengeRequest, @CurrentActor() actor: Actor): Promise<TotpEnrolmentResponse> {
+    return this.commands.execute(new StartChallengedEnrolmentCommand(body.mfaToken, actor));
+  }
+
+  @Public()
+  @Post('auth/mfa/enroll/confirm')
+  @HttpCode(200)
+  @ApiOkResponse({ type: EnrolledSignInResponse })
+  confirmEnrolment(@Body() body: MfaChallengeCodeRequest, @CurrentActor() actor: Actor): Promise<EnrolledSignInResponse> {
+    return this.commands.execute(new ConfirmChallengedEnrolmentCommand(body.mfaToken, body.code, actor));
   }
 
   @Public()

@@ -9,6 +9,7 @@ import type { Principal } from '../../../shared/principal';
 import { RequirePermissions } from '../../access-policy';
 import { UserAccounts } from '../../users';
 import { RevokeSessionsCommand } from '../commands/revoke-sessions/revoke-sessions.command';
+import { ResetUserMfaCommand } from '../commands/mfa/mfa.commands';
 import { UnlockUserCommand } from '../commands/unlock-user/unlock-user.command';
 
 /** What administrators do to another user's sign-in: end sessions (unlock and MFA reset join here). */
@@ -37,5 +38,13 @@ export class UserSignInController {
   @ApiOkResponse({ description: '`{ wasLocked }`: the sign-in lockout and the failure count are cleared' })
   unlock(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Param('id', IdParam) id: string): Promise<{ wasLocked: boolean }> {
     return this.commands.execute(new UnlockUserCommand(principal.organizationId, id, actor));
+  }
+
+  @Post('mfa/reset')
+  @HttpCode(204)
+  @RequirePermissions('users:manage')
+  @ApiNoContentResponse({ description: 'the user’s second factor and recovery codes are removed; they are told by mail' })
+  async resetMfa(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Param('id', IdParam) id: string): Promise<void> {
+    await this.commands.execute(new ResetUserMfaCommand({ organizationId: principal.organizationId, userId: id }, actor));
   }
 }

@@ -2,7 +2,12 @@ import { Command } from '@nestjs/cqrs';
 import type { Actor } from '../../../../shared/actor';
 import type { TokenPair } from '../../infrastructure/token-issuer';
 
-export class LoginCommand extends Command<TokenPair> {
+/** The password was right; a second step comes first (a code, or enrolling because policy says so). */
+export type MfaStep = { mfaRequired: true; mfaToken: string } | { mfaEnrollmentRequired: true; mfaToken: string };
+
+export type LoginResult = TokenPair | MfaStep;
+
+export class LoginCommand extends Command<LoginResult> {
   constructor(
     readonly organization: string,
     readonly email: string,

@@ -9,8 +9,12 @@ import { AccountLockedError } from '../../domain/account-locked.error';
 import { InvalidCredentialsError } from '../../domain/invalid-credentials.error';
 import { LoginThrottle } from '../../infrastructure/login-throttle';
 import { SessionStarter } from '../../infrastructure/session-starter';
-import type { TokenPair } from '../../infrastructure/token-issuer';
-import { LoginCommand } from './login.command';
+import { PolicyStore } from '../../../access-policy';
+import { Challenges } from '../../infrastructure/challenges';
+import { Mfa } from '../../infrastructure/mfa';
+import { LoginCommand, type LoginResult } from './login.command';
+
+const MFA_STEP_SECONDS = 300;
 
 /**
  * Password sign-in. Unknown organization, unknown email, wrong password and an inactive
@@ -19,7 +23,7 @@ import { LoginCommand } from './login.command';
  * per account and per IP (LoginThrottle).
  */
 @CommandHandler(LoginCommand)
-export class LoginHandler implements ICommandHandler<LoginCommand, TokenPair> {
+export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly organizations: OrganizationDirectory,
@@ -27,9 +31,12 @@ export class LoginHandler implements ICommandHandler<LoginCommand, TokenPair> {
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionStarter,
     private readonly throttle: LoginThrottle,
+    private readonly policies: PolicyStore,
+    private readonly mfa: Mfa,
+    private readonly challenges: Challenges,
   ) {}
 
-  async execute(command: LoginCommand): Promise<TokenPair> {
+  async execute(command: LoginCommand): Promise<LoginResult> {
     const organization = await this.organizations.findBySlug(command.organization);
     const account = this.throttle.accountKey(organization?.id ?? `unknown:${command.organization}`, command.email);
     const state = await this.throttle.state(account, command.actor.ip);
@@ -60,7 +67,33 @@ export class LoginHandler implements ICommandHandler<LoginCommand, TokenPair> {
     }
 
     await this.throttle.recordSuccess(account);
-    return this.sessions.start(command.actor, candidate, 'password');
+    const [factor, policy] = await Promise.all([
+      this.mfa.find(this.uow.reader(organization.id), candidate.id),
+      this.policies.get(organization.id),
+    ]);
+    const mustEnrol = !factor?.enabled && policy.document.mfa.requiredForRoles.includes(candidate.role);
+    if (!factor?.enabled && !mustEnrol) return this.sessions.start(command.actor, candidate, 'password');
+
+    // the password was right: the session waits for the second step
+    const { result: mfaToken } = await this.uow.run(
+      { actor: { ...command.actor, type: 'user', id: candidate.id, organizationId: organization.id }, organizationId: organization.id },
+      async (context) => {
+        const token = this.challenges.issue(context, {
+          organizationId: organization.id,
+          userId: candidate.id,
+          purpose: mustEnrol ? 'mfa_enroll' : 'mfa_verify',
+          ttlSeconds: MFA_STEP_SECONDS,
+        });
+        context.record({
+          type: 'auth.mfa_challenged',
+          organizationId: organization.id,
+          subject: { type: 'user', id: candidate.id },
+          payload: { method: 'password', enrolmentRequired: mustEnrol },
+        });
+        return token;
+      },
+    );
+    return mustEnrol ? { mfaEnrollmentRequired: true, mfaToken } : { mfaRequired: true, mfaToken };
   }
 
   private async recordFailure(

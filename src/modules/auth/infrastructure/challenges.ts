@@ -1,0 +1,42 @@
+import { LockMode } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { TENANT_FILTER } from '../../../infrastructure/database/tenant';
+import type { CommandContext } from '../../../infrastructure/event-store/unit-of-work';
+import { hashToken } from '../../../infrastructure/security/token-hash';
+import { Clock } from '../../../shared/clock';
+import { DomainError } from '../../../shared/domain-error';
+import { IdGenerator } from '../../../shared/ids';
+import { AuthChallenge, type ChallengePurpose } from '../domain/auth-challenge.entity';
+
+export class InvalidChallengeError extends DomainError {
+  constructor() {
+    super('AUTH.INVALID_CHALLENGE', 'unauthenticated', 'This step has expired or was already used; sign in again');
+  }
+}
+
+/** Issues and redeems the single-use tokens that carry a sign-in from one step to the next. */
+@Injectable()
+export class Challenges {
+  constructor(
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  issue(context: CommandContext, input: { organizationId: string; userId: string; purpose: ChallengePurpose; ttlSeconds: number }): string {
+    const token = `ghc_${this.ids.secret(32)}`;
+    context.em.persist(AuthChallenge.issue({ ...input, id: this.ids.uuid(), tokenHash: hashToken(token), now: this.clock.now() }));
+    return token;
+  }
+
+  /** Finds a usable challenge by its token (the caller holds nothing else), locked for the transaction. */
+  async find(em: EntityManager, token: string, purpose: ChallengePurpose): Promise<AuthChallenge> {
+    const challenge = await em.findOne(
+      AuthChallenge,
+      { tokenHash: hashToken(token), purpose },
+      { filters: { [TENANT_FILTER]: false }, ...(em.isInTransaction() ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}) },
+    );
+    if (!challenge?.usable(this.clock.now())) throw new InvalidChallengeError();
+    return challenge;
+  }
+}
