@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { UpdatePoliciesHandler } from './commands/update-policies/update-policies.handler';
+import { PasswordRules } from './contracts/password-rules';
 import { PolicyStore } from './contracts/policy-store';
 import { AbilityFactory } from './domain/ability.factory';
 import { OrganizationPolicy } from './domain/organization-policy.entity';
@@ -10,7 +11,7 @@ import { PoliciesController } from './http/policies.controller';
 @Module({
   imports: [MikroOrmModule.forFeature([OrganizationPolicy])],
   controllers: [PoliciesController],
-  providers: [AbilityFactory, PermissionsGuard, PolicyStore, UpdatePoliciesHandler],
-  exports: [AbilityFactory, PermissionsGuard, PolicyStore],
+  providers: [AbilityFactory, PermissionsGuard, PolicyStore, PasswordRules, UpdatePoliciesHandler],
+  exports: [AbilityFactory, PermissionsGuard, PolicyStore, PasswordRules],
 })
 export class AccessPolicyModule {}

@@ -1,5 +1,7 @@
 export { AccessPolicyModule } from './access-policy.module';
+export { PasswordRules } from './contracts/password-rules';
 export { PolicyStore, type VersionedPolicy } from './contracts/policy-store';
+export { WeakPasswordError, type PasswordPolicy } from './domain/password-policy';
 export { AbilityFactory } from './domain/ability.factory';
 export { PERMISSIONS, isPermission, type Permission } from './domain/permissions';
 export { DEFAULT_POLICY, type PolicyDocument, type SessionPolicy } from './domain/policy-document';

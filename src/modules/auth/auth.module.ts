@@ -21,6 +21,12 @@ import { AuthChallenge } from './domain/auth-challenge.entity';
 import { RecoveryCode } from './domain/recovery-code.entity';
 import { UserMfa } from './domain/user-mfa.entity';
 import { MeMfaController } from './http/me-mfa.controller';
+import { PasswordsController } from './http/passwords.controller';
+import { ChangePasswordHandler, RequestPasswordResetHandler, ResetPasswordHandler } from './commands/passwords/password.handlers';
+import { PasswordHistoryEntry } from './domain/password-history.entity';
+import { PasswordChanger } from './infrastructure/password-changer';
+import { PasswordExpiry } from './infrastructure/password-expiry';
+import { PASSWORD_RESET_TEMPLATE, renderPasswordReset } from './infrastructure/password-reset.template';
 import { Challenges } from './infrastructure/challenges';
 import { Mfa } from './infrastructure/mfa';
 import { MFA_RESET_TEMPLATE, renderMfaReset } from './infrastructure/mfa-reset.template';
@@ -49,8 +55,8 @@ import { SigningKeys } from './infrastructure/signing-keys';
 import { TokenIssuer } from './infrastructure/token-issuer';
 
 @Module({
-  imports: [MikroOrmModule.forFeature([Session, SpentRefreshToken, ApiKey, UserMfa, RecoveryCode, AuthChallenge]), PassportModule, AccessPolicyModule, OrganizationsModule, UsersModule],
-  controllers: [AuthController, MeController, MeSessionsController, MeApiKeysController, MeMfaController, UserSignInController, JwksController],
+  imports: [MikroOrmModule.forFeature([Session, SpentRefreshToken, ApiKey, UserMfa, RecoveryCode, AuthChallenge, PasswordHistoryEntry]), PassportModule, AccessPolicyModule, OrganizationsModule, UsersModule],
+  controllers: [AuthController, MeController, MeSessionsController, MeApiKeysController, MeMfaController, PasswordsController, UserSignInController, JwksController],
   providers: [
     SigningKeys,
     TokenIssuer,
@@ -60,6 +66,11 @@ import { TokenIssuer } from './infrastructure/token-issuer';
     ApiKeyAuthenticator,
     Mfa,
     Challenges,
+    PasswordChanger,
+    PasswordExpiry,
+    ChangePasswordHandler,
+    RequestPasswordResetHandler,
+    ResetPasswordHandler,
     StartTotpEnrolmentHandler,
     ConfirmTotpEnrolmentHandler,
     DisableMfaHandler,
@@ -86,5 +97,6 @@ export class AuthModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.templates.register(MFA_RESET_TEMPLATE, renderMfaReset);
+    this.templates.register(PASSWORD_RESET_TEMPLATE, renderPasswordReset);
   }
 }

@@ -1,5 +1,6 @@
 import type { FieldError } from '../../../shared/domain-error';
 import { DomainError } from '../../../shared/domain-error';
+import { DEFAULT_PASSWORD_POLICY, validatePasswordPolicy, type PasswordPolicy } from './password-policy';
 import { isBuiltInRole } from './roles';
 
 export interface SessionPolicy {
@@ -15,11 +16,13 @@ export interface MfaPolicy {
 
 /** The organization's policy document (API.md, PUT /policies); sections arrive issue by issue. */
 export interface PolicyDocument {
+  password: PasswordPolicy;
   session: SessionPolicy;
   mfa: MfaPolicy;
 }
 
 export const DEFAULT_POLICY: PolicyDocument = {
+  password: DEFAULT_PASSWORD_POLICY,
   session: { maxLifetimeMinutes: 7 * 24 * 60, idleTimeoutMinutes: 24 * 60 },
   mfa: { requiredForRoles: [] },
 };
@@ -51,7 +54,14 @@ function noUnknownKeys(errors: FieldError[], prefix: string, value: Record<strin
 export function parsePolicyDocument(input: unknown): PolicyDocument {
   const errors: FieldError[] = [];
   const root = objectAt(errors, 'body', input);
-  noUnknownKeys(errors, '', root, ['session', 'mfa']);
+  noUnknownKeys(errors, '', root, ['password', 'session', 'mfa']);
+  let password = DEFAULT_PASSWORD_POLICY;
+  try {
+    password = validatePasswordPolicy(root.password);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    errors.push(...error.fieldErrors);
+  }
   const session = objectAt(errors, 'session', root.session);
   noUnknownKeys(errors, 'session', session, ['maxLifetimeMinutes', 'idleTimeoutMinutes']);
   const mfa = objectAt(errors, 'mfa', root.mfa);
@@ -80,6 +90,7 @@ export function parsePolicyDocument(input: unknown): PolicyDocument {
   }
   if (errors.length) throw new DomainError('POLICIES.INVALID', 'invalid', 'The policy document is not valid', errors);
   return {
+    password,
     session: { maxLifetimeMinutes, idleTimeoutMinutes },
     mfa: { requiredForRoles: [...new Set(roles as string[])] },
   };

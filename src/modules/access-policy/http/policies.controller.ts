@@ -12,6 +12,7 @@ import type { PolicyDocument } from '../domain/policy-document';
 import { RequirePermissions } from './require-permissions.decorator';
 
 const POLICY_EXAMPLE: PolicyDocument = {
+  password: { minLength: 12, maxLength: 128, history: 5, expiryDays: null, requireComposition: false },
   session: { maxLifetimeMinutes: 10080, idleTimeoutMinutes: 1440 },
   mfa: { requiredForRoles: ['Administrator'] },
 };

@@ -26,7 +26,7 @@ import { RefreshSessionRequest } from '../commands/refresh-session/refresh-sessi
 import { RevokeSessionsCommand } from '../commands/revoke-sessions/revoke-sessions.command';
 import { SessionStarter } from '../infrastructure/session-starter';
 import { InvitationPreviewResponse } from './invitation-preview.response';
-import { EnrolledSignInResponse, MfaStepResponse, TotpEnrolmentResponse } from './mfa.responses';
+import { EnrolledSignInResponse, MfaStepResponse, PasswordExpiredResponse, TotpEnrolmentResponse } from './mfa.responses';
 import { TokenResponse } from './token.response';
 
 @ApiTags('auth')
@@ -43,19 +43,21 @@ export class AuthController {
   @Public()
   @Post('auth/login')
   @HttpCode(200)
-  @ApiExtraModels(TokenResponse, MfaStepResponse)
-  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(TokenResponse) }, { $ref: getSchemaPath(MfaStepResponse) }] } })
+  @ApiExtraModels(TokenResponse, MfaStepResponse, PasswordExpiredResponse)
+  @ApiOkResponse({
+    schema: { oneOf: [TokenResponse, MfaStepResponse, PasswordExpiredResponse].map((model) => ({ $ref: getSchemaPath(model) })) },
+  })
   @ApiUnauthorizedResponse({ description: 'the same answer whether or not the account exists' })
   @ApiTooManyRequestsResponse({ description: 'locked after repeated failures; see Retry-After' })
-  login(@Body() body: LoginRequest, @CurrentActor() actor: Actor): Promise<TokenResponse | MfaStepResponse> {
+  login(@Body() body: LoginRequest, @CurrentActor() actor: Actor): Promise<TokenResponse | MfaStepResponse | PasswordExpiredResponse> {
     return this.commands.execute(new LoginCommand(body.organization, body.email, body.password, actor));
   }
 
   @Public()
   @Post('auth/mfa/verify')
   @HttpCode(200)
-  @ApiOkResponse({ type: TokenResponse })
-  verifyMfa(@Body() body: MfaChallengeCodeRequest, @CurrentActor() actor: Actor): Promise<TokenResponse> {
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(TokenResponse) }, { $ref: getSchemaPath(PasswordExpiredResponse) }] } })
+  verifyMfa(@Body() body: MfaChallengeCodeRequest, @CurrentActor() actor: Actor): Promise<TokenResponse | PasswordExpiredResponse> {
     return this.commands.execute(new VerifyMfaChallengeCommand(body.mfaToken, body.code, actor));
   }
 

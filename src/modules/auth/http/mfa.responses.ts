@@ -25,6 +25,14 @@ export class MfaStepResponse {
   mfaToken!: string;
 }
 
+export class PasswordExpiredResponse {
+  @ApiProperty({ description: 'the password is past the policy’s expiry: set a new one first' })
+  passwordExpired!: true;
+
+  @ApiProperty({ description: 'single use, 10 minutes: POST /auth/password/reset { token, password }' })
+  passwordToken!: string;
+}
+
 export class EnrolledSignInResponse extends TokenResponse {
   @ApiProperty({ type: [String] })
   recoveryCodes!: string[];

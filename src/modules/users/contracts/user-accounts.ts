@@ -3,6 +3,7 @@ import type { CommandContext } from '../../../infrastructure/event-store/unit-of
 import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import { hashToken } from '../../../infrastructure/security/token-hash';
 import { Clock } from '../../../shared/clock';
+import { NotFoundError } from '../../../shared/domain-error';
 import { IdGenerator } from '../../../shared/ids';
 import { Invitation } from '../domain/invitation.entity';
 import { normalizeEmail, User, type UserStatus } from '../domain/user.entity';
@@ -19,6 +20,8 @@ export interface SignInCandidate {
   status: UserStatus;
   platformOperator: boolean;
   passwordHash: string | null;
+  passwordChangedAt: Date | null;
+  createdAt: Date;
 }
 
 export interface UserProfile {
@@ -92,8 +95,23 @@ export class UserAccounts {
           status: user.status,
           platformOperator: user.platformOperator,
           passwordHash: user.passwordHash,
+          passwordChangedAt: user.passwordChangedAt,
+          createdAt: user.createdAt,
         }
       : null;
+  }
+
+  /** The account's current password hash (for re-authentication and the history check). */
+  async passwordHashOf(organizationId: string, userId: string): Promise<string | null> {
+    const user = await this.uow.reader(organizationId).findOne(User, { id: userId }, { populate: ['passwordHash'] });
+    return user?.passwordHash ?? null;
+  }
+
+  /** Sets a new password inside the caller's transaction; records user.password_changed. */
+  async setPassword(context: CommandContext, userId: string, passwordHash: string, via: 'change' | 'reset' | 'expired'): Promise<void> {
+    const user = await context.em.findOne(User, { id: userId });
+    if (!user || user.status !== 'active') throw new NotFoundError('User');
+    user.changePassword(passwordHash, this.clock.now(), via);
   }
 
   async findProfile(organizationId: string, userId: string): Promise<UserProfile | null> {

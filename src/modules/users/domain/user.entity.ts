@@ -31,6 +31,9 @@ export class User {
   @Property({ type: 'text', nullable: true, lazy: true })
   passwordHash!: string | null;
 
+  @Property({ type: 'Date', nullable: true })
+  passwordChangedAt!: Date | null;
+
   @Property({ type: 'text' })
   role!: string;
 
@@ -67,6 +70,7 @@ export class User {
     user.emailNormalized = normalizeEmail(input.email);
     user.name = null;
     user.passwordHash = input.passwordHash;
+    user.passwordChangedAt = input.passwordHash ? input.now : null;
     user.role = input.role;
     user.status = input.passwordHash ? 'active' : 'invited';
     user.platformOperator = input.platformOperator;
@@ -88,6 +92,7 @@ export class User {
     }
     this.name = name.trim();
     this.passwordHash = passwordHash;
+    this.passwordChangedAt = now;
     this.status = 'active';
     this.updatedAt = now;
     recordEvent(this, {
@@ -95,6 +100,19 @@ export class User {
       organizationId: this.organizationId,
       subject: { type: 'user', id: this.id },
       payload: {},
+    });
+  }
+
+  /** A new password (the caller has checked it against the policy and the history). */
+  changePassword(passwordHash: string, now: Date, via: 'change' | 'reset' | 'expired'): void {
+    this.passwordHash = passwordHash;
+    this.passwordChangedAt = now;
+    this.updatedAt = now;
+    recordEvent(this, {
+      type: 'user.password_changed',
+      organizationId: this.organizationId,
+      subject: { type: 'user', id: this.id },
+      payload: { via },
     });
   }
 }

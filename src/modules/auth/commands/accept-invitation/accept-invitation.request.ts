@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { IsString, Length } from 'class-validator';
 
 export class AcceptInvitationRequest {
   @ApiProperty({ description: 'the token from the invitation link' })
@@ -12,9 +12,8 @@ export class AcceptInvitationRequest {
   @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ format: 'password', minLength: 12 })
+  @ApiProperty({ format: 'password', description: 'checked against the organization’s password policy' })
   @IsString()
-  @MinLength(12, { message: 'password must be at least 12 characters' })
-  @MaxLength(256)
+  @Length(1, 1024)
   password!: string;
 }

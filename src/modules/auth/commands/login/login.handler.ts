@@ -12,6 +12,7 @@ import { SessionStarter } from '../../infrastructure/session-starter';
 import { PolicyStore } from '../../../access-policy';
 import { Challenges } from '../../infrastructure/challenges';
 import { Mfa } from '../../infrastructure/mfa';
+import { PasswordExpiry } from '../../infrastructure/password-expiry';
 import { LoginCommand, type LoginResult } from './login.command';
 
 const MFA_STEP_SECONDS = 300;
@@ -34,6 +35,7 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
     private readonly policies: PolicyStore,
     private readonly mfa: Mfa,
     private readonly challenges: Challenges,
+    private readonly expiry: PasswordExpiry,
   ) {}
 
   async execute(command: LoginCommand): Promise<LoginResult> {
@@ -72,7 +74,9 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
       this.policies.get(organization.id),
     ]);
     const mustEnrol = !factor?.enabled && policy.document.mfa.requiredForRoles.includes(candidate.role);
-    if (!factor?.enabled && !mustEnrol) return this.sessions.start(command.actor, candidate, 'password');
+    if (!factor?.enabled && !mustEnrol) {
+      return (await this.expiry.check(command.actor, candidate)) ?? this.sessions.start(command.actor, candidate, 'password');
+    }
 
     // the password was right: the session waits for the second step
     const { result: mfaToken } = await this.uow.run(

@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { Actor } from '../../../../shared/actor';
+import type { PasswordExpiredStep } from '../../infrastructure/password-expiry';
 import type { TokenPair } from '../../infrastructure/token-issuer';
 
 export interface TotpEnrolment {
@@ -52,7 +53,7 @@ export class ResetUserMfaCommand extends Command<void> {
 }
 
 /** The second step of a sign-in: the code for the challenge the password step issued. */
-export class VerifyMfaChallengeCommand extends Command<TokenPair> {
+export class VerifyMfaChallengeCommand extends Command<TokenPair | PasswordExpiredStep> {
   constructor(readonly mfaToken: string, readonly code: string, readonly actor: Actor) {
     super();
   }

@@ -10,6 +10,7 @@ import { Challenges } from '../../infrastructure/challenges';
 import { LoginThrottle } from '../../infrastructure/login-throttle';
 import { InvalidMfaCodeError, Mfa } from '../../infrastructure/mfa';
 import { MFA_RESET_TEMPLATE } from '../../infrastructure/mfa-reset.template';
+import { PasswordExpiry, type PasswordExpiredStep } from '../../infrastructure/password-expiry';
 import { SessionStarter } from '../../infrastructure/session-starter';
 import type { TokenPair } from '../../infrastructure/token-issuer';
 import {
@@ -158,7 +159,7 @@ export class ResetUserMfaHandler implements ICommandHandler<ResetUserMfaCommand,
 }
 
 @CommandHandler(VerifyMfaChallengeCommand)
-export class VerifyMfaChallengeHandler implements ICommandHandler<VerifyMfaChallengeCommand, TokenPair> {
+export class VerifyMfaChallengeHandler implements ICommandHandler<VerifyMfaChallengeCommand, TokenPair | PasswordExpiredStep> {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly mfa: Mfa,
@@ -166,9 +167,10 @@ export class VerifyMfaChallengeHandler implements ICommandHandler<VerifyMfaChall
     private readonly users: UserAccounts,
     private readonly sessions: SessionStarter,
     private readonly throttle: LoginThrottle,
+    private readonly expiry: PasswordExpiry,
   ) {}
 
-  async execute({ mfaToken, code, actor }: VerifyMfaChallengeCommand): Promise<TokenPair> {
+  async execute({ mfaToken, code, actor }: VerifyMfaChallengeCommand): Promise<TokenPair | PasswordExpiredStep> {
     const challenge = await this.challenges.find(this.uow.reader(null), mfaToken, 'mfa_verify');
     const user = { organizationId: challenge.organizationId, userId: challenge.userId };
     const profile = await profileOf(this.users, user.organizationId, user.userId);
@@ -187,7 +189,9 @@ export class VerifyMfaChallengeHandler implements ICommandHandler<VerifyMfaChall
       throw new DomainError('AUTH.INVALID_MFA_CODE', 'unauthenticated', 'The code is not valid');
     }
     await this.throttle.recordSuccess(account);
-    return this.sessions.start(actor, profile, 'password_mfa');
+    const candidate = await this.users.findForSignIn(user.organizationId, profile.email ?? '');
+    const expired = candidate ? await this.expiry.check(actor, candidate) : null;
+    return expired ?? this.sessions.start(actor, profile, 'password_mfa');
   }
 }
 

@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { PasswordHasher } from '../../../../infrastructure/security/password-hasher';
 import { Clock } from '../../../../shared/clock';
+import { PasswordRules } from '../../../access-policy';
 import { InvitationUnusableError } from '../../domain/invitation.entity';
 import { User } from '../../domain/user.entity';
 import { findInvitationByToken } from '../../infrastructure/invitation-lookup';
@@ -14,10 +15,14 @@ export class AcceptInvitationHandler implements ICommandHandler<AcceptInvitation
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly passwords: PasswordHasher,
+    private readonly passwordRules: PasswordRules,
   ) {}
 
   async execute(command: AcceptInvitationCommand): Promise<AcceptedInvitation> {
     const probe = await findInvitationByToken(this.uow.reader(null), command.token);
+    const reason = probe.unusableReason(this.clock.now());
+    if (reason) throw new InvitationUnusableError(reason);
+    await this.passwordRules.assertAcceptable(probe.organizationId, command.password, probe.emailNormalized);
     const passwordHash = await this.passwords.hash(command.password);
     const { result } = await this.uow.run(
       {

@@ -26,7 +26,7 @@ const FILE = 'common-passwords.txt.gz';
  * asset into dist/; else the source tree, because `nest build` copies no non-TS files unless
  * nest-cli.json lists them as assets.
  */
-const CANDIDATES = [path.join(__dirname, FILE), path.resolve(__dirname, '../../../../src/modules/auth/domain', FILE)];
+const CANDIDATES = [path.join(__dirname, FILE), path.resolve(__dirname, '../../../../src/modules/access-policy/domain', FILE)];
 
 export class CommonPasswords {
   private readonly passwords: ReadonlySet<string>;

@@ -139,12 +139,13 @@ export class WeakPasswordError extends DomainError {
   constructor(
     readonly rules: readonly PasswordRule[],
     policy: PasswordPolicy,
+    field = 'password',
   ) {
     super(
       'AUTH.WEAK_PASSWORD',
       'invalid',
       'The password does not meet the password policy',
-      rules.map((rule) => ({ field: 'password', message: ruleMessage(rule, policy) })),
+      rules.map((rule) => ({ field, message: ruleMessage(rule, policy) })),
     );
   }
 }

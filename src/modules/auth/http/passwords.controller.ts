@@ -1,0 +1,57 @@
+import { Body, Controller, Get, HttpCode, Logger, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
+import type { Actor } from '../../../shared/actor';
+import { CurrentActor, CurrentPrincipal, Public } from '../../../shared/decorators';
+import type { Principal } from '../../../shared/principal';
+import { ChangePasswordCommand, RequestPasswordResetCommand, ResetPasswordCommand } from '../commands/passwords/password.commands';
+import { ChangePasswordRequest, ForgotPasswordRequest, ResetPasswordRequest } from '../commands/passwords/password.requests';
+import { Challenges } from '../infrastructure/challenges';
+
+@ApiTags('auth')
+@Controller('api/v1')
+export class PasswordsController {
+  private readonly logger = new Logger(PasswordsController.name);
+
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly challenges: Challenges,
+    private readonly uow: UnitOfWork,
+  ) {}
+
+  @Post('me/password')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'changed; every other session of the user is signed out' })
+  async change(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Body() body: ChangePasswordRequest): Promise<void> {
+    await this.commands.execute(new ChangePasswordCommand(principal, body.currentPassword, body.newPassword, actor));
+  }
+
+  @Public()
+  @Post('auth/password/forgot')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'always: whether or not the account exists, nothing is said' })
+  forgot(@Body() body: ForgotPasswordRequest, @CurrentActor() actor: Actor): void {
+    // answered before the work is done, so the time taken reveals nothing either
+    this.commands
+      .execute(new RequestPasswordResetCommand(body.organization, body.email, actor))
+      .catch((error: Error) => this.logger.error(`password reset request failed: ${error.message}`));
+  }
+
+  @Public()
+  @Get('auth/password/reset/:token')
+  @ApiOkResponse({ description: '`{ valid: true, expiresAt }` while the link can be used; otherwise 401' })
+  async check(@Param('token') token: string): Promise<{ valid: true; expiresAt: string }> {
+    const challenge = await this.challenges.find(this.uow.reader(null), token, 'password_reset');
+    return { valid: true, expiresAt: challenge.expiresAt.toISOString() };
+  }
+
+  @Public()
+  @Post('auth/password/reset')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'the new password is set and every session is signed out' })
+  async reset(@Body() body: ResetPasswordRequest, @CurrentActor() actor: Actor): Promise<void> {
+    await this.commands.execute(new ResetPasswordCommand(body.token, body.password, actor));
+  }
+}
