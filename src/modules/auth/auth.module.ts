@@ -7,6 +7,7 @@ import { OrganizationsModule } from '../organizations';
 import { UsersModule } from '../users';
 import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.handler';
 import { LoginHandler } from './commands/login/login.handler';
+import { RotateSigningKeyHandler } from './commands/rotate-signing-key/rotate-signing-key.handler';
 import {
   ConfirmChallengedEnrolmentHandler,
   ConfirmTotpEnrolmentHandler,
@@ -85,6 +86,7 @@ import { TokenIssuer } from './infrastructure/token-issuer';
     JwtStrategy,
     AuthenticationGuard,
     LoginHandler,
+    RotateSigningKeyHandler,
     RefreshSessionHandler,
     RevokeSessionsHandler,
     UnlockUserHandler,

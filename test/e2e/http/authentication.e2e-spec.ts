@@ -1,4 +1,7 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createPrivateKey } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { SecretBox } from '../../../src/infrastructure/security/secret-box';
+import { createOrganization, createUser, organizationId } from '../../support/users';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 function b64url(value: unknown): string {
@@ -70,5 +73,48 @@ describe('authentication of requests', () => {
   it('keeps platform-operator routes to platform operators', async () => {
     const created = await t.api.post<{ id: string }>('/api/v1/organizations', { name: 'Acme', slug: 'acme-auth', adminEmail: 'it@acme.example' }, token);
     expect(created.status).toBe(201);
+  });
+
+  it('refuses a token signed with our own key but for another issuer or audience', async () => {
+    const sql = await t.env.sql();
+    let kid: string;
+    let sealed: string;
+    try {
+      const { rows } = await sql.query<{ kid: string; private_pem: string }>('select kid, private_pem from signing_keys where retired_at is null order by created_at desc limit 1');
+      ({ kid, private_pem: sealed } = rows[0]);
+    } finally {
+      await sql.end();
+    }
+    const key = createPrivateKey(t.app.get(SecretBox).open(sealed, kid));
+    const { payload } = decode(token);
+    const { iss, aud, exp, iat, ...claims } = payload;
+    const sign = (overrides: Record<string, unknown>) => jwt.sign({ ...claims, iss, aud, ...overrides }, key, { algorithm: 'RS256', keyid: kid, expiresIn: 300 });
+    expect((await t.api.get('/api/v1/me', sign({}))).status).toBe(200);
+    expect((await t.api.get('/api/v1/me', sign({ iss: 'https://evil.example' }))).status).toBe(401);
+    expect((await t.api.get('/api/v1/me', sign({ aud: 'another-service' }))).status).toBe(401);
+    expect([exp, iat]).toEqual([expect.any(Number), expect.any(Number)]);
+  });
+
+  it('answers another organization’s records with 404, whatever the token', async () => {
+    const other = await createOrganization(t, 'umbrella');
+    const otherToken = await t.api.login('umbrella', other.adminEmail, other.adminPassword);
+    const ours = await createUser(t, { organizationId: await organizationId(t), role: 'Developer' });
+    expect((await t.api.request('DELETE', `/api/v1/users/${ours.id}/sessions`, { token: otherToken })).status).toBe(404);
+    expect((await t.api.post(`/api/v1/users/${ours.id}/unlock`, {}, otherToken)).status).toBe(404);
+  });
+
+  it('rotates the signing key: JWKS serves current and previous, live tokens keep working, older keys retire', async () => {
+    const before = decode(token).header.kid as string;
+    const rotated = await t.api.post<{ kid: string }>('/api/v1/signing-keys/rotate', {}, token);
+    expect(rotated.status).toBe(200);
+    const jwks = await t.api.get<{ keys: { kid: string }[] }>('/.well-known/jwks.json');
+    expect(jwks.body.keys.map((k) => k.kid)).toEqual([rotated.body.kid, before]);
+    expect((await t.api.get('/api/v1/me', token)).status).toBe(200);
+    const fresh = await t.adminToken();
+    expect(decode(fresh).header.kid).toBe(rotated.body.kid);
+
+    expect((await t.api.post('/api/v1/signing-keys/rotate', {}, fresh)).status).toBe(200);
+    expect((await t.api.get('/api/v1/me', token)).status).toBe(401);
+    expect((await t.api.get('/api/v1/me', fresh)).status).toBe(200);
   });
 });

@@ -1,7 +1,7 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { TenantOwned } from '../../../infrastructure/database/tenant';
 import { recordEvent } from '../../../shared/domain-event';
-import type { PolicyDocument } from './policy-document';
+import { DEFAULT_POLICY, type PolicyDocument } from './policy-document';
 
 /** An organization's policy document; absent until first saved (the defaults apply). */
 @Entity({ tableName: 'policies' })
@@ -24,7 +24,8 @@ export class OrganizationPolicy {
     policy.organizationId = organizationId;
     policy.document = document;
     policy.updatedAt = now;
-    policy.recordChange({}, document);
+    // the organization ran on the defaults until now
+    policy.recordChange(DEFAULT_POLICY, document);
     return policy;
   }
 

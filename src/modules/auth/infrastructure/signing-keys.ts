@@ -60,9 +60,14 @@ export class SigningKeys implements OnModuleInit {
 
   /** The verification key for `kid`, reloading once a minute at most when it is unknown. */
   async verificationKey(kid: string): Promise<KeyObject | null> {
+    const stale = this.clock.now().getTime() - this.loadedAt > RELOAD_INTERVAL_MS;
     const known = this.verifying.get(kid);
-    if (known) return known;
-    if (this.clock.now().getTime() - this.loadedAt > RELOAD_INTERVAL_MS) await this.load();
+    if (known) {
+      // keys another instance rotated or retired arrive within a minute
+      if (stale) void this.load().catch((error: Error) => this.logger.warn(`signing keys not reloaded: ${error.message}`));
+      return known;
+    }
+    if (stale) await this.load();
     return this.verifying.get(kid) ?? null;
   }
 
@@ -81,19 +86,49 @@ export class SigningKeys implements OnModuleInit {
         'all',
         trx,
       );
-      if (Number(row.count) > 0) return;
-      const kid = this.ids.secret(12);
-      const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      const jwk: PublicJwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
-      await connection.execute(
-        'insert into signing_keys (kid, algorithm, public_jwk, private_pem, created_at) values (?, ?, ?::jsonb, ?, ?)',
-        // the private key is sealed at rest (AES-256-GCM under ENCRYPTION_KEY, bound to its kid)
-        [kid, 'RS256', JSON.stringify(jwk), this.box.seal(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), kid), this.clock.now()],
-        'run',
-        trx,
-      );
-      this.logger.log(`generated signing key ${kid}`);
+      if (Number(row.count) === 0) await this.insertKey(tx);
     });
+  }
+
+  /**
+   * Makes a new key the signing key, inside the caller's transaction (its event goes with
+   * it). The previous key keeps verifying, so live tokens survive; older ones are retired.
+   * Rotate no more often than the access-token lifetime.
+   */
+  async rotate(em: EntityManager): Promise<{ kid: string; retired: string[] }> {
+    const connection = em.getConnection();
+    const trx = em.getTransactionContext<Knex.Transaction>();
+    await connection.execute('select pg_advisory_xact_lock(?)', [KEY_LOCK], 'run', trx);
+    const kid = await this.insertKey(em);
+    const retired = await connection.execute<{ kid: string }[]>(
+      `update signing_keys set retired_at = ? where retired_at is null and kid not in
+         (select kid from signing_keys where retired_at is null order by created_at desc limit 2)
+       returning kid`,
+      [this.clock.now()],
+      'all',
+      trx,
+    );
+    return { kid, retired: retired.map((row) => row.kid) };
+  }
+
+  /** Picks up keys rotated by any instance (called after a rotation, and on a timer). */
+  async reload(): Promise<void> {
+    await this.load();
+  }
+
+  private async insertKey(em: EntityManager): Promise<string> {
+    const kid = this.ids.secret(12);
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const jwk: PublicJwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
+    await em.getConnection().execute(
+      'insert into signing_keys (kid, algorithm, public_jwk, private_pem, created_at) values (?, ?, ?::jsonb, ?, ?)',
+      // the private key is sealed at rest (AES-256-GCM under ENCRYPTION_KEY, bound to its kid)
+      [kid, 'RS256', JSON.stringify(jwk), this.box.seal(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), kid), this.clock.now()],
+      'run',
+      em.getTransactionContext<Knex.Transaction>(),
+    );
+    this.logger.log(`generated signing key ${kid}`);
+    return kid;
   }
 
   private async load(): Promise<void> {
