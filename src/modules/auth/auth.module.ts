@@ -44,6 +44,7 @@ import { MeSessionsController } from './http/me-sessions.controller';
 import { UserSignInController } from './http/user-sign-in.controller';
 import { LoginThrottle } from './infrastructure/login-throttle';
 import { SessionLiveness } from './infrastructure/session-liveness';
+import { VerifiedTokens } from './infrastructure/verified-tokens';
 import { ListSessionsHandler } from './queries/list-sessions/list-sessions.handler';
 import { Session } from './domain/session.entity';
 import { AuthController } from './http/auth.controller';
@@ -63,6 +64,7 @@ import { TokenIssuer } from './infrastructure/token-issuer';
     TokenIssuer,
     SessionStarter,
     SessionLiveness,
+    VerifiedTokens,
     LoginThrottle,
     ApiKeyAuthenticator,
     Mfa,

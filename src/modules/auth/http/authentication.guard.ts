@@ -8,6 +8,7 @@ import { actorOf, type GatehouseRequest } from '../../../shared/request-context'
 import { API_KEY_PREFIX } from '../domain/api-key.entity';
 import { ApiKeyAuthenticator } from '../infrastructure/api-key-authenticator';
 import { SessionLiveness } from '../infrastructure/session-liveness';
+import { VerifiedTokens } from '../infrastructure/verified-tokens';
 
 class UnauthenticatedError extends DomainError {
   constructor() {
@@ -26,6 +27,7 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     private readonly reflector: Reflector,
     private readonly liveness: SessionLiveness,
     private readonly apiKeys: ApiKeyAuthenticator,
+    private readonly verified: VerifiedTokens,
   ) {
     super();
   }
@@ -39,8 +41,12 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
       request.principal = await this.apiKeys.authenticate(bearer, actorOf(request));
       return true;
     }
-    await (super.canActivate(context) as Promise<boolean>);
-    const principal = request.user;
+    let principal = bearer ? this.verified.get(bearer) : null;
+    if (!principal) {
+      await (super.canActivate(context) as Promise<boolean>);
+      principal = request.user ?? null;
+      if (principal && bearer) this.verified.remember(bearer, principal);
+    }
     if (!principal || !(await this.liveness.isLive(principal))) throw new UnauthenticatedError();
     request.principal = principal;
     return true;

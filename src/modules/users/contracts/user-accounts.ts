@@ -24,6 +24,19 @@ export interface SignInCandidate {
   createdAt: Date;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface ProfileRow {
+  id: string;
+  organization_id: string;
+  email: string | null;
+  name: string | null;
+  role: string;
+  status: UserStatus;
+  platform_operator: boolean;
+  created_at: string;
+}
+
 export interface UserProfile {
   id: string;
   organizationId: string;
@@ -114,18 +127,31 @@ export class UserAccounts {
     user.changePassword(passwordHash, this.clock.now(), via);
   }
 
+  /**
+   * On the hot path of every API-key request and of /me: one lean query on the connection,
+   * off the ORM's unit of work (STACK.md measured it 5-8x cheaper), scoped by hand.
+   */
   async findProfile(organizationId: string, userId: string): Promise<UserProfile | null> {
-    const user = await this.uow.reader(organizationId).findOne(User, { id: userId });
-    return user
+    if (!UUID.test(userId)) return null;
+    const [row] = await this.uow
+      .reader(organizationId)
+      .getConnection()
+      .execute<ProfileRow[]>(
+        `select id, organization_id, email, name, role, status, platform_operator, created_at
+           from users where organization_id = ? and id = ?`,
+        [organizationId, userId],
+        'all',
+      );
+    return row
       ? {
-          id: user.id,
-          organizationId: user.organizationId,
-          email: user.email,
-          name: user.name,
-          role: user.role,
-          status: user.status,
-          platformOperator: user.platformOperator,
-          createdAt: user.createdAt,
+          id: row.id,
+          organizationId: row.organization_id,
+          email: row.email,
+          name: row.name,
+          role: row.role,
+          status: row.status,
+          platformOperator: row.platform_operator,
+          createdAt: new Date(row.created_at),
         }
       : null;
   }

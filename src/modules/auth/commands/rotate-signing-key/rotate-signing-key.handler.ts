@@ -1,6 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { SigningKeys } from '../../infrastructure/signing-keys';
+import { VerifiedTokens } from '../../infrastructure/verified-tokens';
 import { RotateSigningKeyCommand } from './rotate-signing-key.command';
 
 @CommandHandler(RotateSigningKeyCommand)
@@ -8,6 +9,7 @@ export class RotateSigningKeyHandler implements ICommandHandler<RotateSigningKey
   constructor(
     private readonly uow: UnitOfWork,
     private readonly keys: SigningKeys,
+    private readonly verified: VerifiedTokens,
   ) {}
 
   async execute({ actor }: RotateSigningKeyCommand): Promise<{ kid: string; retired: string[] }> {
@@ -23,6 +25,7 @@ export class RotateSigningKeyHandler implements ICommandHandler<RotateSigningKey
       return rotated;
     });
     await this.keys.reload();
+    if (result.retired.length) this.verified.clear();
     return result;
   }
 }

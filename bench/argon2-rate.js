@@ -1,0 +1,22 @@
+// The raw argon2id verify rate on this machine, with Gatehouse's parameters, on every core.
+const argon2 = require('argon2');
+const { availableParallelism } = require('node:os');
+
+async function main() {
+  const seconds = Number(process.argv[2] ?? 5);
+  const options = { type: argon2.argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 };
+  const hash = await argon2.hash('bench password 1234', options);
+  const deadline = Date.now() + seconds * 1000;
+  let done = 0;
+  const worker = async () => {
+    while (Date.now() < deadline) {
+      await argon2.verify(hash, 'bench password 1234');
+      done++;
+    }
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: availableParallelism() }, worker));
+  process.stdout.write(JSON.stringify({ perSecond: done / ((Date.now() - started) / 1000) }) + '\n');
+}
+
+void main();
