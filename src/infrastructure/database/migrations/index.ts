@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261128000000_foundation } from './Migration20261128000000_foundation';
 import { Migration20261129000000_sign_in } from './Migration20261129000000_sign_in';
 import { Migration20261129000100_mail } from './Migration20261129000100_mail';
+import { Migration20261129000200_users } from './Migration20261129000200_users';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128000000_foundation', class: Migration20261128000000_foundation },
   { name: 'Migration20261129000000_sign_in', class: Migration20261129000000_sign_in },
   { name: 'Migration20261129000100_mail', class: Migration20261129000100_mail },
+  { name: 'Migration20261129000200_users', class: Migration20261129000200_users },
 ];

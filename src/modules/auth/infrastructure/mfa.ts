@@ -6,6 +6,7 @@ import { SecretBox } from '../../../infrastructure/security/secret-box';
 import { Clock } from '../../../shared/clock';
 import { DomainError } from '../../../shared/domain-error';
 import { IdGenerator } from '../../../shared/ids';
+import { UserAccounts } from '../../users';
 import { generateRecoveryCodes, hashRecoveryCode, normalizeRecoveryCode } from '../domain/recovery-codes';
 import { RecoveryCode } from '../domain/recovery-code.entity';
 import { generateTotpSecret, otpauthUri, verifyTotp } from '../domain/totp';
@@ -26,6 +27,7 @@ export class Mfa {
     private readonly box: SecretBox,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly users: UserAccounts,
   ) {}
 
   async find(em: EntityManager, userId: string, lock = false): Promise<UserMfa | null> {
@@ -50,6 +52,7 @@ export class Mfa {
     const check = verifyTotp(this.box.open(mfa.totpSecretSealed, user.id), code.trim(), this.clock.now());
     if (!check.ok) throw new InvalidMfaCodeError();
     mfa.confirm(check.step, this.clock.now());
+    await this.users.setMfaEnabled(em, user.id, true);
     return this.replaceRecoveryCodes(em, user);
   }
 
@@ -83,6 +86,7 @@ export class Mfa {
   async remove(em: EntityManager, userId: string): Promise<boolean> {
     const removed = await em.nativeDelete(UserMfa, { userId });
     await em.nativeDelete(RecoveryCode, { userId });
+    await this.users.setMfaEnabled(em, userId, false);
     return removed > 0;
   }
 }

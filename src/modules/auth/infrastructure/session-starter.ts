@@ -4,6 +4,7 @@ import type { Actor } from '../../../shared/actor';
 import { Clock } from '../../../shared/clock';
 import { IdGenerator } from '../../../shared/ids';
 import { PolicyStore } from '../../access-policy';
+import { UserAccounts } from '../../users';
 import { Session, type AuthMethod } from '../domain/session.entity';
 import { TokenIssuer, type TokenPair } from './token-issuer';
 
@@ -21,6 +22,7 @@ export class SessionStarter {
     private readonly uow: UnitOfWork,
     private readonly tokens: TokenIssuer,
     private readonly policies: PolicyStore,
+    private readonly users: UserAccounts,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
@@ -30,7 +32,8 @@ export class SessionStarter {
     const { document } = await this.policies.get(user.organizationId);
     const { result: session } = await this.uow.run(
       { actor: { ...actor, type: 'user', id: user.id, organizationId: user.organizationId }, organizationId: user.organizationId },
-      async ({ em }) => {
+      async (context) => {
+        const { em } = context;
         const started = Session.start({
           id: this.ids.uuid(),
           organizationId: user.organizationId,
@@ -43,6 +46,7 @@ export class SessionStarter {
           maxLifetimeMinutes: document.session.maxLifetimeMinutes,
         });
         em.persist(started);
+        await this.users.recordSignIn(context, user.id);
         return started;
       },
     );

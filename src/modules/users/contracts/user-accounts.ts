@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CommandContext } from '../../../infrastructure/event-store/unit-of-work';
 import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import { hashToken } from '../../../infrastructure/security/token-hash';
@@ -118,6 +119,18 @@ export class UserAccounts {
   async passwordHashOf(organizationId: string, userId: string): Promise<string | null> {
     const user = await this.uow.reader(organizationId).findOne(User, { id: userId }, { populate: ['passwordHash'] });
     return user?.passwordHash ?? null;
+  }
+
+  /** Notes a sign-in on the account, inside the transaction that records the sign-in's event. */
+  async recordSignIn(context: CommandContext, userId: string): Promise<void> {
+    const user = await context.em.findOne(User, { id: userId });
+    if (user) user.lastSignInAt = this.clock.now();
+  }
+
+  /** Notes whether the account has a second factor, inside the transaction of the MFA change's event. */
+  async setMfaEnabled(em: EntityManager, userId: string, enabled: boolean): Promise<void> {
+    const user = await em.findOne(User, { id: userId });
+    if (user) user.mfaEnabled = enabled;
   }
 
   /** Sets a new password inside the caller's transaction; records user.password_changed. */

@@ -34,6 +34,32 @@ export class User {
   @Property({ type: 'Date', nullable: true })
   passwordChangedAt!: Date | null;
 
+  @Property({ type: 'text', nullable: true })
+  phone: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  timezone: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  locale: string | null = null;
+
+  @Property({ type: 'json' })
+  notificationPreferences: Record<string, boolean> & Opt = {};
+
+  /** Kept by sign-in (the auth.login_succeeded event of the same transaction records it). */
+  @Property({ type: 'Date', nullable: true })
+  lastSignInAt: Date | null = null;
+
+  /** Kept by the MFA commands of auth, in their transactions, with their events. */
+  @Property({ type: 'boolean' })
+  mfaEnabled: boolean & Opt = false;
+
+  @Property({ type: 'Date', nullable: true })
+  deactivatedAt: Date | null = null;
+
+  @Property({ type: 'Date', nullable: true })
+  removedAt: Date | null = null;
+
   @Property({ type: 'text' })
   role!: string;
 
