@@ -37,7 +37,7 @@ export class AppModule {
         AccessPolicyModule,
         UsersModule,
         OrganizationsModule,
-        AuthModule,
+        AuthModule.register({ workers }),
         AuditModule.register({ workers }),
       ],
       providers: [

@@ -6,14 +6,20 @@ import { Injectable } from '@nestjs/common';
  */
 @Injectable()
 export class EventConsumers {
-  private readonly queues = new Set<string>();
+  private readonly queues = new Map<string, Set<string> | null>();
 
-  register(queueName: string): void {
-    this.queues.add(queueName);
+  /** `types` limits the queue to those event types; without it the queue gets every event. */
+  register(queueName: string, types?: string[]): void {
+    this.queues.set(queueName, types ? new Set(types) : null);
   }
 
   list(): string[] {
-    return [...this.queues];
+    return [...this.queues.keys()];
+  }
+
+  wants(queueName: string, eventType: string): boolean {
+    const types = this.queues.get(queueName);
+    return types === undefined ? false : types === null || types.has(eventType);
   }
 }
 

@@ -112,8 +112,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  private queues(): Queue[] {
-    return this.consumers.list().map((name) => this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
+  private queues(): { name: string; queue: Queue }[] {
+    return this.consumers.list().map((name) => ({ name, queue: this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }) }));
   }
 
   /** Publishes one batch; returns how many events it published. */
@@ -140,7 +140,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         data: { eventId: row.event_id, organizationId: row.organization_id, type: row.type, seq: Number(row.seq) } satisfies EventJob,
         opts: { jobId: row.event_id },
       }));
-      for (const queue of queues) await withTimeout(queue.addBulk(jobs), ENQUEUE_TIMEOUT_MS);
+      for (const { name, queue } of queues) {
+        const wanted = jobs.filter((job) => this.consumers.wants(name, job.name));
+        if (wanted.length) await withTimeout(queue.addBulk(wanted), ENQUEUE_TIMEOUT_MS);
+      }
       await connection.execute(
         `delete from event_outbox where id in (${rows.map(() => '?').join(', ')})`,
         rows.map((row) => row.id),

@@ -1,4 +1,6 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { EventConsumers } from '../../infrastructure/event-store/event-consumers';
 import { MailTemplates } from '../../infrastructure/mail/mail-templates';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { PassportModule } from '@nestjs/passport';
@@ -7,6 +9,7 @@ import { OrganizationsModule } from '../organizations';
 import { UsersModule } from '../users';
 import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.handler';
 import { LoginHandler } from './commands/login/login.handler';
+import { AUTH_EVENTS_QUEUE, AUTH_REACTS_TO, EraseRemovedUserProcessor } from './events/erase-removed-user.processor';
 import { RotateSigningKeyHandler } from './commands/rotate-signing-key/rotate-signing-key.handler';
 import {
   ConfirmChallengedEnrolmentHandler,
@@ -97,9 +100,22 @@ import { TokenIssuer } from './infrastructure/token-issuer';
   exports: [AuthenticationGuard, SigningKeys],
 })
 export class AuthModule implements OnModuleInit {
-  constructor(private readonly templates: MailTemplates) {}
+  constructor(
+    private readonly templates: MailTemplates,
+    private readonly consumers: EventConsumers,
+  ) {}
+
+  /** The reactions to other modules' events run only where workers run. */
+  static register(options: { workers: boolean }): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [BullModule.registerQueue({ name: AUTH_EVENTS_QUEUE })],
+      providers: options.workers ? [EraseRemovedUserProcessor] : [],
+    };
+  }
 
   onModuleInit(): void {
+    this.consumers.register(AUTH_EVENTS_QUEUE, AUTH_REACTS_TO);
     this.templates.register(MFA_RESET_TEMPLATE, renderMfaReset);
     this.templates.register(PASSWORD_RESET_TEMPLATE, renderPasswordReset);
   }

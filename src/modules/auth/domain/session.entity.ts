@@ -4,7 +4,14 @@ import { recordEvent } from '../../../shared/domain-event';
 
 export type AuthMethod = 'password' | 'password_mfa' | 'invitation' | 'sso' | 'api_key';
 
-export type SessionEndReason = 'logout' | 'revoked_by_user' | 'revoked_by_admin' | 'refresh_token_reused' | 'password_changed' | 'expired';
+export type SessionEndReason =
+  | 'logout'
+  | 'revoked_by_user'
+  | 'revoked_by_admin'
+  | 'refresh_token_reused'
+  | 'password_changed'
+  | 'user_removed'
+  | 'expired';
 
 /**
  * A signed-in device. Access tokens carry its id (`sid`); the refresh token that keeps it
