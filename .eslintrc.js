@@ -39,7 +39,7 @@ module.exports = {
     'plugin:@typescript-eslint/recommended-type-checked',
   ],
   env: { node: true, jest: true, es2022: true },
-  ignorePatterns: ['dist/', 'node_modules/', '*.js'],
+  ignorePatterns: ['dist/', 'node_modules/'],
   rules: {
     eqeqeq: ['error', 'always'],
     'no-console': 'error',
