@@ -1,10 +1,10 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Queue } from 'bullmq';
-import { Client } from 'pg';
 import { AppConfig } from '../config/app-config';
+import { enqueueWithin, NotifiedRelay } from '../queue/notified-relay';
 import { RedisService } from '../queue/redis.service';
 import { EventConsumers, type EventJob } from './event-consumers';
 import { EVENTS_CHANNEL } from './event-store';
@@ -17,15 +17,6 @@ interface OutboxRow {
   seq: string;
 }
 
-const ENQUEUE_TIMEOUT_MS = 5000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`enqueue timed out after ${ms} ms`)), ms).unref()),
-  ]);
-}
-
 /**
  * Publishes committed events to BullMQ: one job per event and consumer queue, job id =
  * event id, in outbox order. Woken by LISTEN/NOTIFY, with polling as the fallback. Rows are
@@ -34,82 +25,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * re-projection.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(OutboxRelay.name);
-  private listener: Client | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+export class OutboxRelay extends NotifiedRelay {
+  protected readonly logger = new Logger(OutboxRelay.name);
 
   constructor(
     private readonly em: EntityManager,
-    private readonly config: AppConfig,
+    config: AppConfig,
     private readonly consumers: EventConsumers,
     private readonly moduleRef: ModuleRef,
     private readonly redis: RedisService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.values.appRole === 'api') return;
-    this.timer = setInterval(() => this.wake(), this.config.values.outbox.pollIntervalMs);
-    void this.listen();
-    this.wake();
-  }
-
-  /** Stops before the ORM and Redis connections close (they close in onApplicationShutdown). */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.listener?.end().catch(() => undefined);
-    await this.running;
-  }
-
-  /** Runs a publishing pass now, or right after the current one. */
-  wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
-    });
-  }
-
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new Client({ connectionString: this.config.values.databaseUrl });
-    client.on('notification', () => this.wake());
-    client.on('error', (error) => {
-      this.logger.warn(`outbox listener lost its connection (${error.message}); polling until it is back`);
-      this.listener = null;
-      setTimeout(() => void this.listen(), 2000).unref();
-    });
-    try {
-      await client.connect();
-      await client.query(`listen ${EVENTS_CHANNEL}`);
-      this.listener = client;
-      if (this.stopped) await client.end();
-    } catch (error) {
-      this.logger.warn(`outbox listener could not connect (${(error as Error).message}); polling meanwhile`);
-      await client.end().catch(() => undefined);
-      setTimeout(() => void this.listen(), 2000).unref();
-    }
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (!this.stopped && (await this.publishBatch()) === this.config.values.outbox.batchSize) {
-        // a full batch: there may be more
-      }
-    } catch (error) {
-      this.logger.warn(`outbox relay paused: ${(error as Error).message}`);
-    }
+  ) {
+    super(EVENTS_CHANNEL, config);
   }
 
   private queues(): { name: string; queue: Queue }[] {
@@ -117,7 +43,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** Publishes one batch; returns how many events it published. */
-  async publishBatch(): Promise<number> {
+  async relayBatch(): Promise<number> {
     const queues = this.queues();
     if (!queues.length) return 0;
     // with Redis away, enqueueing would wait for it: check first, and leave the rows for later
@@ -142,7 +68,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       }));
       for (const { name, queue } of queues) {
         const wanted = jobs.filter((job) => this.consumers.wants(name, job.name));
-        if (wanted.length) await withTimeout(queue.addBulk(wanted), ENQUEUE_TIMEOUT_MS);
+        if (wanted.length) await enqueueWithin(queue.addBulk(wanted));
       }
       await connection.execute(
         `delete from event_outbox where id in (${rows.map(() => '?').join(', ')})`,

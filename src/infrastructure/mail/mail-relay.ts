@@ -1,21 +1,12 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, type Knex } from '@mikro-orm/postgresql';
 import type { Queue } from 'bullmq';
-import { Client } from 'pg';
 import { Clock } from '../../shared/clock';
 import { AppConfig } from '../config/app-config';
+import { enqueueWithin, NotifiedRelay } from '../queue/notified-relay';
 import { RedisService } from '../queue/redis.service';
 import { MAIL_CHANNEL, MAIL_QUEUE, type MailJob } from './mail.constants';
-
-const ENQUEUE_TIMEOUT_MS = 5000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`enqueue timed out after ${ms} ms`)), ms).unref()),
-  ]);
-}
 
 /**
  * Hands committed mails to the `mail` queue: one job per mail, job id = mail id, with the
@@ -26,82 +17,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * that is no longer pending).
  */
 @Injectable()
-export class MailRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(MailRelay.name);
-  private listener: Client | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+export class MailRelay extends NotifiedRelay {
+  protected readonly logger = new Logger(MailRelay.name);
 
   constructor(
     private readonly em: EntityManager,
-    private readonly config: AppConfig,
+    config: AppConfig,
     private readonly redis: RedisService,
     private readonly clock: Clock,
     @InjectQueue(MAIL_QUEUE) private readonly queue: Queue<MailJob>,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.values.appRole === 'api') return;
-    this.timer = setInterval(() => this.wake(), this.config.values.outbox.pollIntervalMs);
-    void this.listen();
-    this.wake();
-  }
-
-  /** Stops before the ORM and Redis connections close (they close in onApplicationShutdown). */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.listener?.end().catch(() => undefined);
-    await this.running;
-  }
-
-  /** Runs a relay pass now, or right after the current one. */
-  wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
-    });
-  }
-
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new Client({ connectionString: this.config.values.databaseUrl });
-    client.on('notification', () => this.wake());
-    client.on('error', (error) => {
-      this.logger.warn(`mail listener lost its connection (${error.message}); polling until it is back`);
-      this.listener = null;
-      setTimeout(() => void this.listen(), 2000).unref();
-    });
-    try {
-      await client.connect();
-      await client.query(`listen ${MAIL_CHANNEL}`);
-      this.listener = client;
-      if (this.stopped) await client.end();
-    } catch (error) {
-      this.logger.warn(`mail listener could not connect (${(error as Error).message}); polling meanwhile`);
-      await client.end().catch(() => undefined);
-      setTimeout(() => void this.listen(), 2000).unref();
-    }
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (!this.stopped && (await this.relayBatch()) === this.config.values.outbox.batchSize) {
-        // a full batch: there may be more
-      }
-    } catch (error) {
-      this.logger.warn(`mail relay paused: ${(error as Error).message}`);
-    }
+  ) {
+    super(MAIL_CHANNEL, config);
   }
 
   /** Enqueues one batch of mails not yet (or too long ago) queued; returns how many. */
@@ -124,7 +50,7 @@ export class MailRelay implements OnApplicationBootstrap, BeforeApplicationShutd
         trx,
       );
       if (!rows.length) return 0;
-      await withTimeout(
+      await enqueueWithin(
         this.queue.addBulk(
           rows.map((row) => ({
             name: row.template,
@@ -132,7 +58,6 @@ export class MailRelay implements OnApplicationBootstrap, BeforeApplicationShutd
             opts: { jobId: row.id, attempts, backoff: { type: 'exponential', delay: backoffMs } },
           })),
         ),
-        ENQUEUE_TIMEOUT_MS,
       );
       await connection.execute(
         `update mail_outbox set queued_at = ? where id in (${rows.map(() => '?').join(', ')})`,
