@@ -9,7 +9,7 @@ import { OrganizationsModule } from '../organizations';
 import { UsersModule } from '../users';
 import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.handler';
 import { LoginHandler } from './commands/login/login.handler';
-import { AUTH_EVENTS_QUEUE, AUTH_REACTS_TO, EraseRemovedUserProcessor } from './events/erase-removed-user.processor';
+import { AUTH_EVENTS_QUEUE, AUTH_REACTS_TO, UserEventsProcessor } from './events/user-events.processor';
 import { RotateSigningKeyHandler } from './commands/rotate-signing-key/rotate-signing-key.handler';
 import {
   ConfirmChallengedEnrolmentHandler,
@@ -110,7 +110,7 @@ export class AuthModule implements OnModuleInit {
     return {
       module: AuthModule,
       imports: [BullModule.registerQueue({ name: AUTH_EVENTS_QUEUE })],
-      providers: options.workers ? [EraseRemovedUserProcessor] : [],
+      providers: options.workers ? [UserEventsProcessor] : [],
     };
   }
 

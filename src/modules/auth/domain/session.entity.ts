@@ -10,6 +10,7 @@ export type SessionEndReason =
   | 'revoked_by_admin'
   | 'refresh_token_reused'
   | 'password_changed'
+  | 'user_deactivated'
   | 'user_removed'
   | 'expired';
 

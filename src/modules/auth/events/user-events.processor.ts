@@ -15,16 +15,18 @@ import { Session } from '../domain/session.entity';
 import { UserMfa } from '../domain/user-mfa.entity';
 
 export const AUTH_EVENTS_QUEUE = 'auth-events';
-export const AUTH_REACTS_TO = ['user.removed'];
+export const AUTH_REACTS_TO = ['user.removed', 'user.deactivated'];
 
 /**
- * When a user is removed, what sign-in kept about them goes too: sessions end and lose
- * their IP and device, keys are revoked, the second factor and old password hashes are
- * deleted. Idempotent: a second delivery finds nothing left to do.
+ * Sign-in's reactions to the users module's events. A deactivated user's sessions end (so
+ * a later reactivation does not bring old refresh tokens back). When a user is removed,
+ * what sign-in kept about them goes too: sessions end and lose their IP and device, keys
+ * are revoked, the second factor and old password hashes are deleted. Idempotent: a second
+ * delivery finds nothing left to do.
  */
 @Processor(AUTH_EVENTS_QUEUE, { concurrency: 4 })
-export class EraseRemovedUserProcessor extends WorkerHost implements BeforeApplicationShutdown {
-  private readonly logger = new Logger(EraseRemovedUserProcessor.name);
+export class UserEventsProcessor extends WorkerHost implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(UserEventsProcessor.name);
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -40,10 +42,11 @@ export class EraseRemovedUserProcessor extends WorkerHost implements BeforeAppli
   }
 
   async process(job: Job<EventJob>): Promise<void> {
-    if (job.data.type !== 'user.removed') return;
     const event = await this.store.findById(this.uow.reader(null), job.data.eventId);
     const userId = event?.subject.id;
     if (!event || !userId) return;
+    if (event.type === 'user.deactivated') return this.endSessions(event.organizationId, userId, event.actor.requestId);
+    if (event.type !== 'user.removed') return;
     const now = this.clock.now();
     await this.uow.run({ actor: systemActor(event.actor.requestId), organizationId: event.organizationId }, async (context) => {
       const { em } = context;
@@ -73,8 +76,16 @@ export class EraseRemovedUserProcessor extends WorkerHost implements BeforeAppli
     await this.revocations.revokeUserTokens(userId, now.getTime());
   }
 
+  private async endSessions(organizationId: string, userId: string, requestId: string | null): Promise<void> {
+    const now = this.clock.now();
+    await this.uow.run({ actor: systemActor(requestId), organizationId }, async ({ em }) => {
+      const sessions = await em.find(Session, { userId, revokedAt: null });
+      sessions.forEach((session) => session.revoke('user_deactivated', now));
+    });
+  }
+
   @OnWorkerEvent('failed')
   onFailed(job: Job<EventJob> | undefined, error: Error): void {
-    this.logger.warn(`erasing sign-in data for event ${job?.data.eventId ?? '?'} failed: ${error.message}`);
+    this.logger.warn(`reacting to event ${job?.data.eventId ?? '?'} failed: ${error.message}`);
   }
 }
