@@ -22,6 +22,7 @@ describe('the organization’s policies', () => {
       password: { minLength: 12, maxLength: 128, history: 5, expiryDays: null, requireComposition: false },
       session: { maxLifetimeMinutes: 10080, idleTimeoutMinutes: 1440 },
       mfa: { requiredForRoles: [] },
+      invitations: { ttlDays: 7 },
     });
   });
 
@@ -50,11 +51,17 @@ describe('the organization’s policies', () => {
   it('names every bad field', async () => {
     const response = await t.api.request('PUT', '/api/v1/policies', {
       token: admin,
-      body: { password: { minLength: 7, history: 99 }, session: { idleTimeoutMinutes: 2 }, mfa: { requiredForRoles: ['Wizard'] }, sso: true },
+      body: {
+        password: { minLength: 7, history: 99 },
+        session: { idleTimeoutMinutes: 2 },
+        mfa: { requiredForRoles: ['Wizard'] },
+        invitations: { ttlDays: 91 },
+        sso: true,
+      },
     });
     expect(response.status).toBe(400);
     expect((response.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(
-      ['mfa.requiredForRoles', 'password.history', 'password.minLength', 'session.idleTimeoutMinutes', 'sso'].sort(),
+      ['invitations.ttlDays', 'mfa.requiredForRoles', 'password.history', 'password.minLength', 'session.idleTimeoutMinutes', 'sso'].sort(),
     );
   });
 

@@ -109,4 +109,14 @@ describe('personal API keys', () => {
     const devToken = await t.api.login('default', dev.email, dev.password);
     expect((await t.api.request('DELETE', `/api/v1/me/api-keys/${created.id}`, { token: devToken })).status).toBe(404);
   });
+
+  it('limited to users:read, reads users and cannot invite', async () => {
+    const created = await createKey(admin, ['users:read']);
+    const users = await t.api.get<{ items: unknown[] }>('/api/v1/users', created.key);
+    expect(users.status).toBe(200);
+    expect(users.body.items.length).toBeGreaterThan(0);
+    const invite = await t.api.post('/api/v1/invitations', { email: 'new.person@example.com', role: 'Viewer' }, created.key);
+    expect(invite.status).toBe(403);
+    expect((await t.api.post('/api/v1/invitations', { email: 'new.person@example.com', role: 'Viewer' }, admin)).status).toBe(201);
+  });
 });

@@ -14,17 +14,24 @@ export interface MfaPolicy {
   requiredForRoles: string[];
 }
 
+export interface InvitationPolicy {
+  /** An invitation link works this many days after it was sent (or last resent). */
+  ttlDays: number;
+}
+
 /** The organization's policy document (API.md, PUT /policies); sections arrive issue by issue. */
 export interface PolicyDocument {
   password: PasswordPolicy;
   session: SessionPolicy;
   mfa: MfaPolicy;
+  invitations: InvitationPolicy;
 }
 
 export const DEFAULT_POLICY: PolicyDocument = {
   password: DEFAULT_PASSWORD_POLICY,
   session: { maxLifetimeMinutes: 7 * 24 * 60, idleTimeoutMinutes: 24 * 60 },
   mfa: { requiredForRoles: [] },
+  invitations: { ttlDays: 7 },
 };
 
 function integerIn(errors: FieldError[], field: string, value: unknown, min: number, max: number): number {
@@ -54,7 +61,7 @@ function noUnknownKeys(errors: FieldError[], prefix: string, value: Record<strin
 export function parsePolicyDocument(input: unknown): PolicyDocument {
   const errors: FieldError[] = [];
   const root = objectAt(errors, 'body', input);
-  noUnknownKeys(errors, '', root, ['password', 'session', 'mfa']);
+  noUnknownKeys(errors, '', root, ['password', 'session', 'mfa', 'invitations']);
   let password = DEFAULT_PASSWORD_POLICY;
   try {
     password = validatePasswordPolicy(root.password);
@@ -66,6 +73,8 @@ export function parsePolicyDocument(input: unknown): PolicyDocument {
   noUnknownKeys(errors, 'session', session, ['maxLifetimeMinutes', 'idleTimeoutMinutes']);
   const mfa = objectAt(errors, 'mfa', root.mfa);
   noUnknownKeys(errors, 'mfa', mfa, ['requiredForRoles']);
+  const invitations = objectAt(errors, 'invitations', root.invitations);
+  noUnknownKeys(errors, 'invitations', invitations, ['ttlDays']);
 
   const maxLifetimeMinutes = integerIn(
     errors,
@@ -88,10 +97,12 @@ export function parsePolicyDocument(input: unknown): PolicyDocument {
   if (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string' || !isBuiltInRole(role))) {
     errors.push({ field: 'mfa.requiredForRoles', message: 'must list built-in roles (Administrator, Manager, Developer, Viewer)' });
   }
+  const ttlDays = integerIn(errors, 'invitations.ttlDays', invitations.ttlDays ?? DEFAULT_POLICY.invitations.ttlDays, 1, 90);
   if (errors.length) throw new DomainError('POLICIES.INVALID', 'invalid', 'The policy document is not valid', errors);
   return {
     password,
     session: { maxLifetimeMinutes, idleTimeoutMinutes },
     mfa: { requiredForRoles: [...new Set(roles as string[])] },
+    invitations: { ttlDays },
   };
 }

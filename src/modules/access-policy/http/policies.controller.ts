@@ -15,6 +15,7 @@ const POLICY_EXAMPLE: PolicyDocument = {
   password: { minLength: 12, maxLength: 128, history: 5, expiryDays: null, requireComposition: false },
   session: { maxLifetimeMinutes: 10080, idleTimeoutMinutes: 1440 },
   mfa: { requiredForRoles: ['Administrator'] },
+  invitations: { ttlDays: 7 },
 };
 
 function parseIfMatch(value: string | undefined): number | undefined {

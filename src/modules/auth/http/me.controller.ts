@@ -31,6 +31,13 @@ export class MeController {
       platformOperator: user.platformOperator,
       permissions: this.abilities.permissionsOf(user.role),
       createdAt: user.createdAt.toISOString(),
+      phone: user.phone,
+      timezone: user.timezone,
+      locale: user.locale,
+      notificationPreferences: { ...user.notificationPreferences },
+      lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
+      mfaEnabled: user.mfaEnabled,
+      avatarUrl: user.avatarUrl,
     };
   }
 }

@@ -8,6 +8,7 @@ import { NotFoundError } from '../../../shared/domain-error';
 import { IdGenerator } from '../../../shared/ids';
 import { Invitation } from '../domain/invitation.entity';
 import { normalizeEmail, User, type UserStatus } from '../domain/user.entity';
+import { effectiveNotificationPreferences, type NotificationPreferences } from '../domain/profile';
 
 /** Where an invitation link points: the API's accept-preview route for the token. */
 export function invitationAcceptPath(token: string): string {
@@ -36,6 +37,18 @@ interface ProfileRow {
   status: UserStatus;
   platform_operator: boolean;
   created_at: string;
+  phone: string | null;
+  timezone: string | null;
+  locale: string | null;
+  notification_preferences: Record<string, unknown> | null;
+  last_sign_in_at: string | null;
+  mfa_enabled: boolean;
+  avatar_updated_at: string | null;
+}
+
+/** Where a user's picture is served; the version makes a changed picture a new URL. */
+export function avatarPath(userId: string, updatedAt: Date): string {
+  return `/api/v1/users/${userId}/avatar?v=${updatedAt.getTime()}`;
 }
 
 export interface UserProfile {
@@ -47,6 +60,13 @@ export interface UserProfile {
   status: UserStatus;
   platformOperator: boolean;
   createdAt: Date;
+  phone: string | null;
+  timezone: string | null;
+  locale: string | null;
+  notificationPreferences: NotificationPreferences;
+  lastSignInAt: Date | null;
+  mfaEnabled: boolean;
+  avatarUrl: string | null;
 }
 
 /**
@@ -123,14 +143,13 @@ export class UserAccounts {
 
   /** Notes a sign-in on the account, inside the transaction that records the sign-in's event. */
   async recordSignIn(context: CommandContext, userId: string): Promise<void> {
-    const user = await context.em.findOne(User, { id: userId });
-    if (user) user.lastSignInAt = this.clock.now();
+    // a plain update, not the versioned entity: two sign-ins of one user at once must not conflict
+    await context.em.nativeUpdate(User, { id: userId }, { lastSignInAt: this.clock.now() });
   }
 
   /** Notes whether the account has a second factor, inside the transaction of the MFA change's event. */
   async setMfaEnabled(em: EntityManager, userId: string, enabled: boolean): Promise<void> {
-    const user = await em.findOne(User, { id: userId });
-    if (user) user.mfaEnabled = enabled;
+    await em.nativeUpdate(User, { id: userId }, { mfaEnabled: enabled });
   }
 
   /** Sets a new password inside the caller's transaction; records user.password_changed. */
@@ -150,8 +169,11 @@ export class UserAccounts {
       .reader(organizationId)
       .getConnection()
       .execute<ProfileRow[]>(
-        `select id, organization_id, email, name, role, status, platform_operator, created_at
-           from users where organization_id = ? and id = ?`,
+        `select u.id, u.organization_id, u.email, u.name, u.role, u.status, u.platform_operator, u.created_at,
+                u.phone, u.timezone, u.locale, u.notification_preferences, u.last_sign_in_at, u.mfa_enabled,
+                a.updated_at as avatar_updated_at
+           from users u left join avatars a on a.user_id = u.id and a.organization_id = u.organization_id
+          where u.organization_id = ? and u.id = ?`,
         [organizationId, userId],
         'all',
       );
@@ -165,6 +187,13 @@ export class UserAccounts {
           status: row.status,
           platformOperator: row.platform_operator,
           createdAt: new Date(row.created_at),
+          phone: row.phone,
+          timezone: row.timezone,
+          locale: row.locale,
+          notificationPreferences: effectiveNotificationPreferences(row.notification_preferences),
+          lastSignInAt: row.last_sign_in_at ? new Date(row.last_sign_in_at) : null,
+          mfaEnabled: row.mfa_enabled,
+          avatarUrl: row.avatar_updated_at ? avatarPath(row.id, new Date(row.avatar_updated_at)) : null,
         }
       : null;
   }

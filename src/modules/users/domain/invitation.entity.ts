@@ -1,9 +1,9 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 import { TenantOwned } from '../../../infrastructure/database/tenant';
 import { DomainError } from '../../../shared/domain-error';
 import { recordEvent } from '../../../shared/domain-event';
 
-export type InvitationStatus = 'pending' | 'accepted' | 'revoked';
+export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
 
 export const INVITATION_TTL_DAYS = 7;
 
@@ -47,6 +47,14 @@ export class Invitation {
   @Property({ type: 'Date', nullable: true })
   revokedAt!: Date | null;
 
+  /** When a new link was last sent (the old one stopped working then). */
+  @Property({ type: 'Date', nullable: true })
+  resentAt: Date | null = null;
+
+  /** Teams the invitee joins on accepting (teams arrive with their own issue; always empty now). */
+  @Property({ type: 'json' })
+  teamIds: string[] & Opt = [];
+
   static issue(input: {
     id: string;
     organizationId: string;
@@ -86,7 +94,60 @@ export class Invitation {
   unusableReason(now: Date): 'accepted' | 'revoked' | 'expired' | null {
     if (this.status === 'accepted') return 'accepted';
     if (this.status === 'revoked') return 'revoked';
+    if (this.status === 'expired') return 'expired';
     return this.expiresAt <= now ? 'expired' : null;
+  }
+
+  /**
+   * A new link: the old token stops working, the expiry restarts and the invitation is
+   * pending again (also when it had expired). Used or revoked invitations cannot be resent.
+   */
+  resend(input: { tokenHash: string; now: Date; ttlDays: number }): void {
+    if (this.status === 'accepted' || this.status === 'revoked') {
+      throw new DomainError(
+        'INVITATIONS.NOT_RESENDABLE',
+        'conflict',
+        this.status === 'accepted' ? 'This invitation has already been accepted' : 'This invitation was revoked; invite the person again',
+      );
+    }
+    this.tokenHash = input.tokenHash;
+    this.status = 'pending';
+    this.resentAt = input.now;
+    this.expiresAt = new Date(input.now.getTime() + input.ttlDays * 86_400_000);
+    recordEvent(this, {
+      type: 'invitation.resent',
+      organizationId: this.organizationId,
+      subject: { type: 'invitation', id: this.id },
+      payload: { userId: this.userId, role: this.role, expiresAt: this.expiresAt.toISOString() },
+    });
+  }
+
+  /** The link stops working for good; revoking a revoked invitation changes nothing. */
+  revoke(now: Date): void {
+    if (this.status === 'revoked') return;
+    if (this.status === 'accepted') {
+      throw new DomainError('INVITATIONS.NOT_REVOCABLE', 'conflict', 'This invitation has already been accepted');
+    }
+    this.status = 'revoked';
+    this.revokedAt = now;
+    recordEvent(this, {
+      type: 'invitation.revoked',
+      organizationId: this.organizationId,
+      subject: { type: 'invitation', id: this.id },
+      payload: { userId: this.userId, role: this.role },
+    });
+  }
+
+  /** Marks a pending invitation past its expiry as expired (the periodic sweep). */
+  expire(now: Date): void {
+    if (this.status !== 'pending' || this.expiresAt > now) return;
+    this.status = 'expired';
+    recordEvent(this, {
+      type: 'invitation.expired',
+      organizationId: this.organizationId,
+      subject: { type: 'invitation', id: this.id },
+      payload: { userId: this.userId, expiresAt: this.expiresAt.toISOString() },
+    });
   }
 
   accept(now: Date): void {

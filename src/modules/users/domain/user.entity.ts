@@ -2,6 +2,8 @@ import { Entity, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 import { TenantOwned } from '../../../infrastructure/database/tenant';
 import { DomainError } from '../../../shared/domain-error';
 import { recordEvent } from '../../../shared/domain-event';
+import { InvalidTransitionError } from './invalid-transition.error';
+import { effectiveNotificationPreferences, NOTIFICATION_PREFERENCE_NAMES, type ProfileChanges, type ProfileField } from './profile';
 
 export type UserStatus = 'invited' | 'active' | 'deactivated' | 'removed';
 
@@ -139,6 +141,137 @@ export class User {
       organizationId: this.organizationId,
       subject: { type: 'user', id: this.id },
       payload: { via },
+    });
+  }
+
+  /**
+   * Applies a validated profile change. Only what differs is changed; the event names the
+   * changed fields, never their values. Returns those names (none: nothing to save).
+   */
+  updateProfile(changes: ProfileChanges, now: Date): ProfileField[] {
+    const changed: ProfileField[] = [];
+    if (changes.name !== undefined && changes.name !== this.name) {
+      this.name = changes.name;
+      changed.push('name');
+    }
+    if (changes.phone !== undefined && changes.phone !== this.phone) {
+      this.phone = changes.phone;
+      changed.push('phone');
+    }
+    if (changes.timezone !== undefined && changes.timezone !== this.timezone) {
+      this.timezone = changes.timezone;
+      changed.push('timezone');
+    }
+    if (changes.locale !== undefined && changes.locale !== this.locale) {
+      this.locale = changes.locale;
+      changed.push('locale');
+    }
+    if (changes.notificationPreferences) {
+      const before = effectiveNotificationPreferences(this.notificationPreferences);
+      const after = { ...before, ...changes.notificationPreferences };
+      if (NOTIFICATION_PREFERENCE_NAMES.some((key) => before[key] !== after[key])) {
+        this.notificationPreferences = after;
+        changed.push('notificationPreferences');
+      }
+    }
+    if (!changed.length) return changed;
+    this.updatedAt = now;
+    recordEvent(this, {
+      type: 'user.profile_updated',
+      organizationId: this.organizationId,
+      subject: { type: 'user', id: this.id },
+      payload: { fields: changed },
+    });
+    return changed;
+  }
+
+  /** A new picture was stored for the account (the event carries no image data). */
+  avatarChanged(contentType: string, now: Date): void {
+    this.updatedAt = now;
+    recordEvent(this, {
+      type: 'user.avatar_updated',
+      organizationId: this.organizationId,
+      subject: { type: 'user', id: this.id },
+      payload: { contentType },
+    });
+  }
+
+  /** The account's picture was removed. */
+  avatarRemoved(now: Date): void {
+    this.updatedAt = now;
+    recordEvent(this, {
+      type: 'user.avatar_removed',
+      organizationId: this.organizationId,
+      subject: { type: 'user', id: this.id },
+      payload: {},
+    });
+  }
+
+  /** A new role; the caller has applied the privilege rules (privileges.ts). The same role changes nothing. */
+  changeRole(to: string, now: Date): void {
+    if (this.status === 'removed') throw new InvalidTransitionError(this.status, 'given a role');
+    if (this.role === to) return;
+    const from = this.role;
+    this.role = to;
+    this.updatedAt = now;
+    recordEvent(this, {
+      type: 'user.role_changed',
+      organizationId: this.organizationId,
+      subject: { type: 'user', id: this.id },
+      payload: { from, to },
+    });
+  }
+
+  /** An active account stops signing in; its data stays until it is reactivated or removed. */
+  deactivate(now: Date): void {
+    if (this.status !== 'active') throw new InvalidTransitionError(this.status, 'deactivated');
+    this.status = 'deactivated';
+    this.deactivatedAt = now;
+    this.updatedAt = now;
+    recordEvent(this, {
+      type: 'user.deactivated',
+      organizationId: this.organizationId,
+      subject: { type: 'user', id: this.id },
+      payload: {},
+    });
+  }
+
+  reactivate(now: Date): void {
+    if (this.status !== 'deactivated') throw new InvalidTransitionError(this.status, 'reactivated');
+    this.status = 'active';
+    this.deactivatedAt = null;
+    this.updatedAt = now;
+    recordEvent(this, {
+      type: 'user.reactivated',
+      organizationId: this.organizationId,
+      subject: { type: 'user', id: this.id },
+      payload: {},
+    });
+  }
+
+  /**
+   * Removal for good: the personal data on the account is erased (not recoverable) and only
+   * the id, role and timestamps remain, so the audit trail still names "removed user".
+   */
+  remove(now: Date): void {
+    if (this.status === 'removed') throw new InvalidTransitionError(this.status, 'removed');
+    this.email = null;
+    this.emailNormalized = null;
+    this.name = null;
+    this.phone = null;
+    this.timezone = null;
+    this.locale = null;
+    this.notificationPreferences = {};
+    this.passwordHash = null;
+    this.passwordChangedAt = null;
+    this.status = 'removed';
+    this.removedAt = now;
+    this.updatedAt = now;
+    recordEvent(this, {
+      type: 'user.removed',
+      organizationId: this.organizationId,
+      subject: { type: 'user', id: this.id },
+      payload: {},
     });
   }
 }

@@ -1,0 +1,41 @@
+import { Logger } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
+import { Revocations } from '../../../../infrastructure/security/revocations';
+import { Clock } from '../../../../shared/clock';
+import { AbilityFactory } from '../../../access-policy';
+import { assertMayChangeRole } from '../../domain/privileges';
+import { loadForAdministration } from '../../infrastructure/administered-user';
+import { userDetail, type UserDetailView } from '../../queries/user-views';
+import { ChangeUserRoleCommand } from './change-user-role.command';
+
+@CommandHandler(ChangeUserRoleCommand)
+export class ChangeUserRoleHandler implements ICommandHandler<ChangeUserRoleCommand, UserDetailView> {
+  private readonly logger = new Logger(ChangeUserRoleHandler.name);
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly abilities: AbilityFactory,
+    private readonly revocations: Revocations,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(command: ChangeUserRoleCommand): Promise<UserDetailView> {
+    const { result, events } = await this.uow.run({ actor: command.actor, organizationId: command.by.organizationId }, async ({ em }) => {
+      const { target, grantor, activeAdministratorIds } = await loadForAdministration(em, this.abilities, command.by, command.userId, 'roles:assign');
+      assertMayChangeRole(grantor, target, command.role, {
+        permissionsOf: (role) => this.abilities.permissionsOf(role),
+        activeAdministratorIds,
+      });
+      target.changeRole(command.role, this.clock.now());
+      return target;
+    });
+    if (events.length) {
+      // tokens carry the role: the old ones stop now, a refresh brings the new role
+      await this.revocations
+        .revokeUserTokens(result.id, this.clock.now().getTime())
+        .catch((error: Error) => this.logger.error(`revocation mark not written (old tokens last until they expire): ${error.message}`));
+    }
+    return userDetail(result);
+  }
+}

@@ -1,0 +1,36 @@
+import { Logger } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
+import { Revocations } from '../../../../infrastructure/security/revocations';
+import { Clock } from '../../../../shared/clock';
+import { AbilityFactory } from '../../../access-policy';
+import { assertMayChangeLifecycle } from '../../domain/privileges';
+import { loadForAdministration } from '../../infrastructure/administered-user';
+import { userDetail, type UserDetailView } from '../../queries/user-views';
+import { DeactivateUserCommand } from './deactivate-user.command';
+
+@CommandHandler(DeactivateUserCommand)
+export class DeactivateUserHandler implements ICommandHandler<DeactivateUserCommand, UserDetailView> {
+  private readonly logger = new Logger(DeactivateUserHandler.name);
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly abilities: AbilityFactory,
+    private readonly revocations: Revocations,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(command: DeactivateUserCommand): Promise<UserDetailView> {
+    const { result } = await this.uow.run({ actor: command.actor, organizationId: command.by.organizationId }, async ({ em }) => {
+      const { target, grantor, activeAdministratorIds } = await loadForAdministration(em, this.abilities, command.by, command.userId, 'users:manage');
+      assertMayChangeLifecycle(grantor, target, 'deactivate', activeAdministratorIds);
+      target.deactivate(this.clock.now());
+      return target;
+    });
+    // refresh and sign-in already refuse the account; this stops the access tokens in hand
+    await this.revocations
+      .revokeUserTokens(result.id, this.clock.now().getTime())
+      .catch((error: Error) => this.logger.error(`revocation mark not written (old tokens last until they expire): ${error.message}`));
+    return userDetail(result);
+  }
+}

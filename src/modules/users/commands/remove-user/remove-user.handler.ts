@@ -1,0 +1,47 @@
+import { Logger } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
+import { Revocations } from '../../../../infrastructure/security/revocations';
+import { Clock } from '../../../../shared/clock';
+import { AbilityFactory } from '../../../access-policy';
+import { Avatar } from '../../domain/avatar.entity';
+import { Invitation } from '../../domain/invitation.entity';
+import { assertMayChangeLifecycle } from '../../domain/privileges';
+import { loadForAdministration } from '../../infrastructure/administered-user';
+import { RemoveUserCommand } from './remove-user.command';
+
+/**
+ * Erases what the users module keeps about the person: the account's profile (User.remove),
+ * their picture, and the address on their invitations (pending ones are revoked). What auth
+ * keeps (sessions, second factor, keys, password history) is erased by auth on user.removed.
+ */
+@CommandHandler(RemoveUserCommand)
+export class RemoveUserHandler implements ICommandHandler<RemoveUserCommand, void> {
+  private readonly logger = new Logger(RemoveUserHandler.name);
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly abilities: AbilityFactory,
+    private readonly revocations: Revocations,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(command: RemoveUserCommand): Promise<void> {
+    const now = this.clock.now();
+    await this.uow.run({ actor: command.actor, organizationId: command.by.organizationId }, async ({ em }) => {
+      const { target, grantor, activeAdministratorIds } = await loadForAdministration(em, this.abilities, command.by, command.userId, 'users:manage');
+      assertMayChangeLifecycle(grantor, target, 'remove', activeAdministratorIds);
+      await em.populate(target, ['passwordHash']);
+      target.remove(now);
+      const invitations = await em.find(Invitation, { userId: target.id });
+      for (const invitation of invitations) {
+        if (invitation.status === 'pending') invitation.revoke(now);
+        invitation.emailNormalized = null;
+      }
+      await em.nativeDelete(Avatar, { userId: target.id, organizationId: target.organizationId });
+    });
+    await this.revocations
+      .revokeUserTokens(command.userId, this.clock.now().getTime())
+      .catch((error: Error) => this.logger.error(`revocation mark not written (old tokens last until they expire): ${error.message}`));
+  }
+}

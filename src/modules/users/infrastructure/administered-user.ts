@@ -1,0 +1,48 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ForbiddenError, NotFoundError } from '../../../shared/domain-error';
+import type { Principal } from '../../../shared/principal';
+import type { AbilityFactory, Permission } from '../../access-policy';
+import type { Grantor } from '../domain/privileges';
+import { User } from '../domain/user.entity';
+
+export interface AdministeredUser {
+  target: User;
+  grantor: Grantor;
+  /** The organization's active Administrators, locked until the transaction ends. */
+  activeAdministratorIds: string[];
+}
+
+/**
+ * Inside an administrative command's transaction: locks the organization's active
+ * Administrators (in id order, so concurrent commands queue rather than deadlock), so the
+ * "last Administrator" count cannot change under the command; then locks the target and
+ * reads the caller's current role (a token may predate a demotion still in flight).
+ */
+export async function loadForAdministration(
+  em: EntityManager,
+  abilities: AbilityFactory,
+  by: Principal,
+  targetId: string,
+  permission: Permission,
+): Promise<AdministeredUser> {
+  const administrators = await em.find(
+    User,
+    { role: 'Administrator', status: 'active' },
+    { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
+  );
+  const target =
+    administrators.find((user) => user.id === targetId) ??
+    (await em.findOne(User, { id: targetId }, { lockMode: LockMode.PESSIMISTIC_WRITE }));
+  if (!target) throw new NotFoundError('User');
+  const caller = administrators.find((user) => user.id === by.userId) ?? (await em.findOne(User, { id: by.userId }));
+  if (!caller || caller.status !== 'active' || !abilities.can({ role: caller.role }, permission)) {
+    throw new ForbiddenError('ACCESS.MISSING_PERMISSION', `This needs the permission ${permission}`);
+  }
+  const permissions = abilities.permissionsOf(caller.role).filter((held) => by.scopes === null || by.scopes.includes(held));
+  return {
+    target,
+    grantor: { userId: caller.id, role: caller.role, permissions },
+    activeAdministratorIds: administrators.map((user) => user.id),
+  };
+}

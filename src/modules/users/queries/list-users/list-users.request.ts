@@ -1,0 +1,46 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../../shared/pagination';
+import { BUILT_IN_ROLES } from '../../../access-policy';
+import type { UserStatus } from '../../domain/user.entity';
+
+const STATUSES: UserStatus[] = ['invited', 'active', 'deactivated', 'removed'];
+
+export class ListUsersRequest {
+  @ApiPropertyOptional({ enum: STATUSES })
+  @IsOptional()
+  @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })
+  status?: UserStatus;
+
+  @ApiPropertyOptional({ enum: BUILT_IN_ROLES })
+  @IsOptional()
+  @IsIn(BUILT_IN_ROLES, { message: `role must be one of ${BUILT_IN_ROLES.join(', ')}` })
+  role?: string;
+
+  @ApiPropertyOptional({ description: 'case-insensitive part of the name or email (`%` and `_` match themselves)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'not available until teams exist: any value is refused with 400' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  team?: string;
+
+  @ApiPropertyOptional({ description: 'the nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ default: DEFAULT_PAGE_SIZE, maximum: MAX_PAGE_SIZE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit: number = DEFAULT_PAGE_SIZE;
+}
