@@ -35,7 +35,7 @@ class MailDeliveryError extends Error {
  * the `failed` event is recorded. A settled row's address and data are cleared. A job for
  * a row that is no longer pending does nothing, so a repeated job sends nothing twice.
  */
-@Processor(MAIL_QUEUE, { concurrency: 4 })
+@Processor(MAIL_QUEUE, { concurrency: 8 })
 export class MailWorker extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MailWorker.name);
 

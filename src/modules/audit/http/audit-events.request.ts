@@ -1,7 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../shared/pagination';
+import { IsDate, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageRequest } from '../../../shared/page-request';
 
 export class TimeRangeRequest {
   @ApiPropertyOptional({ format: 'date-time', description: 'inclusive' })
@@ -17,7 +17,7 @@ export class TimeRangeRequest {
   to?: Date;
 }
 
-export class ListAuditEventsRequest extends TimeRangeRequest {
+export class ListAuditEventsRequest extends IntersectionType(TimeRangeRequest, PageRequest) {
   @ApiPropertyOptional({ example: 'auth.login_failed', description: 'an event type, or a prefix such as `auth.*`' })
   @IsOptional()
   @Matches(/^[a-z_]+(\.[a-z_]+)*(\.\*)?$/, { message: 'type must be an event type such as auth.login_failed or auth.*' })
@@ -35,19 +35,6 @@ export class ListAuditEventsRequest extends TimeRangeRequest {
   @MaxLength(100)
   subject?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ default: DEFAULT_PAGE_SIZE, maximum: MAX_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit: number = DEFAULT_PAGE_SIZE;
 }
 
 export class ExportRequest extends TimeRangeRequest {

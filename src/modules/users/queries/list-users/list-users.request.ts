@@ -1,13 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../../shared/pagination';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageRequest } from '../../../../shared/page-request';
 import { BUILT_IN_ROLES } from '../../../access-policy';
 import type { UserStatus } from '../../domain/user.entity';
 
 const STATUSES: UserStatus[] = ['invited', 'active', 'deactivated', 'removed'];
 
-export class ListUsersRequest {
+export class ListUsersRequest extends PageRequest {
   @ApiPropertyOptional({ enum: STATUSES })
   @IsOptional()
   @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })
@@ -29,18 +28,4 @@ export class ListUsersRequest {
   @IsString()
   @MaxLength(100)
   team?: string;
-
-  @ApiPropertyOptional({ description: 'the nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ default: DEFAULT_PAGE_SIZE, maximum: MAX_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit: number = DEFAULT_PAGE_SIZE;
 }
