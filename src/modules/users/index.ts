@@ -2,3 +2,4 @@ export { UsersModule } from './users.module';
 export { UserAccounts, invitationAcceptPath, type SignInCandidate, type UserProfile } from './contracts/user-accounts';
 export { AcceptInvitationCommand, type AcceptedInvitation } from './commands/accept-invitation/accept-invitation.command';
 export { PreviewInvitationQuery, type InvitationPreview } from './queries/preview-invitation/preview-invitation.query';
+export { ProfileResponse, toProfileResponse } from './http/profile.response';

@@ -4,7 +4,7 @@ import { CurrentPrincipal } from '../../../shared/decorators';
 import { NotFoundError } from '../../../shared/domain-error';
 import type { Principal } from '../../../shared/principal';
 import { AbilityFactory } from '../../access-policy';
-import { UserAccounts } from '../../users';
+import { toProfileResponse, UserAccounts } from '../../users';
 import { MeResponse } from './me.response';
 
 @ApiTags('me')
@@ -22,22 +22,9 @@ export class MeController {
     const user = await this.users.findProfile(principal.organizationId, principal.userId);
     if (!user) throw new NotFoundError('User');
     return {
-      id: user.id,
-      organizationId: user.organizationId,
-      email: user.email,
-      name: user.name,
-      role: user.role,
-      status: user.status,
+      ...toProfileResponse(user),
       platformOperator: user.platformOperator,
       permissions: this.abilities.permissionsOf(user.role),
-      createdAt: user.createdAt.toISOString(),
-      phone: user.phone,
-      timezone: user.timezone,
-      locale: user.locale,
-      notificationPreferences: { ...user.notificationPreferences },
-      lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
-      mfaEnabled: user.mfaEnabled,
-      avatarUrl: user.avatarUrl,
     };
   }
 }
