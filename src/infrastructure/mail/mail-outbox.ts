@@ -37,6 +37,23 @@ export class MailOutbox {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Drops the mails still waiting for `subject` (say, a user being removed), in the
+   * command's transaction: their addresses and links go, and the worker skips them.
+   */
+  async cancelFor(context: CommandContext, subject: { type: string; id: string }): Promise<number> {
+    const rows = await context.em
+      .getConnection()
+      .execute<{ id: string }[]>(
+        `update mail_outbox set status = 'dead', recipient = null, data = '{}', last_error = 'cancelled', dead_at = now()
+          where status = 'pending' and event_subject = ?::jsonb returning id`,
+        [JSON.stringify({ type: subject.type, id: subject.id })],
+        'all',
+        context.em.getTransactionContext(),
+      );
+    return rows.length;
+  }
+
   /** Stores the mail in the command's transaction; returns the mail's id. */
   async enqueue(context: CommandContext, mail: MailRequest): Promise<string> {
     const em = context.em;

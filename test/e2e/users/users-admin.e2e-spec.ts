@@ -341,3 +341,33 @@ describe('users administration (issue 3)', () => {
     expect(verify.body.valid).toBe(true);
   });
 });
+
+describe('removing an invited user whose invitation mail is still waiting', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // no workers: the invitation mail stays queued in the database
+    t = await startTestApp({ overrides: { APP_ROLE: 'api' } });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('drops the waiting mail with its address and link', async () => {
+    const admin = await t.adminToken();
+    const invited = await t.api.post<{ id: string }>('/api/v1/invitations', { email: 'Pending.Person@example.com', role: 'Viewer' }, admin);
+    expect(invited.status).toBe(201);
+    const sql = await t.env.sql();
+    try {
+      const [{ user_id: userId }] = (await sql.query<{ user_id: string }>('select user_id from invitations where id = $1', [invited.body.id])).rows;
+      expect((await sql.query("select 1 from mail_outbox where status = 'pending'")).rowCount).toBe(1);
+      expect((await t.api.request('DELETE', `/api/v1/users/${userId}`, { token: admin })).status).toBe(204);
+      const left = await sql.query("select status, recipient, data::text from mail_outbox where data::text ilike '%pending.person%' or recipient ilike '%pending.person%'");
+      expect(left.rows).toEqual([]);
+      expect((await sql.query("select status, last_error from mail_outbox")).rows).toEqual([{ status: 'dead', last_error: 'cancelled' }]);
+    } finally {
+      await sql.end();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
+import { MailOutbox } from '../../../../infrastructure/mail/mail-outbox';
 import { Revocations } from '../../../../infrastructure/security/revocations';
 import { Clock } from '../../../../shared/clock';
 import { AbilityFactory } from '../../../access-policy';
@@ -12,7 +13,8 @@ import { RemoveUserCommand } from './remove-user.command';
 
 /**
  * Erases what the users module keeps about the person: the account's profile (User.remove),
- * their picture, and the address on their invitations (pending ones are revoked). What auth
+ * their picture, the address on their invitations (pending ones are revoked) and on mails not
+ * yet sent. What auth
  * keeps (sessions, second factor, keys, password history) is erased by auth on user.removed.
  */
 @CommandHandler(RemoveUserCommand)
@@ -24,11 +26,13 @@ export class RemoveUserHandler implements ICommandHandler<RemoveUserCommand, voi
     private readonly abilities: AbilityFactory,
     private readonly revocations: Revocations,
     private readonly clock: Clock,
+    private readonly mail: MailOutbox,
   ) {}
 
   async execute(command: RemoveUserCommand): Promise<void> {
     const now = this.clock.now();
-    await this.uow.run({ actor: command.actor, organizationId: command.by.organizationId }, async ({ em }) => {
+    await this.uow.run({ actor: command.actor, organizationId: command.by.organizationId }, async (context) => {
+      const { em } = context;
       const { target, grantor, activeAdministratorIds } = await loadForAdministration(em, this.abilities, command.by, command.userId, 'users:manage');
       assertMayChangeLifecycle(grantor, target, 'remove', activeAdministratorIds);
       await em.populate(target, ['passwordHash']);
@@ -37,8 +41,11 @@ export class RemoveUserHandler implements ICommandHandler<RemoveUserCommand, voi
       for (const invitation of invitations) {
         if (invitation.status === 'pending') invitation.revoke(now);
         invitation.emailNormalized = null;
+        await this.mail.cancelFor(context, { type: 'invitation', id: invitation.id });
       }
       await em.nativeDelete(Avatar, { userId: target.id, organizationId: target.organizationId });
+      // mails not yet sent to them (an invitation, a reset link) go too
+      await this.mail.cancelFor(context, { type: 'user', id: target.id });
     });
     await this.revocations
       .revokeUserTokens(command.userId, this.clock.now().getTime())
