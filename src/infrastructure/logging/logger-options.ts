@@ -16,10 +16,22 @@ export const REDACTED_PATHS = [
   '*.secret',
 ];
 
+/** Readable lines for a person at a terminal in development, when pino-pretty is installed. */
+function developmentTransport(config: AppConfigValues): { transport?: { target: string; options: Record<string, unknown> } } {
+  if (config.env !== 'development') return {};
+  try {
+    require.resolve('pino-pretty');
+  } catch {
+    return {};
+  }
+  return { transport: { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname' } } };
+}
+
 export function loggerOptions(config: AppConfigValues): Params {
   return {
     pinoHttp: {
       level: config.logLevel,
+      ...developmentTransport(config),
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       // request bodies are never logged; URLs of token links are cut at the query
       serializers: {
