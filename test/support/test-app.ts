@@ -6,6 +6,7 @@ import type { AppConfigValues } from '../../src/infrastructure/config/app-config
 import { prepareDatabase } from '../../src/infrastructure/database/prepare-database';
 import { BootstrapService } from '../../src/modules/organizations';
 import { ApiClient } from './api-client';
+import { SmtpSink } from './smtp-sink';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TestEnvironment } from './test-env';
 
 export interface TestApp {
@@ -57,4 +58,20 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The app with its mail going to a real SMTP server of the test's own; close() stops both. */
+export async function startTestAppWithMail(
+  options: Parameters<typeof startTestApp>[0] = {},
+): Promise<TestApp & { smtp: SmtpSink }> {
+  const smtp = await SmtpSink.start();
+  const app = await startTestApp({ ...options, overrides: { ...options.overrides, SMTP_URL: smtp.url } });
+  return {
+    ...app,
+    smtp,
+    async close() {
+      await app.close();
+      await smtp.close();
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import * as OTPAuth from 'otpauth';
-import { SmtpSink } from '../../support/smtp-sink';
-import { eventually, startTestApp, type TestApp } from '../../support/test-app';
+import { eventually, startTestAppWithMail, type TestApp } from '../../support/test-app';
+import type { SmtpSink } from '../../support/smtp-sink';
 import { createUser, organizationId } from '../../support/users';
 
 // codes come from otpauth, an implementation other than the one the app uses
@@ -15,14 +15,14 @@ describe('multi-factor authentication', () => {
   let org: string;
 
   beforeAll(async () => {
-    smtp = await SmtpSink.start();
-    t = await startTestApp({ overrides: { SMTP_URL: smtp.url } });
+    const app = await startTestAppWithMail();
+    ({ smtp } = app);
+    t = app;
     org = await organizationId(t);
   });
 
   afterAll(async () => {
     await t.close();
-    await smtp.close();
   });
 
   const password = (email: string, pw: string) => t.api.post<Record<string, unknown>>('/api/v1/auth/login', { organization: 'default', email, password: pw });

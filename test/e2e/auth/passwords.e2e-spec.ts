@@ -1,5 +1,5 @@
-import { SmtpSink } from '../../support/smtp-sink';
-import { eventually, startTestApp, type TestApp } from '../../support/test-app';
+import { eventually, startTestAppWithMail, type TestApp } from '../../support/test-app';
+import type { SmtpSink } from '../../support/smtp-sink';
 import { createUser, organizationId } from '../../support/users';
 
 interface Problem {
@@ -13,14 +13,14 @@ describe('passwords', () => {
   let org: string;
 
   beforeAll(async () => {
-    smtp = await SmtpSink.start();
-    t = await startTestApp({ overrides: { SMTP_URL: smtp.url } });
+    const app = await startTestAppWithMail();
+    ({ smtp } = app);
+    t = app;
     org = await organizationId(t);
   });
 
   afterAll(async () => {
     await t.close();
-    await smtp.close();
   });
 
   const login = (email: string, password: string) => t.api.post<Record<string, string>>('/api/v1/auth/login', { organization: 'default', email, password });
