@@ -119,4 +119,13 @@ describe('personal API keys', () => {
     expect(invite.status).toBe(403);
     expect((await t.api.post('/api/v1/invitations', { email: 'new.person@example.com', role: 'Viewer' }, admin)).status).toBe(201);
   });
+
+  it('cannot change its owner’s own account: profile, keys, MFA and sessions need a session', async () => {
+    const created = await createKey(admin, ['organization:read', 'users:read']);
+    expect((await t.api.request('PATCH', '/api/v1/me', { token: created.key, body: { name: 'Mallory' } })).status).toBe(403);
+    expect((await t.api.post('/api/v1/me/api-keys', { name: 'more', scopes: ['users:read'], expiresAt: inAMonth() }, created.key)).status).toBe(403);
+    expect((await t.api.post('/api/v1/me/mfa/totp', {}, created.key)).status).toBe(403);
+    expect((await t.api.request('DELETE', '/api/v1/me/sessions', { token: created.key })).status).toBe(403);
+    expect((await t.api.get('/api/v1/me', created.key)).status).toBe(200);
+  });
 });

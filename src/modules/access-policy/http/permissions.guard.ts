@@ -24,9 +24,15 @@ export class PermissionsGuard implements CanActivate {
     if (operatorOnly && !principal.platformOperator) {
       throw new ForbiddenError('ACCESS.PLATFORM_OPERATOR_ONLY', 'Only platform operators may do this');
     }
+    const reads = ['GET', 'HEAD'].includes(request.method);
     // a Viewer's API keys are read-only ("limited API access")
-    if (principal.apiKeyId && principal.role === 'Viewer' && !['GET', 'HEAD'].includes(request.method)) {
+    if (principal.apiKeyId && principal.role === 'Viewer' && !reads) {
       throw new ForbiddenError('ACCESS.READ_ONLY_KEY', 'A Viewer’s API key can only read');
+    }
+    // a key changes only what its scopes name: the account's own settings (profile, MFA,
+    // keys, sessions) need a signed-in session, so a leaked key cannot entrench itself
+    if (principal.apiKeyId && !reads && !required.length) {
+      throw new ForbiddenError('ACCESS.SESSION_REQUIRED', 'Sign in to change your own account; an API key cannot');
     }
     // an API key may use only its scopes, and only while its owner still holds them
     const missing = required.filter(
