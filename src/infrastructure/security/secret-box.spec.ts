@@ -165,4 +165,12 @@ describe(parseEncryptionKey.name, () => {
     expect(() => box.open(sealed, 'user-2')).toThrow(/authentication failed/);
     expect(() => box.open(sealed)).toThrow(/authentication failed/);
   });
+
+  it('derives a stable key per purpose, distinct across purposes and from its own key', () => {
+    const box = new SecretBox(Buffer.alloc(32, 7));
+    expect(box.deriveKey('recovery-codes')).toEqual(new SecretBox(Buffer.alloc(32, 7)).deriveKey('recovery-codes'));
+    expect(box.deriveKey('recovery-codes')).toHaveLength(32);
+    expect(box.deriveKey('recovery-codes')).not.toEqual(box.deriveKey('another'));
+    expect(box.deriveKey('recovery-codes')).not.toEqual(Buffer.alloc(32, 7));
+  });
 });

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 const KEY_BYTES = 32;
@@ -21,6 +21,11 @@ export class SecretBox {
     if (key.length !== KEY_BYTES) throw new Error(`SecretBox needs a ${KEY_BYTES}-byte key, got ${key.length} bytes.`);
     // A private copy: the caller wiping or reusing its buffer must not change ours.
     this.key = Buffer.from(key);
+  }
+
+  /** A key for one purpose (say, keyed hashes of recovery codes), derived from this box's key by HKDF. */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `gatehouse:${purpose}`, KEY_BYTES));
   }
 
   /**

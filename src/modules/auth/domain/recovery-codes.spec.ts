@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { generateRecoveryCodes, hashRecoveryCode, normalizeRecoveryCode } from './recovery-codes';
 
 /** A reproducible byte stream (SHA-256 in counter mode) standing in for crypto.randomBytes. */
@@ -62,18 +62,20 @@ describe(normalizeRecoveryCode.name, () => {
   );
 });
 
+const KEY = Buffer.alloc(32, 9);
+
 describe(hashRecoveryCode.name, () => {
   it('is the SHA-256 hex of the normalised code', () => {
-    expect(hashRecoveryCode('ab3cd-ef4gh')).toBe(createHash('sha256').update('ab3cdef4gh').digest('hex'));
+    expect(hashRecoveryCode('ab3cd-ef4gh', KEY)).toBe(createHmac('sha256', KEY).update('ab3cdef4gh').digest('hex'));
   });
 
   it('gives every typed variant of a code the same hash', () => {
-    const stored = hashRecoveryCode('ab3cd-ef4gh');
-    expect(hashRecoveryCode('AB3CD EF4GH')).toBe(stored);
-    expect(hashRecoveryCode('ab3cdef4gh')).toBe(stored);
+    const stored = hashRecoveryCode('ab3cd-ef4gh', KEY);
+    expect(hashRecoveryCode('AB3CD EF4GH', KEY)).toBe(stored);
+    expect(hashRecoveryCode('ab3cdef4gh', KEY)).toBe(stored);
   });
 
   it('gives different codes different hashes', () => {
-    expect(hashRecoveryCode('ab3cd-ef4gh')).not.toBe(hashRecoveryCode('ab3cd-ef4gj'));
+    expect(hashRecoveryCode('ab3cd-ef4gh', KEY)).not.toBe(hashRecoveryCode('ab3cd-ef4gj', KEY));
   });
 });

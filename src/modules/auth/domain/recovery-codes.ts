@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /*
  * Single-use recovery codes, shown once when a second factor is enrolled and stored only as
@@ -45,7 +45,10 @@ export function normalizeRecoveryCode(input: string): string {
   return input.replace(/[\s\-\u2010-\u2015\u2212]/g, '').toLowerCase();
 }
 
-/** SHA-256 hex of the normalised code, so every way of typing a code finds the same row. */
-export function hashRecoveryCode(code: string): string {
-  return createHash('sha256').update(normalizeRecoveryCode(code), 'utf8').digest('hex');
+/**
+ * HMAC-SHA256 (hex) of the normalised code under a server key, so every way of typing a code
+ * finds the same row, and a stolen table cannot be brute-forced (a code has about 50 bits).
+ */
+export function hashRecoveryCode(code: string, key: Buffer): string {
+  return createHmac('sha256', key).update(normalizeRecoveryCode(code), 'utf8').digest('hex');
 }

@@ -7,7 +7,7 @@ import { Clock } from '../../../shared/clock';
 import { DomainError } from '../../../shared/domain-error';
 import { IdGenerator } from '../../../shared/ids';
 import { UserAccounts } from '../../users';
-import { generateRecoveryCodes, hashRecoveryCode, normalizeRecoveryCode } from '../domain/recovery-codes';
+import { generateRecoveryCodes, hashRecoveryCode } from '../domain/recovery-codes';
 import { RecoveryCode } from '../domain/recovery-code.entity';
 import { generateTotpSecret, otpauthUri, verifyTotp } from '../domain/totp';
 import { UserMfa } from '../domain/user-mfa.entity';
@@ -23,12 +23,16 @@ export class InvalidMfaCodeError extends DomainError {
 /** TOTP and recovery codes, used inside a command's transaction (its EntityManager). */
 @Injectable()
 export class Mfa {
+  private readonly recoveryKey: Buffer;
+
   constructor(
     private readonly box: SecretBox,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly users: UserAccounts,
-  ) {}
+  ) {
+    this.recoveryKey = box.deriveKey('recovery-codes');
+  }
 
   async find(em: EntityManager, userId: string, lock = false): Promise<UserMfa | null> {
     return em.findOne(UserMfa, { userId }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
@@ -67,7 +71,7 @@ export class Mfa {
       mfa.useStep(check.step);
       return 'totp';
     }
-    const recovery = await em.findOne(RecoveryCode, { userId, codeHash: hashRecoveryCode(normalizeRecoveryCode(code)), usedAt: null });
+    const recovery = await em.findOne(RecoveryCode, { userId, codeHash: hashRecoveryCode(code, this.recoveryKey), usedAt: null });
     if (!recovery) return null;
     recovery.usedAt = this.clock.now();
     return 'recovery_code';
@@ -77,7 +81,7 @@ export class Mfa {
     await em.nativeDelete(RecoveryCode, { userId: user.id });
     const codes = generateRecoveryCodes((bytes) => randomBytes(bytes));
     codes.forEach((code) =>
-      em.persist(RecoveryCode.of({ id: this.ids.uuid(), organizationId: user.organizationId, userId: user.id, codeHash: hashRecoveryCode(code) })),
+      em.persist(RecoveryCode.of({ id: this.ids.uuid(), organizationId: user.organizationId, userId: user.id, codeHash: hashRecoveryCode(code, this.recoveryKey) })),
     );
     return codes;
   }
