@@ -75,3 +75,13 @@ export async function startTestAppWithMail(
     },
   };
 }
+
+/** Waits until every committed event left the outbox and reached the audit log. */
+export async function auditCaughtUp(env: TestEnvironment, what: string): Promise<void> {
+  await eventually(async () => ((await env.scalar('select count(*) from event_outbox')) === 0 ? true : undefined), 10_000, `${what}: the outbox to drain`);
+  await eventually(
+    async () => ((await env.scalar('select count(*) from audit_log')) === (await env.scalar('select count(*) from events')) ? true : undefined),
+    10_000,
+    `${what}: the audit log to catch up`,
+  );
+}

@@ -43,6 +43,17 @@ export class TestEnvironment {
     return client;
   }
 
+  /** The single number a query answers (counts in assertions). */
+  async scalar(query: string, params: unknown[] = []): Promise<number> {
+    const sql = await this.sql();
+    try {
+      const { rows } = await sql.query<Record<string, string>>(query, params);
+      return Number(Object.values(rows[0])[0]);
+    } finally {
+      await sql.end();
+    }
+  }
+
   async remove(redisUrl = REDIS_URL): Promise<void> {
     const pg = new Client({ connectionString: ADMIN_DATABASE_URL });
     await pg.connect();

@@ -1,5 +1,5 @@
 import { freePort, RedisServerProcess, stopAllProcesses } from '../../support/app-process';
-import { eventually, startTestApp, type TestApp } from '../../support/test-app';
+import { auditCaughtUp, eventually, startTestApp, type TestApp } from '../../support/test-app';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../../support/test-env';
 
 interface AuditPage {
@@ -17,15 +17,6 @@ describe('a Redis outage', () => {
     await redis.ready();
   }
 
-  async function scalar(query: string, params: unknown[] = []): Promise<number> {
-    const sql = await t!.env.sql();
-    try {
-      const { rows } = await sql.query<{ value: string }>(query, params);
-      return Number(rows[0].value);
-    } finally {
-      await sql.end();
-    }
-  }
 
   beforeAll(async () => {
     redisPort = await freePort();
@@ -46,19 +37,7 @@ describe('a Redis outage', () => {
   it('lets sign-in go on while Redis is down, and projects the events exactly once when it is back', async () => {
     const token = await t!.adminToken();
     // everything so far reaches the audit log, so the pipeline works before the outage
-    await eventually(
-      async () => ((await scalar('select count(*) as value from event_outbox')) === 0 ? true : undefined),
-      10_000,
-      'the outbox to drain before the outage',
-    );
-    await eventually(
-      async () =>
-        (await scalar('select count(*) as value from audit_log')) === (await scalar('select count(*) as value from events'))
-          ? true
-          : undefined,
-      10_000,
-      'the audit log to catch up before the outage',
-    );
+    await auditCaughtUp(t!.env, 'before the outage');
 
     await redis.kill();
 
@@ -102,17 +81,17 @@ describe('a Redis outage', () => {
     expect(projected).toHaveLength(1);
 
     await eventually(
-      async () => ((await scalar('select count(*) as value from event_outbox')) === 0 ? true : undefined),
+      async () => ((await t!.env.scalar('select count(*) as value from event_outbox')) === 0 ? true : undefined),
       10_000,
       'the outbox to drain after the outage',
     );
-    expect(await scalar('select count(*) as value from audit_log where event_id = $1', [eventId])).toBe(1);
+    expect(await t!.env.scalar('select count(*) as value from audit_log where event_id = $1', [eventId])).toBe(1);
     expect(
-      await scalar('select count(*) as value from (select event_id from audit_log group by event_id having count(*) > 1) d'),
+      await t!.env.scalar('select count(*) as value from (select event_id from audit_log group by event_id having count(*) > 1) d'),
     ).toBe(0);
     const counts = async () => ({
-      auditLog: await scalar('select count(*) as value from audit_log'),
-      events: await scalar('select count(*) as value from events'),
+      auditLog: await t!.env.scalar('select count(*) as value from audit_log'),
+      events: await t!.env.scalar('select count(*) as value from events'),
     });
     await eventually(async () => {
       const { auditLog, events } = await counts();

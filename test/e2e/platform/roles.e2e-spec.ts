@@ -1,4 +1,4 @@
-import { eventually, startTestApp, type TestApp } from '../../support/test-app';
+import { auditCaughtUp, eventually, startTestApp, type TestApp } from '../../support/test-app';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TestEnvironment } from '../../support/test-env';
 
 interface AuditPage {
@@ -13,15 +13,6 @@ describe('the api and worker roles, on one database and Redis prefix', () => {
   let token: string;
   let loginEventId: string;
 
-  async function scalar(query: string, params: unknown[] = []): Promise<number> {
-    const sql = await env.sql();
-    try {
-      const { rows } = await sql.query<{ value: string }>(query, params);
-      return Number(rows[0].value);
-    } finally {
-      await sql.end();
-    }
-  }
 
   async function latestLoginEvent(): Promise<string> {
     const sql = await env.sql();
@@ -62,33 +53,21 @@ describe('the api and worker roles, on one database and Redis prefix', () => {
     token = login.body.accessToken;
     loginEventId = await latestLoginEvent();
 
-    expect(await scalar('select count(*) as value from event_outbox')).toBeGreaterThan(0);
-    expect(await scalar('select count(*) as value from event_outbox where event_id = $1', [loginEventId])).toBe(1);
-    expect(await scalar('select count(*) as value from audit_log')).toBe(0);
+    expect(await env.scalar('select count(*) as value from event_outbox')).toBeGreaterThan(0);
+    expect(await env.scalar('select count(*) as value from event_outbox where event_id = $1', [loginEventId])).toBe(1);
+    expect(await env.scalar('select count(*) as value from audit_log')).toBe(0);
     expect(await auditEventIds()).toEqual([]);
     // still nothing drained after further requests served by the api instance
     expect((await api!.api.get('/api/v1/me', token)).status).toBe(200);
-    expect(await scalar('select count(*) as value from event_outbox')).toBe(await scalar('select count(*) as value from events'));
+    expect(await env.scalar('select count(*) as value from event_outbox')).toBe(await env.scalar('select count(*) as value from events'));
   });
 
   it('has a worker instance drain the backlog, so the api instance shows the login in /audit/events', async () => {
     worker = await startTestApp({ env, overrides: { APP_ROLE: 'worker' }, removeOnClose: false });
 
     await eventually(async () => ((await auditEventIds()).includes(loginEventId) ? true : undefined), 15_000, 'the login projected');
-    await eventually(
-      async () => ((await scalar('select count(*) as value from event_outbox')) === 0 ? true : undefined),
-      10_000,
-      'the outbox to drain',
-    );
-    await eventually(
-      async () =>
-        (await scalar('select count(*) as value from audit_log')) === (await scalar('select count(*) as value from events'))
-          ? true
-          : undefined,
-      10_000,
-      'every event in the audit log',
-    );
-    expect(await scalar('select count(*) as value from audit_log where event_id = $1', [loginEventId])).toBe(1);
+    await auditCaughtUp(env, 'after the worker started');
+    expect(await env.scalar('select count(*) as value from audit_log where event_id = $1', [loginEventId])).toBe(1);
   });
 
   it('projects a login made through the api instance while the worker instance runs', async () => {
