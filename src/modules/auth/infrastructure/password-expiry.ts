@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import type { Actor } from '../../../shared/actor';
 import { Clock } from '../../../shared/clock';
-import { PolicyStore } from '../../access-policy';
+import { PolicyStore, type PolicyDocument } from '../../access-policy';
 import { Challenges } from './challenges';
 
 export interface PasswordExpiredStep {
@@ -29,8 +29,9 @@ export class PasswordExpiry {
   async check(
     actor: Actor,
     user: { id: string; organizationId: string; passwordChangedAt: Date | null; createdAt: Date },
+    policy?: PolicyDocument,
   ): Promise<PasswordExpiredStep | null> {
-    const { expiryDays } = (await this.policies.get(user.organizationId)).document.password;
+    const { expiryDays } = (policy ?? (await this.policies.get(user.organizationId)).document).password;
     if (expiryDays === null) return null;
     const changed = user.passwordChangedAt ?? user.createdAt;
     if (changed.getTime() + expiryDays * 86_400_000 > this.clock.now().getTime()) return null;

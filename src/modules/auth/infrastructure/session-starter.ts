@@ -3,7 +3,7 @@ import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import type { Actor } from '../../../shared/actor';
 import { Clock } from '../../../shared/clock';
 import { IdGenerator } from '../../../shared/ids';
-import { PolicyStore } from '../../access-policy';
+import { PolicyStore, type PolicyDocument } from '../../access-policy';
 import { UserAccounts } from '../../users';
 import { Session, type AuthMethod } from '../domain/session.entity';
 import { TokenIssuer, type TokenPair } from './token-issuer';
@@ -27,9 +27,10 @@ export class SessionStarter {
     private readonly ids: IdGenerator,
   ) {}
 
-  async start(actor: Actor, user: SessionSubject, method: AuthMethod): Promise<TokenPair> {
+  /** `policy`: the organization's, when the caller already read it. */
+  async start(actor: Actor, user: SessionSubject, method: AuthMethod, policy?: PolicyDocument): Promise<TokenPair> {
     const refresh = this.tokens.newRefreshToken();
-    const { document } = await this.policies.get(user.organizationId);
+    const document = policy ?? (await this.policies.get(user.organizationId)).document;
     const { result: session } = await this.uow.run(
       { actor: { ...actor, type: 'user', id: user.id, organizationId: user.organizationId }, organizationId: user.organizationId },
       async (context) => {

@@ -75,7 +75,11 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
     ]);
     const mustEnrol = !factor?.enabled && policy.document.mfa.requiredForRoles.includes(candidate.role);
     if (!factor?.enabled && !mustEnrol) {
-      return (await this.expiry.check(command.actor, candidate)) ?? this.sessions.start(command.actor, candidate, 'password');
+      // one read of the policy serves the whole sign-in
+      return (
+        (await this.expiry.check(command.actor, candidate, policy.document)) ??
+        this.sessions.start(command.actor, candidate, 'password', policy.document)
+      );
     }
 
     // the password was right: the session waits for the second step
