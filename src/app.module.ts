@@ -10,6 +10,7 @@ import { loggerOptions } from './infrastructure/logging/logger-options';
 import { MailModule } from './infrastructure/mail/mail.module';
 import { ObservabilityModule } from './infrastructure/observability/observability.module';
 import { QueueModule } from './infrastructure/queue/queue.module';
+import { AnonymousThrottleGuard } from './infrastructure/security/anonymous-throttle.guard';
 import { SecurityModule } from './infrastructure/security/security.module';
 import { AccessPolicyModule, PermissionsGuard } from './modules/access-policy';
 import { AuditModule } from './modules/audit';
@@ -41,6 +42,8 @@ export class AppModule {
         AuditModule.register({ workers }),
       ],
       providers: [
+        // anonymous floods are refused before anything else runs
+        { provide: APP_GUARD, useExisting: AnonymousThrottleGuard },
         { provide: APP_GUARD, useExisting: AuthenticationGuard },
         { provide: APP_GUARD, useExisting: PermissionsGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

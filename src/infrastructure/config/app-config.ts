@@ -11,6 +11,7 @@ const url = (protocols: string[]) =>
 
 const boolean = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const rateLimit = z.object({ points: integer(1, 1_000_000), durationSeconds: integer(1, 86400) });
 
 export const appConfigSchema = z
   .object({
@@ -57,7 +58,17 @@ export const appConfigSchema = z
         delayStepMs: integer(0, 5000),
         ipMaxFailures: integer(1, 100000),
         ipWindowSeconds: integer(60, 86400),
+        accountMaxFailures: integer(1, 10000),
+        mfaMaxFailures: integer(1, 100),
+        challengeMaxAttempts: integer(1, 100),
+        reverifyMaxFailures: integer(1, 100),
+        knownAddressDays: integer(1, 3650),
       }),
+    }),
+    rateLimits: z.object({
+      anonymous: rateLimit,
+      passwordForgot: rateLimit,
+      refusalSampleSeconds: integer(1, 86400),
     }),
     outbox: z.object({
       pollIntervalMs: integer(50, 60000),

@@ -2,7 +2,7 @@ import { Controller, Get, Header, HttpCode, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../../shared/decorators';
+import { Public, Throttle } from '../../shared/decorators';
 import { RedisService } from '../queue/redis.service';
 import { MetricsService } from './metrics.service';
 
@@ -16,6 +16,7 @@ export class HealthController {
   ) {}
 
   @Public()
+  @Throttle('none')
   @Get('health/live')
   @HttpCode(200)
   live(): { status: 'ok' } {
@@ -23,6 +24,7 @@ export class HealthController {
   }
 
   @Public()
+  @Throttle('none')
   @Get('health/ready')
   async ready(@Res() reply: FastifyReply): Promise<void> {
     const [postgres, redis] = await Promise.all([this.postgresOk(), this.redis.ping()]);
@@ -33,6 +35,7 @@ export class HealthController {
   }
 
   @Public()
+  @Throttle('none')
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   metricsText(): Promise<string> {

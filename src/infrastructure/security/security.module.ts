@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { AnonymousThrottleGuard } from './anonymous-throttle.guard';
 import { PasswordHasher } from './password-hasher';
+import { RateLimits } from './rate-limits';
 import { Revocations } from './revocations';
 import { parseEncryptionKey, SecretBox } from './secret-box';
 
@@ -9,6 +11,8 @@ import { parseEncryptionKey, SecretBox } from './secret-box';
   providers: [
     PasswordHasher,
     Revocations,
+    RateLimits,
+    AnonymousThrottleGuard,
     {
       provide: SecretBox,
       inject: [AppConfig],
@@ -16,6 +20,6 @@ import { parseEncryptionKey, SecretBox } from './secret-box';
       useFactory: (config: AppConfig) => new SecretBox(parseEncryptionKey(config.values.encryptionKey!)),
     },
   ],
-  exports: [PasswordHasher, Revocations, SecretBox],
+  exports: [PasswordHasher, Revocations, SecretBox, RateLimits, AnonymousThrottleGuard],
 })
 export class SecurityModule {}

@@ -11,27 +11,30 @@ import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.ha
 import { LoginHandler } from './commands/login/login.handler';
 import { AUTH_EVENTS_QUEUE, AUTH_REACTS_TO, UserEventsProcessor } from './events/user-events.processor';
 import { RotateSigningKeyHandler } from './commands/rotate-signing-key/rotate-signing-key.handler';
-import {
-  ConfirmChallengedEnrolmentHandler,
-  ConfirmTotpEnrolmentHandler,
-  DisableMfaHandler,
-  RegenerateRecoveryCodesHandler,
-  ResetUserMfaHandler,
-  StartChallengedEnrolmentHandler,
-  StartTotpEnrolmentHandler,
-  VerifyMfaChallengeHandler,
-} from './commands/mfa/mfa.handlers';
+import { AcceptInvitationAndSignInHandler } from './commands/accept-invitation/accept-invitation-and-sign-in.handler';
+import { ChangePasswordHandler } from './commands/change-password/change-password.handler';
+import { ConfirmChallengedEnrolmentHandler } from './commands/confirm-challenged-enrolment/confirm-challenged-enrolment.handler';
+import { ConfirmTotpEnrolmentHandler } from './commands/confirm-totp-enrolment/confirm-totp-enrolment.handler';
+import { DisableMfaHandler } from './commands/disable-mfa/disable-mfa.handler';
+import { RegenerateRecoveryCodesHandler } from './commands/regenerate-recovery-codes/regenerate-recovery-codes.handler';
+import { RequestPasswordResetHandler } from './commands/request-password-reset/request-password-reset.handler';
+import { ResetPasswordHandler } from './commands/reset-password/reset-password.handler';
+import { ResetUserMfaHandler } from './commands/reset-user-mfa/reset-user-mfa.handler';
+import { StartChallengedEnrolmentHandler } from './commands/start-challenged-enrolment/start-challenged-enrolment.handler';
+import { StartTotpEnrolmentHandler } from './commands/start-totp-enrolment/start-totp-enrolment.handler';
+import { VerifyMfaChallengeHandler } from './commands/verify-mfa-challenge/verify-mfa-challenge.handler';
 import { AuthChallenge } from './domain/auth-challenge.entity';
 import { RecoveryCode } from './domain/recovery-code.entity';
 import { UserMfa } from './domain/user-mfa.entity';
 import { MeMfaController } from './http/me-mfa.controller';
 import { PasswordsController } from './http/passwords.controller';
-import { ChangePasswordHandler, RequestPasswordResetHandler, ResetPasswordHandler } from './commands/passwords/password.handlers';
 import { PasswordHistoryEntry } from './domain/password-history.entity';
 import { PasswordChanger } from './infrastructure/password-changer';
 import { PasswordExpiry } from './infrastructure/password-expiry';
 import { PASSWORD_RESET_TEMPLATE, renderPasswordReset } from './infrastructure/password-reset.template';
 import { Challenges } from './infrastructure/challenges';
+import { Reverification } from './infrastructure/reverification';
+import { SignInCompletion } from './infrastructure/sign-in-completion';
 import { Mfa } from './infrastructure/mfa';
 import { MFA_RESET_TEMPLATE, renderMfaReset } from './infrastructure/mfa-reset.template';
 import { RevokeApiKeyHandler } from './commands/revoke-api-key/revoke-api-key.handler';
@@ -72,6 +75,9 @@ import { TokenIssuer } from './infrastructure/token-issuer';
     ApiKeyAuthenticator,
     Mfa,
     Challenges,
+    Reverification,
+    SignInCompletion,
+    AcceptInvitationAndSignInHandler,
     PasswordChanger,
     PasswordExpiry,
     ChangePasswordHandler,

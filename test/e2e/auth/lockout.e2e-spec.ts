@@ -53,7 +53,7 @@ describe('brute-force protection', () => {
         'auth.login_failed',
         'auth.account_unlocked',
       ]);
-      expect(rows[5].payload).toMatchObject({ scope: 'account', lockedForSeconds: 900, failures: 5 });
+      expect(rows[5].payload).toMatchObject({ scope: 'account_address', lockedForSeconds: 900, failures: 5 });
       expect(rows[6].payload).toMatchObject({ reason: 'locked' });
       expect(rows[0].payload).toMatchObject({ reason: 'bad_password', method: 'password' });
     } finally {

@@ -1,11 +1,12 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 import { TenantOwned } from '../../../infrastructure/database/tenant';
 
 export type ChallengePurpose = 'mfa_verify' | 'mfa_enroll' | 'password_reset';
 
 /**
  * A short-lived, single-use step of a sign-in (the MFA step after the password, or the
- * forced enrolment) or of a password reset. Only the token's SHA-256 is stored.
+ * forced enrolment) or of a password reset. Only the token's SHA-256 is stored. A new
+ * password or an MFA reset ends every open challenge of the user (Challenges.endAll).
  */
 @Entity({ tableName: 'auth_challenges' })
 @TenantOwned()
@@ -34,6 +35,9 @@ export class AuthChallenge {
   @Property({ type: 'Date' })
   createdAt!: Date;
 
+  @Property({ type: 'integer' })
+  failedAttempts: number & Opt = 0;
+
   static issue(input: { id: string; organizationId: string; userId: string; purpose: ChallengePurpose; tokenHash: string; now: Date; ttlSeconds: number }): AuthChallenge {
     const challenge = new AuthChallenge();
     Object.assign(challenge, {
@@ -45,6 +49,7 @@ export class AuthChallenge {
       createdAt: input.now,
       expiresAt: new Date(input.now.getTime() + input.ttlSeconds * 1000),
       usedAt: null,
+      failedAttempts: 0,
     });
     return challenge;
   }
@@ -55,5 +60,11 @@ export class AuthChallenge {
 
   use(now: Date): void {
     this.usedAt = now;
+  }
+
+  /** A wrong answer to this step; the `maxAttempts`-th ends it, whatever comes after. */
+  fail(now: Date, maxAttempts: number): void {
+    this.failedAttempts += 1;
+    if (this.failedAttempts >= maxAttempts) this.usedAt = now;
   }
 }

@@ -12,6 +12,7 @@ export type SessionEndReason =
   | 'password_changed'
   | 'user_deactivated'
   | 'user_removed'
+  | 'mfa_required'
   | 'expired';
 
 /**
@@ -90,6 +91,11 @@ export class Session {
       payload: { method: input.method, sessionId: input.id },
     });
     return session;
+  }
+
+  /** Whether a second factor was proved when the session started (or the IdP vouched for it). */
+  get provedSecondFactor(): boolean {
+    return this.authMethod === 'password_mfa' || this.authMethod === 'sso';
   }
 
   /** Why the session can no longer be used at `now`, or null while it can. */

@@ -15,18 +15,20 @@ import { CurrentActor, CurrentPrincipal, Public } from '../../../shared/decorato
 import type { Principal } from '../../../shared/principal';
 import { NotFoundError } from '../../../shared/domain-error';
 import { OrganizationDirectory } from '../../organizations';
-import { AcceptInvitationCommand, PreviewInvitationQuery, UserAccounts } from '../../users';
+import { PreviewInvitationQuery } from '../../users';
 import { AcceptInvitationRequest } from '../commands/accept-invitation/accept-invitation.request';
 import { LoginCommand } from '../commands/login/login.command';
-import { ConfirmChallengedEnrolmentCommand, StartChallengedEnrolmentCommand, VerifyMfaChallengeCommand } from '../commands/mfa/mfa.commands';
-import { MfaChallengeCodeRequest, MfaChallengeRequest } from '../commands/mfa/mfa.requests';
+import { AcceptInvitationAndSignInCommand } from '../commands/accept-invitation/accept-invitation-and-sign-in.command';
+import { ConfirmChallengedEnrolmentCommand } from '../commands/confirm-challenged-enrolment/confirm-challenged-enrolment.command';
+import { StartChallengedEnrolmentCommand } from '../commands/start-challenged-enrolment/start-challenged-enrolment.command';
+import { VerifyMfaChallengeCommand } from '../commands/verify-mfa-challenge/verify-mfa-challenge.command';
+import { MfaChallengeCodeRequest, MfaChallengeRequest } from './mfa.requests';
 import { LoginRequest } from '../commands/login/login.request';
 import { RefreshSessionCommand } from '../commands/refresh-session/refresh-session.command';
 import { RefreshSessionRequest } from '../commands/refresh-session/refresh-session.request';
 import { RevokeSessionsCommand } from '../commands/revoke-sessions/revoke-sessions.command';
-import { SessionStarter } from '../infrastructure/session-starter';
 import { InvitationPreviewResponse } from './invitation-preview.response';
-import { EnrolledSignInResponse, MfaStepResponse, PasswordExpiredResponse, TotpEnrolmentResponse } from './mfa.responses';
+import { EnrolledSignInResponse, MfaStepResponse, PasswordExpiredResponse, RecoveryCodesResponse, TotpEnrolmentResponse } from './mfa.responses';
 import { TokenResponse } from './token.response';
 
 @ApiTags('auth')
@@ -36,8 +38,6 @@ export class AuthController {
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     private readonly organizations: OrganizationDirectory,
-    private readonly users: UserAccounts,
-    private readonly sessions: SessionStarter,
   ) {}
 
   @Public()
@@ -48,7 +48,7 @@ export class AuthController {
     schema: { oneOf: [TokenResponse, MfaStepResponse, PasswordExpiredResponse].map((model) => ({ $ref: getSchemaPath(model) })) },
   })
   @ApiUnauthorizedResponse({ description: 'the same answer whether or not the account exists' })
-  @ApiTooManyRequestsResponse({ description: 'locked after repeated failures; see Retry-After' })
+  @ApiTooManyRequestsResponse({ description: 'locked after repeated failures, or too many requests from the address; see Retry-After' })
   login(@Body() body: LoginRequest, @CurrentActor() actor: Actor): Promise<TokenResponse | MfaStepResponse | PasswordExpiredResponse> {
     return this.commands.execute(new LoginCommand(body.organization, body.email, body.password, actor));
   }
@@ -56,6 +56,8 @@ export class AuthController {
   @Public()
   @Post('auth/mfa/verify')
   @HttpCode(200)
+  @ApiUnauthorizedResponse({ description: 'a wrong code, or a challenge that expired, was used, or took too many wrong codes' })
+  @ApiTooManyRequestsResponse({ description: 'too many wrong codes for the account (or wrong passwords from this address); see Retry-After' })
   @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(TokenResponse) }, { $ref: getSchemaPath(PasswordExpiredResponse) }] } })
   verifyMfa(@Body() body: MfaChallengeCodeRequest, @CurrentActor() actor: Actor): Promise<TokenResponse | PasswordExpiredResponse> {
     return this.commands.execute(new VerifyMfaChallengeCommand(body.mfaToken, body.code, actor));
@@ -72,8 +74,20 @@ export class AuthController {
   @Public()
   @Post('auth/mfa/enroll/confirm')
   @HttpCode(200)
-  @ApiOkResponse({ type: EnrolledSignInResponse })
-  confirmEnrolment(@Body() body: MfaChallengeCodeRequest, @CurrentActor() actor: Actor): Promise<EnrolledSignInResponse> {
+  @ApiExtraModels(EnrolledSignInResponse, RecoveryCodesResponse, PasswordExpiredResponse)
+  @ApiOkResponse({
+    description: 'the recovery codes (once) with the session, or with the expired-password step when the password must be changed first',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(EnrolledSignInResponse) },
+        { allOf: [{ $ref: getSchemaPath(RecoveryCodesResponse) }, { $ref: getSchemaPath(PasswordExpiredResponse) }] },
+      ],
+    },
+  })
+  confirmEnrolment(
+    @Body() body: MfaChallengeCodeRequest,
+    @CurrentActor() actor: Actor,
+  ): Promise<EnrolledSignInResponse | (RecoveryCodesResponse & PasswordExpiredResponse)> {
     return this.commands.execute(new ConfirmChallengedEnrolmentCommand(body.mfaToken, body.code, actor));
   }
 
@@ -81,7 +95,9 @@ export class AuthController {
   @Post('auth/refresh')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenResponse, description: 'a new pair; the refresh token sent is spent' })
-  @ApiUnauthorizedResponse({ description: 'unknown, spent, expired or idle; a spent one also ends its session' })
+  @ApiUnauthorizedResponse({
+    description: 'unknown, spent, expired or idle (a spent one also ends its session); or AUTH.MFA_REQUIRED: the organization now requires MFA for the role and the session never passed it, so it ends',
+  })
   refresh(@Body() body: RefreshSessionRequest, @CurrentActor() actor: Actor): Promise<TokenResponse> {
     return this.commands.execute(new RefreshSessionCommand(body.refreshToken, actor));
   }
@@ -116,11 +132,12 @@ export class AuthController {
   @Public()
   @Post('invitations/accept')
   @HttpCode(200)
-  @ApiOkResponse({ type: TokenResponse, description: 'the account is active and signed in' })
-  async acceptInvitation(@Body() body: AcceptInvitationRequest, @CurrentActor() actor: Actor): Promise<TokenResponse> {
-    const accepted = await this.commands.execute(new AcceptInvitationCommand(body.token, body.name, body.password, actor));
-    const user = await this.users.findProfile(accepted.organizationId, accepted.userId);
-    if (!user) throw new NotFoundError('User');
-    return this.sessions.start(actor, user, 'invitation');
+  @ApiExtraModels(TokenResponse, MfaStepResponse)
+  @ApiOkResponse({
+    description: 'the account is active and signed in, or (when the organization requires MFA for the role) the enrolment step comes first',
+    schema: { oneOf: [TokenResponse, MfaStepResponse].map((model) => ({ $ref: getSchemaPath(model) })) },
+  })
+  acceptInvitation(@Body() body: AcceptInvitationRequest, @CurrentActor() actor: Actor): Promise<TokenResponse | MfaStepResponse | PasswordExpiredResponse> {
+    return this.commands.execute(new AcceptInvitationAndSignInCommand(body.token, body.name, body.password, actor));
   }
 }

@@ -2,7 +2,7 @@ import { Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../shared/actor';
-import { CurrentActor, CurrentPrincipal, Public } from '../../../shared/decorators';
+import { CurrentActor, CurrentPrincipal, Public, Throttle } from '../../../shared/decorators';
 import type { Principal } from '../../../shared/principal';
 import { PlatformOperatorOnly } from '../../access-policy';
 import { RotateSigningKeyCommand } from '../commands/rotate-signing-key/rotate-signing-key.command';
@@ -17,6 +17,7 @@ export class JwksController {
   ) {}
 
   @Public()
+  @Throttle('none')
   @Get('.well-known/jwks.json')
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOkResponse({ description: 'the public keys that verify access tokens (RFC 7517)' })

@@ -1,12 +1,16 @@
 import { Body, Controller, Get, HttpCode, Logger, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import type { Actor } from '../../../shared/actor';
-import { CurrentActor, CurrentPrincipal, Public } from '../../../shared/decorators';
+import { CurrentActor, CurrentPrincipal, Public, Throttle } from '../../../shared/decorators';
 import type { Principal } from '../../../shared/principal';
-import { ChangePasswordCommand, RequestPasswordResetCommand, ResetPasswordCommand } from '../commands/passwords/password.commands';
-import { ChangePasswordRequest, ForgotPasswordRequest, ResetPasswordRequest } from '../commands/passwords/password.requests';
+import { ChangePasswordCommand } from '../commands/change-password/change-password.command';
+import { ChangePasswordRequest } from '../commands/change-password/change-password.request';
+import { RequestPasswordResetCommand } from '../commands/request-password-reset/request-password-reset.command';
+import { ForgotPasswordRequest } from '../commands/request-password-reset/request-password-reset.request';
+import { ResetPasswordCommand } from '../commands/reset-password/reset-password.command';
+import { ResetPasswordRequest } from '../commands/reset-password/reset-password.request';
 import { Challenges } from '../infrastructure/challenges';
 
 @ApiTags('auth')
@@ -24,14 +28,17 @@ export class PasswordsController {
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'changed; every other session of the user is signed out' })
+  @ApiTooManyRequestsResponse({ description: 'too many wrong current passwords; see Retry-After' })
   async change(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Body() body: ChangePasswordRequest): Promise<void> {
     await this.commands.execute(new ChangePasswordCommand(principal, body.currentPassword, body.newPassword, actor));
   }
 
   @Public()
+  @Throttle('passwordForgot')
   @Post('auth/password/forgot')
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'always: whether or not the account exists, nothing is said' })
+  @ApiTooManyRequestsResponse({ description: 'too many requests from this address (RATE_LIMIT_PASSWORD_FORGOT_*); see Retry-After' })
   forgot(@Body() body: ForgotPasswordRequest, @CurrentActor() actor: Actor): void {
     // answered before the work is done, so the time taken reveals nothing either
     this.commands

@@ -9,7 +9,7 @@ import type { Principal } from '../../../shared/principal';
 import { RequirePermissions } from '../../access-policy';
 import { UserAccounts } from '../../users';
 import { RevokeSessionsCommand } from '../commands/revoke-sessions/revoke-sessions.command';
-import { ResetUserMfaCommand } from '../commands/mfa/mfa.commands';
+import { ResetUserMfaCommand } from '../commands/reset-user-mfa/reset-user-mfa.command';
 import { UnlockUserCommand } from '../commands/unlock-user/unlock-user.command';
 
 /** What administrators do to another user's sign-in: end sessions (unlock and MFA reset join here). */

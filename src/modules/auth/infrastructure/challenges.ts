@@ -29,6 +29,19 @@ export class Challenges {
     return token;
   }
 
+  /**
+   * Ends the user's open challenges (of the given purposes, or all): what a password change
+   * or reset, an MFA reset or a newer reset link makes obsolete. Runs in the command's
+   * transaction, whose events say why.
+   */
+  async endAll(em: EntityManager, userId: string, purposes?: ChallengePurpose[]): Promise<number> {
+    return em.nativeUpdate(
+      AuthChallenge,
+      { userId, usedAt: null, ...(purposes ? { purpose: { $in: purposes } } : {}) },
+      { usedAt: this.clock.now() },
+    );
+  }
+
   /** Finds a usable challenge by its token (the caller holds nothing else), locked for the transaction. */
   async find(em: EntityManager, token: string, purpose: ChallengePurpose): Promise<AuthChallenge> {
     const challenge = await em.findOne(

@@ -14,6 +14,15 @@ import { UserMfa } from '../domain/user-mfa.entity';
 
 export type MfaMethod = 'totp' | 'recovery_code';
 
+export interface TotpEnrolment {
+  secret: string;
+  otpauthUri: string;
+}
+
+export interface RecoveryCodes {
+  recoveryCodes: string[];
+}
+
 export class InvalidMfaCodeError extends DomainError {
   constructor() {
     super('AUTH.INVALID_MFA_CODE', 'invalid', 'The code is not valid', [{ field: 'code', message: 'is not a current code or an unused recovery code' }]);
@@ -39,7 +48,7 @@ export class Mfa {
   }
 
   /** Starts (or restarts, while unconfirmed) a TOTP enrolment. */
-  async beginEnrolment(em: EntityManager, user: { id: string; organizationId: string; email: string | null }, issuer: string) {
+  async beginEnrolment(em: EntityManager, user: { id: string; organizationId: string; email: string | null }, issuer: string): Promise<TotpEnrolment> {
     const existing = await this.find(em, user.id, true);
     if (existing?.enabled) throw new DomainError('MFA.ALREADY_ENABLED', 'conflict', 'Two-factor authentication is already on; turn it off first');
     const secret = generateTotpSecret(randomBytes(20));

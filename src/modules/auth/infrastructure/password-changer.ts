@@ -6,6 +6,7 @@ import { IdGenerator } from '../../../shared/ids';
 import { PasswordRules, WeakPasswordError } from '../../access-policy';
 import { UserAccounts } from '../../users';
 import { PasswordHistoryEntry } from '../domain/password-history.entity';
+import { Challenges } from './challenges';
 
 export interface PreparedPassword {
   hash: string;
@@ -15,7 +16,8 @@ export interface PreparedPassword {
 
 /**
  * Sets a user's password by the organization's policy: its rules, the common-password list
- * and the history of the last N passwords (the current one included).
+ * and the history of the last N passwords (the current one included). A new password ends
+ * every open challenge of the user: pending MFA steps and earlier reset links.
  */
 @Injectable()
 export class PasswordChanger {
@@ -25,6 +27,7 @@ export class PasswordChanger {
     private readonly users: UserAccounts,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly challenges: Challenges,
   ) {}
 
   /** The checks and the slow hashing, done before the transaction opens. */
@@ -52,6 +55,8 @@ export class PasswordChanger {
 
   async apply(context: CommandContext, user: { organizationId: string; id: string }, prepared: PreparedPassword, via: 'change' | 'reset' | 'expired'): Promise<void> {
     await this.users.setPassword(context, user.id, prepared.hash, via);
+    // a second step or a reset link begun under the old password proves nothing any more
+    await this.challenges.endAll(context.em, user.id);
     if (prepared.previousHash && prepared.keep > 0) {
       context.em.persist(
         PasswordHistoryEntry.of({ id: this.ids.uuid(), organizationId: user.organizationId, userId: user.id, passwordHash: prepared.previousHash, now: this.clock.now() }),

@@ -1,27 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { AppConfig } from '../../../../infrastructure/config/app-config';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { PasswordHasher } from '../../../../infrastructure/security/password-hasher';
+import { RateLimits } from '../../../../infrastructure/security/rate-limits';
 import type { Actor } from '../../../../shared/actor';
 import { OrganizationDirectory } from '../../../organizations';
 import { UserAccounts } from '../../../users';
-import { AccountLockedError } from '../../domain/account-locked.error';
 import { InvalidCredentialsError } from '../../domain/invalid-credentials.error';
-import { LoginThrottle } from '../../infrastructure/login-throttle';
-import { SessionStarter } from '../../infrastructure/session-starter';
-import { PolicyStore } from '../../../access-policy';
-import { Challenges } from '../../infrastructure/challenges';
-import { Mfa } from '../../infrastructure/mfa';
-import { PasswordExpiry } from '../../infrastructure/password-expiry';
+import { LoginThrottle, SignInLockedError, type FailureOutcome, type Reservation } from '../../infrastructure/login-throttle';
+import { SignInCompletion } from '../../infrastructure/sign-in-completion';
 import { LoginCommand, type LoginResult } from './login.command';
-
-const MFA_STEP_SECONDS = 300;
 
 /**
  * Password sign-in. Unknown organization, unknown email, wrong password and an inactive
  * account all take one argon2 verify and give one answer; every attempt in a known
- * organization is an event, with the reason kept for auditors only. Failures are throttled
- * per account and per IP (LoginThrottle).
+ * organization is an event, with the reason kept for auditors only. Each attempt is
+ * reserved in the brute-force limits before the password is checked (LoginThrottle);
+ * attempts refused by a lock are recorded as samples ("N refused in the last minute from
+ * this address"), so a flood cannot fill the organization's trail.
  */
 @CommandHandler(LoginCommand)
 export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> {
@@ -30,25 +27,23 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
     private readonly organizations: OrganizationDirectory,
     private readonly users: UserAccounts,
     private readonly passwords: PasswordHasher,
-    private readonly sessions: SessionStarter,
     private readonly throttle: LoginThrottle,
-    private readonly policies: PolicyStore,
-    private readonly mfa: Mfa,
-    private readonly challenges: Challenges,
-    private readonly expiry: PasswordExpiry,
+    private readonly limits: RateLimits,
+    private readonly completion: SignInCompletion,
+    private readonly config: AppConfig,
   ) {}
 
   async execute(command: LoginCommand): Promise<LoginResult> {
     const organization = await this.organizations.findBySlug(command.organization);
     const account = this.throttle.accountKey(organization?.id ?? `unknown:${command.organization}`, command.email);
-    const state = await this.throttle.state(account, command.actor.ip);
     const candidate = organization ? await this.users.findForSignIn(organization.id, command.email) : null;
 
-    if (state.locked) {
-      if (organization) {
-        await this.recordFailure(organization.id, command.actor, candidate?.id ?? null, { reason: 'locked', scope: state.scope });
-      }
-      throw new AccountLockedError(state.retryAfterSeconds);
+    let reservation: Reservation;
+    try {
+      reservation = await this.throttle.reserve(account, command.actor.ip, 'password');
+    } catch (error) {
+      if (error instanceof SignInLockedError && organization) await this.recordRefusal(organization.id, command.actor, candidate?.id ?? null, error);
+      throw error;
     }
 
     const passwordOk = await this.passwords.verify(candidate?.passwordHash ?? null, command.password);
@@ -60,57 +55,23 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
           : candidate.status !== 'active'
             ? `account_${candidate.status}`
             : 'bad_password';
-      const outcome = await this.throttle.recordFailure(account, command.actor.ip);
-      if (organization) {
-        await this.recordFailure(organization.id, command.actor, candidate?.id ?? null, { reason, failures: outcome.failures }, outcome);
-      }
+      const outcome = await reservation.failed();
+      if (organization) await this.recordFailure(organization.id, command.actor, candidate?.id ?? null, { reason, failures: outcome.failures }, outcome);
       await sleep(this.throttle.delayMs(outcome.failures));
       throw new InvalidCredentialsError();
     }
-
-    await this.throttle.recordSuccess(account);
-    const [factor, policy] = await Promise.all([
-      this.mfa.find(this.uow.reader(organization.id), candidate.id),
-      this.policies.get(organization.id),
-    ]);
-    const mustEnrol = !factor?.enabled && policy.document.mfa.requiredForRoles.includes(candidate.role);
-    if (!factor?.enabled && !mustEnrol) {
-      // one read of the policy serves the whole sign-in
-      return (
-        (await this.expiry.check(command.actor, candidate, policy.document)) ??
-        this.sessions.start(command.actor, candidate, 'password', policy.document)
-      );
-    }
-
-    // the password was right: the session waits for the second step
-    const { result: mfaToken } = await this.uow.run(
-      { actor: { ...command.actor, type: 'user', id: candidate.id, organizationId: organization.id }, organizationId: organization.id },
-      async (context) => {
-        const token = this.challenges.issue(context, {
-          organizationId: organization.id,
-          userId: candidate.id,
-          purpose: mustEnrol ? 'mfa_enroll' : 'mfa_verify',
-          ttlSeconds: MFA_STEP_SECONDS,
-        });
-        context.record({
-          type: 'auth.mfa_challenged',
-          organizationId: organization.id,
-          subject: { type: 'user', id: candidate.id },
-          payload: { method: 'password', enrolmentRequired: mustEnrol },
-        });
-        return token;
-      },
-    );
-    return mustEnrol ? { mfaEnrollmentRequired: true, mfaToken } : { mfaRequired: true, mfaToken };
+    await reservation.succeeded();
+    return this.completion.afterFirstFactor(command.actor, candidate, 'password', account);
   }
 
-  private async recordFailure(
-    organizationId: string,
-    actor: Actor,
-    userId: string | null,
-    payload: Record<string, unknown>,
-    outcome?: { lockedForSeconds: number | null; lockScope: 'account' | 'ip' | null; failures: number },
-  ): Promise<void> {
+  private async recordRefusal(organizationId: string, actor: Actor, userId: string | null, error: SignInLockedError): Promise<void> {
+    const windowSeconds = this.config.values.rateLimits.refusalSampleSeconds;
+    const refused = await this.limits.sample('signin-refused', `${organizationId}|${actor.ip ?? '-'}|${userId ?? '-'}`, windowSeconds);
+    if (refused === null) return;
+    await this.recordFailure(organizationId, actor, userId, { reason: 'locked', scope: error.scope, sampled: { refused, windowSeconds } });
+  }
+
+  private async recordFailure(organizationId: string, actor: Actor, userId: string | null, payload: Record<string, unknown>, outcome?: FailureOutcome): Promise<void> {
     await this.uow.run({ actor: { ...actor, organizationId }, organizationId }, async (context) => {
       context.record({
         type: 'auth.login_failed',

@@ -21,6 +21,12 @@ class InvalidRefreshTokenError extends DomainError {
   }
 }
 
+class MfaNowRequiredError extends DomainError {
+  constructor() {
+    super('AUTH.MFA_REQUIRED', 'unauthenticated', 'Your organization requires two-factor authentication for your role; sign in again to set it up');
+  }
+}
+
 /**
  * Exchanges a refresh token for a new pair, spending the old one. A spent token presented
  * again means two parties hold it: the whole session is revoked and a security event raised.
@@ -57,6 +63,12 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
     const now = this.clock.now();
     const ended = session.endedReason(now, policy.document.session.idleTimeoutMinutes);
     if (ended || !user || user.status !== 'active') throw new InvalidRefreshTokenError();
+    if (policy.document.mfa.requiredForRoles.includes(user.role) && !session.provedSecondFactor) {
+      // begun before the requirement (an invitation, a role change, a new policy): the
+      // session ends and the next sign-in takes the MFA step, enrolling first if need be
+      await this.endForMfa(session, command);
+      throw new MfaNowRequiredError();
+    }
 
     const next = this.tokens.newRefreshToken();
     const actor = { ...command.actor, type: 'user' as const, id: user.id, organizationId: user.organizationId };
@@ -68,6 +80,15 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
       locked.rotate(next.hash, now, command.actor.ip);
     });
     return this.tokens.pair(this.sessions.claims(user, session.id), next.token);
+  }
+
+  private async endForMfa(found: Session, command: RefreshSessionCommand): Promise<void> {
+    const actor = { ...command.actor, type: 'user' as const, id: found.userId, organizationId: found.organizationId };
+    await this.uow.run({ actor, organizationId: found.organizationId }, async ({ em }) => {
+      const session = await em.findOne(Session, { id: found.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      session?.revoke('mfa_required', this.clock.now());
+    });
+    await this.revocations.revokeSession(found.id).catch((error: Error) => this.logger.error(`revocation mark not written: ${error.message}`));
   }
 
   private async revokeForReuse(spent: SpentRefreshToken, command: RefreshSessionCommand): Promise<void> {

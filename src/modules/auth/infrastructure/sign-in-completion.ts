@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
+import type { Actor } from '../../../shared/actor';
+import { PolicyStore, type PolicyDocument } from '../../access-policy';
+import type { SignInCandidate } from '../../users';
+import type { AuthMethod } from '../domain/session.entity';
+import { Challenges } from './challenges';
+import { LoginThrottle } from './login-throttle';
+import { Mfa } from './mfa';
+import { PasswordExpiry, type PasswordExpiredStep } from './password-expiry';
+import { SessionStarter } from './session-starter';
+import type { TokenPair } from './token-issuer';
+
+/** A first factor was right; a second step comes first (a code, or enrolling because policy says so). */
+export type MfaStep = { mfaRequired: true; mfaToken: string } | { mfaEnrollmentRequired: true; mfaToken: string };
+
+export type SignInResult = TokenPair | MfaStep | PasswordExpiredStep;
+
+const MFA_STEP_SECONDS = 300;
+
+/**
+ * The one way a sign-in ends, whatever proved the first factor (a password, an accepted
+ * invitation): the MFA step when the user has a factor or the organization requires one
+ * for their role, then the expired-password step, then a session.
+ */
+@Injectable()
+export class SignInCompletion {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly mfa: Mfa,
+    private readonly policies: PolicyStore,
+    private readonly challenges: Challenges,
+    private readonly expiry: PasswordExpiry,
+    private readonly sessions: SessionStarter,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  /** `account`: the throttle's key for the user, so a completed sign-in makes its address known. */
+  async afterFirstFactor(actor: Actor, candidate: SignInCandidate, method: 'password' | 'invitation', account: string): Promise<SignInResult> {
+    const [factor, policy] = await Promise.all([this.mfa.find(this.uow.reader(candidate.organizationId), candidate.id), this.policies.get(candidate.organizationId)]);
+    const mustEnrol = !factor?.enabled && policy.document.mfa.requiredForRoles.includes(candidate.role);
+    if (!factor?.enabled && !mustEnrol) return this.finish(actor, candidate, method, account, policy.document);
+
+    const { result: mfaToken } = await this.uow.run(
+      { actor: { ...actor, type: 'user', id: candidate.id, organizationId: candidate.organizationId }, organizationId: candidate.organizationId },
+      async (context) => {
+        const token = this.challenges.issue(context, {
+          organizationId: candidate.organizationId,
+          userId: candidate.id,
+          purpose: mustEnrol ? 'mfa_enroll' : 'mfa_verify',
+          ttlSeconds: MFA_STEP_SECONDS,
+        });
+        context.record({
+          type: 'auth.mfa_challenged',
+          organizationId: candidate.organizationId,
+          subject: { type: 'user', id: candidate.id },
+          payload: { method, enrolmentRequired: mustEnrol },
+        });
+        return token;
+      },
+    );
+    return mustEnrol ? { mfaEnrollmentRequired: true, mfaToken } : { mfaRequired: true, mfaToken };
+  }
+
+  /** Every factor is proved: the expired-password step, or a session. */
+  async finish(actor: Actor, candidate: SignInCandidate, method: AuthMethod, account: string, policy?: PolicyDocument): Promise<TokenPair | PasswordExpiredStep> {
+    await this.throttle.rememberAddress(account, actor.ip);
+    const document = policy ?? (await this.policies.get(candidate.organizationId)).document;
+    return (await this.expiry.check(actor, candidate, document)) ?? this.sessions.start(actor, candidate, method, document);
+  }
+}
