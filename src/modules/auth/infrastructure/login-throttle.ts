@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../../infrastructure/config/app-config';
 import { RedisService } from '../../../infrastructure/queue/redis.service';
 import { RateLimits, type Limit } from '../../../infrastructure/security/rate-limits';
+import type { DomainEvent } from '../../../shared/domain-event';
 import { AccountLockedError } from '../domain/account-locked.error';
 
 /**
@@ -20,6 +21,17 @@ export interface FailureOutcome {
   /** Set when this failure locked something. */
   lockedForSeconds: number | null;
   lockScope: LockScope | null;
+}
+
+/** The event a failure that locked something adds to the trail, or null when it locked nothing. */
+export function lockEvent(organizationId: string, userId: string | null, outcome: FailureOutcome): DomainEvent | null {
+  if (!outcome.lockedForSeconds) return null;
+  return {
+    type: 'security.account_locked',
+    organizationId,
+    subject: { type: 'user', id: userId },
+    payload: { scope: outcome.lockScope, lockedForSeconds: outcome.lockedForSeconds, failures: outcome.failures, severity: 'medium' },
+  };
 }
 
 /** An attempt whose place in the limits is reserved: exactly one of `succeeded` and `failed` settles it. */

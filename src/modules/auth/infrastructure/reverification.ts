@@ -6,7 +6,7 @@ import type { Actor } from '../../../shared/actor';
 import { InvalidInputError } from '../../../shared/domain-error';
 import { UserAccounts } from '../../users';
 import type { UserRef } from './acting-user';
-import { LoginThrottle } from './login-throttle';
+import { lockEvent, LoginThrottle, type FailureOutcome } from './login-throttle';
 import { InvalidMfaCodeError, Mfa, type MfaMethod } from './mfa';
 
 /**
@@ -25,11 +25,17 @@ export class Reverification {
     private readonly throttle: LoginThrottle,
   ) {}
 
-  async assertPassword(user: UserRef, password: string, field: string): Promise<void> {
+  private async recordLock(user: UserRef, actor: Actor, outcome: FailureOutcome): Promise<void> {
+    const locked = lockEvent(user.organizationId, user.userId, outcome);
+    if (locked) await this.uow.run({ actor, organizationId: user.organizationId }, async (context) => context.record(locked));
+  }
+
+  async assertPassword(user: UserRef, password: string, field: string, actor: Actor): Promise<void> {
     const reservation = await this.throttle.reserveReverification(user.userId);
     const hash = await this.users.passwordHashOf(user.organizationId, user.userId);
     if (!(await this.hasher.verify(hash, password))) {
       const outcome = await reservation.failed();
+      await this.recordLock(user, actor, outcome);
       await sleep(this.throttle.delayMs(outcome.failures));
       throw new InvalidInputError('AUTH.WRONG_PASSWORD', field, 'is not your current password');
     }
@@ -48,7 +54,7 @@ export class Reverification {
       return { refused: false as const, value: await work(context, method) };
     });
     if (result.refused) {
-      await reservation.failed();
+      await this.recordLock(user, actor, await reservation.failed());
       throw new InvalidMfaCodeError();
     }
     await reservation.succeeded();

@@ -21,7 +21,7 @@ export class ChangePasswordHandler implements ICommandHandler<ChangePasswordComm
     if (principal.apiKeyId) throw new ForbiddenError('AUTH.SESSION_REQUIRED', 'Sign in to change your password; an API key cannot');
     const profile = await this.users.findProfile(principal.organizationId, principal.userId);
     if (!profile) throw new NotFoundError('User');
-    await this.reverification.assertPassword(principal, currentPassword, 'currentPassword');
+    await this.reverification.assertPassword(principal, currentPassword, 'currentPassword', actor);
     const prepared = await this.changer.prepare({ em: this.uow.reader(principal.organizationId) }, profile, newPassword, 'newPassword');
     await this.uow.run({ actor, organizationId: principal.organizationId }, (context) => this.changer.apply(context, profile, prepared, 'change'));
     await this.commands.execute(

@@ -8,7 +8,7 @@ import type { Actor } from '../../../../shared/actor';
 import { OrganizationDirectory } from '../../../organizations';
 import { UserAccounts } from '../../../users';
 import { InvalidCredentialsError } from '../../domain/invalid-credentials.error';
-import { LoginThrottle, SignInLockedError, type FailureOutcome, type Reservation } from '../../infrastructure/login-throttle';
+import { lockEvent, LoginThrottle, SignInLockedError, type FailureOutcome, type Reservation } from '../../infrastructure/login-throttle';
 import { SignInCompletion } from '../../infrastructure/sign-in-completion';
 import { LoginCommand, type LoginResult } from './login.command';
 
@@ -79,14 +79,8 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
         subject: { type: 'user', id: userId },
         payload: { method: 'password', ...payload },
       });
-      if (outcome?.lockedForSeconds) {
-        context.record({
-          type: 'security.account_locked',
-          organizationId,
-          subject: { type: 'user', id: userId },
-          payload: { scope: outcome.lockScope, lockedForSeconds: outcome.lockedForSeconds, failures: outcome.failures, severity: 'medium' },
-        });
-      }
+      const locked = outcome && lockEvent(organizationId, userId, outcome);
+      if (locked) context.record(locked);
     });
   }
 }

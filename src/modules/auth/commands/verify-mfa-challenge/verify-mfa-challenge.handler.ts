@@ -7,7 +7,7 @@ import { DomainError } from '../../../../shared/domain-error';
 import { UserAccounts } from '../../../users';
 import { activeProfile } from '../../infrastructure/acting-user';
 import { Challenges } from '../../infrastructure/challenges';
-import { LoginThrottle } from '../../infrastructure/login-throttle';
+import { lockEvent, LoginThrottle } from '../../infrastructure/login-throttle';
 import { Mfa } from '../../infrastructure/mfa';
 import type { PasswordExpiredStep } from '../../infrastructure/password-expiry';
 import { SignInCompletion } from '../../infrastructure/sign-in-completion';
@@ -60,6 +60,8 @@ export class VerifyMfaChallengeHandler implements ICommandHandler<VerifyMfaChall
     });
     if (!accepted) {
       const outcome = await reservation.failed();
+      const locked = lockEvent(user.organizationId, user.userId, outcome);
+      if (locked) await this.uow.run({ actor: actorAsUser, organizationId: user.organizationId }, async (context) => context.record(locked));
       await sleep(this.throttle.delayMs(outcome.failures));
       throw new DomainError('AUTH.INVALID_MFA_CODE', 'unauthenticated', 'The code is not valid');
     }
