@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RedisService } from '../../../infrastructure/queue/redis.service';
 import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
+import { RateLimits } from '../../../infrastructure/security/rate-limits';
 import { hashToken } from '../../../infrastructure/security/token-hash';
 import type { Actor } from '../../../shared/actor';
 import { Clock } from '../../../shared/clock';
@@ -67,6 +68,7 @@ export class ApiKeyAuthenticator {
     private readonly uow: UnitOfWork,
     private readonly users: UserAccounts,
     private readonly redis: RedisService,
+    private readonly limits: RateLimits,
     private readonly clock: Clock,
   ) {}
 
@@ -115,18 +117,9 @@ export class ApiKeyAuthenticator {
   }
 
   private async limitRate(apiKeyId: string): Promise<void> {
-    const window = Math.floor(this.clock.now().getTime() / 60_000);
-    const key = this.redis.key('apikey', 'rate', apiKeyId, String(window));
-    const count = await this.redis.client
-      .multi()
-      .incr(key)
-      .expire(key, 120)
-      .exec()
-      .then((results) => Number(results?.[0]?.[1] ?? 0))
-      .catch(() => 0);
-    if (count > VIEWER_KEY_REQUESTS_PER_MINUTE) {
-      const retryAfter = 60 - Math.floor((this.clock.now().getTime() % 60_000) / 1000);
-      throw new DomainError('AUTH.RATE_LIMITED', 'too_many_requests', 'This API key’s rate limit is reached', [], retryAfter);
+    const verdict = await this.limits.limit('apikey-viewer', { points: VIEWER_KEY_REQUESTS_PER_MINUTE, durationSeconds: 60 }).consume(apiKeyId);
+    if (!verdict.allowed) {
+      throw new DomainError('AUTH.RATE_LIMITED', 'too_many_requests', 'This API key’s rate limit is reached', [], verdict.retryAfterSeconds);
     }
   }
 
