@@ -3,6 +3,7 @@ import { Migration20261128000000_foundation } from './Migration20261128000000_fo
 import { Migration20261129000000_sign_in } from './Migration20261129000000_sign_in';
 import { Migration20261129000100_mail } from './Migration20261129000100_mail';
 import { Migration20261129000200_users } from './Migration20261129000200_users';
+import { Migration20261202000200_platform_operators } from './Migration20261202000200_platform_operators';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129000000_sign_in', class: Migration20261129000000_sign_in },
   { name: 'Migration20261129000100_mail', class: Migration20261129000100_mail },
   { name: 'Migration20261129000200_users', class: Migration20261129000200_users },
+  { name: 'Migration20261202000200_platform_operators', class: Migration20261202000200_platform_operators },
 ];

@@ -24,7 +24,6 @@ const session: Principal = {
   userId: 'a0000000-0000-4000-8000-000000000001',
   organizationId: 'o',
   role: 'Administrator',
-  platformOperator: false,
   sessionId: 's',
   apiKeyId: null,
   scopes: null,

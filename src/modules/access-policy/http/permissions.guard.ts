@@ -4,7 +4,7 @@ import { ForbiddenError } from '../../../shared/domain-error';
 import type { GatehouseRequest } from '../../../shared/request-context';
 import { AbilityFactory } from '../domain/ability.factory';
 import type { Permission } from '../domain/permissions';
-import { PLATFORM_OPERATOR_ONLY, REQUIRED_PERMISSIONS, TARGET_USER_PARAM } from './require-permissions.decorator';
+import { REQUIRED_PERMISSIONS, TARGET_USER_PARAM } from './require-permissions.decorator';
 
 /**
  * Runs after authentication: checks the route's required permissions against the caller's
@@ -22,14 +22,10 @@ export class PermissionsGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     const required = this.reflector.getAllAndOverride<Permission[] | undefined>(REQUIRED_PERMISSIONS, targets) ?? [];
-    const operatorOnly = this.reflector.getAllAndOverride<boolean | undefined>(PLATFORM_OPERATOR_ONLY, targets);
     const targetParam = this.reflector.getAllAndOverride<string | undefined>(TARGET_USER_PARAM, targets);
     const request = context.switchToHttp().getRequest<GatehouseRequest>();
     const principal = request.principal;
     if (!principal) return true; // public route: the authentication guard let it through
-    if (operatorOnly && !principal.platformOperator) {
-      throw new ForbiddenError('ACCESS.PLATFORM_OPERATOR_ONLY', 'Only platform operators may do this');
-    }
     const reads = ['GET', 'HEAD'].includes(request.method);
     if (principal.apiKeyId) {
       // a Viewer's API keys are read-only ("limited API access")

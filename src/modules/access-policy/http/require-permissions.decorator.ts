@@ -3,14 +3,10 @@ import { ApiForbiddenResponse } from '@nestjs/swagger';
 import type { Permission } from '../domain/permissions';
 
 export const REQUIRED_PERMISSIONS = 'gatehouse:permissions';
-export const PLATFORM_OPERATOR_ONLY = 'gatehouse:platform-operator';
 export const TARGET_USER_PARAM = 'gatehouse:target-user-param';
 
 /** The caller must hold every listed permission. A route that lists none refuses API keys. */
 export const RequirePermissions = (...permissions: Permission[]) => SetMetadata(REQUIRED_PERMISSIONS, permissions);
-
-/** Only platform operators (the bootstrap organization's first administrators) may call this. */
-export const PlatformOperatorOnly = () => SetMetadata(PLATFORM_OPERATOR_ONLY, true);
 
 /**
  * The route acts on the user whose id is the path parameter `param`: an API key may not aim
