@@ -51,7 +51,7 @@ export class VerifiedTokens {
 
 function partsOf(token: string): { expiresAt: number; kid: string } | null {
   try {
-    const [header, payload] = token.split('.').map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
+    const [header, payload] = token.split('.', 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
     return typeof payload.exp === 'number' && typeof header.kid === 'string' ? { expiresAt: payload.exp * 1000, kid: header.kid } : null;
   } catch {
     return null;
