@@ -232,4 +232,14 @@ describe('personal API keys', () => {
     expect((await t.api.post(`/api/v1/users/${dev.id}/unlock`, {}, key.key)).status).toBe(200);
     expect((await t.api.request('PATCH', `/api/v1/users/${dev.id}`, { token: key.key, body: { name: 'Dev' } })).status).toBe(200);
   });
+
+  it('leaves no administrators’ write on a user without the owner-target check (read from the OpenAPI document)', async () => {
+    const docs = await t.api.get<{ paths: Record<string, Record<string, { responses: Record<string, { description?: string }> }>> }>('/api/docs-json');
+    const writes = Object.entries(docs.body.paths)
+      .filter(([path]) => /^\/api\/v1\/(users\/\{id\}|platform-operators\/\{userId\})/.test(path))
+      .flatMap(([path, operations]) => Object.entries(operations).filter(([method]) => method !== 'get').map(([method, operation]) => ({ route: `${method} ${path}`, operation })));
+    expect(writes.length).toBeGreaterThanOrEqual(10);
+    const unchecked = writes.filter(({ operation }) => !/its own owner/.test(operation.responses['403']?.description ?? '')).map(({ route }) => route);
+    expect(unchecked).toEqual([]);
+  });
 });
