@@ -26,7 +26,6 @@ export async function createUser(
       email,
       role: input.role,
       passwordHash,
-      platformOperator: false,
       now: new Date(),
       via: 'test',
     });

@@ -7,4 +7,4 @@ export { PERMISSIONS, isPermission, type Permission } from './domain/permissions
 export { DEFAULT_POLICY, type PolicyDocument, type SessionPolicy } from './domain/policy-document';
 export { BUILT_IN_ROLES, ASSIGNABLE_ROLES, isBuiltInRole, type BuiltInRole } from './domain/roles';
 export { PermissionsGuard } from './http/permissions.guard';
-export { RequirePermissions, PlatformOperatorOnly } from './http/require-permissions.decorator';
+export { ActsOnUser, RequirePermissions } from './http/require-permissions.decorator';

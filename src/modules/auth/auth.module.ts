@@ -51,6 +51,7 @@ import { UserSignInController } from './http/user-sign-in.controller';
 import { LoginThrottle } from './infrastructure/login-throttle';
 import { SessionLiveness } from './infrastructure/session-liveness';
 import { VerifiedTokens } from './infrastructure/verified-tokens';
+import { SigningKeyRetirements } from './infrastructure/signing-key-retirements';
 import { ListSessionsHandler } from './queries/list-sessions/list-sessions.handler';
 import { Session } from './domain/session.entity';
 import { AuthController } from './http/auth.controller';
@@ -71,6 +72,7 @@ import { TokenIssuer } from './infrastructure/token-issuer';
     SessionStarter,
     SessionLiveness,
     VerifiedTokens,
+    SigningKeyRetirements,
     LoginThrottle,
     ApiKeyAuthenticator,
     Mfa,

@@ -33,6 +33,12 @@ import { InvitationsController } from './http/invitations.controller';
 import { InvitationExpirySweeper } from './infrastructure/invitation-expiry-sweeper';
 import { InvitationMailer } from './infrastructure/invitation-mailer';
 import { ListInvitationsHandler } from './queries/list-invitations/list-invitations.handler';
+import { GrantPlatformOperatorHandler } from './commands/grant-platform-operator/grant-platform-operator.handler';
+import { RevokePlatformOperatorHandler } from './commands/revoke-platform-operator/revoke-platform-operator.handler';
+import { PlatformOperators } from './contracts/platform-operators';
+import { PlatformOperatorGrant } from './domain/platform-operator-grant.entity';
+import { PlatformOperatorsController } from './http/platform-operators.controller';
+import { ListPlatformOperatorsHandler } from './queries/list-platform-operators/list-platform-operators.handler';
 
 /** Issue 3's profiles: own and administrator edits, preferences, avatars. */
 const PROFILES = [UpdateProfileHandler, SetAvatarHandler, RemoveAvatarHandler, GetAvatarHandler, AvatarImageProcessor, ImageBodyParser];
@@ -54,10 +60,13 @@ const INVITATIONS = [
   CsvBodyParser,
 ];
 
+/** Platform operators: explicit grants that end with the Administrator role. */
+const PLATFORM_OPERATORS = [PlatformOperators, GrantPlatformOperatorHandler, RevokePlatformOperatorHandler, ListPlatformOperatorsHandler];
+
 @Module({
-  imports: [MikroOrmModule.forFeature([User, Invitation, Avatar]), AccessPolicyModule],
-  controllers: [UserAdministrationController, MeProfileController, UserProfileController, InvitationsController],
-  providers: [UserAccounts, AcceptInvitationHandler, PreviewInvitationHandler, ...USER_ADMINISTRATION, ...PROFILES, ...INVITATIONS],
-  exports: [UserAccounts],
+  imports: [MikroOrmModule.forFeature([User, Invitation, Avatar, PlatformOperatorGrant]), AccessPolicyModule],
+  controllers: [UserAdministrationController, MeProfileController, UserProfileController, InvitationsController, PlatformOperatorsController],
+  providers: [UserAccounts, AcceptInvitationHandler, PreviewInvitationHandler, ...USER_ADMINISTRATION, ...PROFILES, ...INVITATIONS, ...PLATFORM_OPERATORS],
+  exports: [UserAccounts, PlatformOperators],
 })
 export class UsersModule {}

@@ -4,6 +4,7 @@ import { Migration20261129000000_sign_in } from './Migration20261129000000_sign_
 import { Migration20261129000100_mail } from './Migration20261129000100_mail';
 import { Migration20261129000200_users } from './Migration20261129000200_users';
 import { Migration20261202000100_hardening } from './Migration20261202000100_hardening';
+import { Migration20261202000200_platform_operators } from './Migration20261202000200_platform_operators';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129000100_mail', class: Migration20261129000100_mail },
   { name: 'Migration20261129000200_users', class: Migration20261129000200_users },
   { name: 'Migration20261202000100_hardening', class: Migration20261202000100_hardening },
+  { name: 'Migration20261202000200_platform_operators', class: Migration20261202000200_platform_operators },
 ];

@@ -1,5 +1,6 @@
 /** The permission catalogue: `<subject>:<action>`. */
 export const PERMISSIONS = {
+  'account:read': 'See your own account: profile, sessions, keys, MFA state',
   'organization:read': 'See the organization and its settings',
   'organization:manage': 'Change organization settings',
   'billing:manage': 'Manage billing and subscription',
@@ -22,6 +23,7 @@ export const PERMISSIONS = {
   'dashboards:read': 'View dashboards',
   'reports:generate': 'Generate reports',
   'api:access': 'Use the API programmatically',
+  'platform:operate': 'Act as a platform operator (create organizations, rotate signing keys); needs a platform-operator grant too',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -3,7 +3,8 @@ import { ALL_PERMISSIONS, type Permission } from './permissions';
 export const BUILT_IN_ROLES = ['Administrator', 'Manager', 'Developer', 'Viewer'] as const;
 export type BuiltInRole = (typeof BUILT_IN_ROLES)[number];
 
-const READ_BASICS: Permission[] = ['organization:read', 'users:read', 'teams:read', 'dashboards:read', 'resources:read'];
+/** What every built-in role may see; `account:read` so that an API key reads its owner's account only when scoped to. */
+const READ_BASICS: Permission[] = ['account:read', 'organization:read', 'users:read', 'teams:read', 'dashboards:read', 'resources:read'];
 
 /** The built-in roles as the product describes them. */
 export const ROLE_PERMISSIONS: Record<BuiltInRole, readonly Permission[]> = {

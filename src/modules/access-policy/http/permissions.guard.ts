@@ -4,9 +4,14 @@ import { ForbiddenError } from '../../../shared/domain-error';
 import type { GatehouseRequest } from '../../../shared/request-context';
 import { AbilityFactory } from '../domain/ability.factory';
 import type { Permission } from '../domain/permissions';
-import { PLATFORM_OPERATOR_ONLY, REQUIRED_PERMISSIONS } from './require-permissions.decorator';
+import { REQUIRED_PERMISSIONS, TARGET_USER_PARAM } from './require-permissions.decorator';
 
-/** Runs after authentication: checks the route's required permissions against the caller's ability. */
+/**
+ * Runs after authentication: checks the route's required permissions against the caller's
+ * ability. An API key is held to its scopes and fails closed: a route that declares no
+ * permission (one's own account, sign-out) takes a signed-in session only, and a route
+ * acting on a user (@ActsOnUser) may not be aimed at the key's own owner.
+ */
 @Injectable()
 export class PermissionsGuard implements CanActivate {
   constructor(
@@ -17,22 +22,26 @@ export class PermissionsGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     const required = this.reflector.getAllAndOverride<Permission[] | undefined>(REQUIRED_PERMISSIONS, targets) ?? [];
-    const operatorOnly = this.reflector.getAllAndOverride<boolean | undefined>(PLATFORM_OPERATOR_ONLY, targets);
+    const targetParam = this.reflector.getAllAndOverride<string | undefined>(TARGET_USER_PARAM, targets);
     const request = context.switchToHttp().getRequest<GatehouseRequest>();
     const principal = request.principal;
     if (!principal) return true; // public route: the authentication guard let it through
-    if (operatorOnly && !principal.platformOperator) {
-      throw new ForbiddenError('ACCESS.PLATFORM_OPERATOR_ONLY', 'Only platform operators may do this');
-    }
     const reads = ['GET', 'HEAD'].includes(request.method);
-    // a Viewer's API keys are read-only ("limited API access")
-    if (principal.apiKeyId && principal.role === 'Viewer' && !reads) {
-      throw new ForbiddenError('ACCESS.READ_ONLY_KEY', 'A Viewer’s API key can only read');
-    }
-    // a key changes only what its scopes name: the account's own settings (profile, MFA,
-    // keys, sessions) need a signed-in session, so a leaked key cannot entrench itself
-    if (principal.apiKeyId && !reads && !required.length) {
-      throw new ForbiddenError('ACCESS.SESSION_REQUIRED', 'Sign in to change your own account; an API key cannot');
+    if (principal.apiKeyId) {
+      // a Viewer's API keys are read-only ("limited API access")
+      if (principal.role === 'Viewer' && !reads) throw new ForbiddenError('ACCESS.READ_ONLY_KEY', 'A Viewer’s API key can only read');
+      // a key reaches only what a scope names; what names none (the owner's own account, its
+      // sessions and keys, sign-out) needs a signed-in session, so a leaked key can neither
+      // read the account's security data nor entrench itself
+      if (!required.length) {
+        throw new ForbiddenError('ACCESS.SESSION_REQUIRED', 'This needs a signed-in session; an API key cannot use it');
+      }
+      // nor may it reach its owner's account the back way, through the administrators' routes
+      // (ids compared as PostgreSQL does: an upper-case spelling names the same user)
+      const target = ((request.params ?? {}) as Record<string, string | undefined>)[targetParam ?? ''];
+      if (targetParam && target?.toLowerCase() === principal.userId.toLowerCase()) {
+        throw new ForbiddenError('ACCESS.KEY_OWNER_TARGET', 'An API key cannot act on its own owner’s account; sign in to do that');
+      }
     }
     // an API key may use only its scopes, and only while its owner still holds them
     const missing = required.filter(

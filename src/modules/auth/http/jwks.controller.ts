@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../shared/actor';
 import { CurrentActor, CurrentPrincipal, Public, Throttle } from '../../../shared/decorators';
 import type { Principal } from '../../../shared/principal';
-import { PlatformOperatorOnly } from '../../access-policy';
+import { RequirePermissions } from '../../access-policy';
 import { RotateSigningKeyCommand } from '../commands/rotate-signing-key/rotate-signing-key.command';
 import { SigningKeys, type PublicJwk } from '../infrastructure/signing-keys';
 
@@ -28,9 +28,13 @@ export class JwksController {
   @Post('api/v1/signing-keys/rotate')
   @HttpCode(200)
   @ApiBearerAuth()
-  @PlatformOperatorOnly()
-  @ApiOkResponse({ description: '`{ kid, retired }`: the new signing key; the previous one keeps verifying, older ones are retired' })
+  // the permission lets a key be scoped to it; the command checks the caller's operator grant, read fresh
+  @RequirePermissions('platform:operate')
+  @ApiOkResponse({
+    description:
+      '`{ kid, retired }`: the new signing key; the previous one keeps verifying, older ones are retired (on every instance). Platform operators only: a grant held now, as an active Administrator',
+  })
   rotate(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor): Promise<{ kid: string; retired: string[] }> {
-    return this.commands.execute(new RotateSigningKeyCommand({ ...actor, organizationId: principal.organizationId }));
+    return this.commands.execute(new RotateSigningKeyCommand({ ...actor, organizationId: principal.organizationId }, principal));
   }
 }

@@ -5,6 +5,7 @@ import type { Actor } from '../../../shared/actor';
 import { CurrentActor, CurrentPrincipal } from '../../../shared/decorators';
 import { IdParam } from '../../../shared/id-param';
 import type { Principal } from '../../../shared/principal';
+import { RequirePermissions } from '../../access-policy';
 import { CreateApiKeyCommand } from '../commands/create-api-key/create-api-key.command';
 import { CreateApiKeyRequest } from '../commands/create-api-key/create-api-key.request';
 import { RevokeApiKeyCommand } from '../commands/revoke-api-key/revoke-api-key.command';
@@ -21,7 +22,8 @@ export class MeApiKeysController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: ApiKeyListResponse })
+  @RequirePermissions('account:read')
+  @ApiOkResponse({ type: ApiKeyListResponse, description: 'with an API key, only when it carries the scope account:read; creating and revoking keys needs a signed-in session' })
   async list(@CurrentPrincipal() principal: Principal): Promise<ApiKeyListResponse> {
     return { items: await this.queries.execute(new ListApiKeysQuery(principal.organizationId, principal.userId)), nextCursor: null };
   }

@@ -5,6 +5,7 @@ import type { Actor } from '../../../shared/actor';
 import { IdParam } from '../../../shared/id-param';
 import { CurrentActor, CurrentPrincipal } from '../../../shared/decorators';
 import type { Principal } from '../../../shared/principal';
+import { RequirePermissions } from '../../access-policy';
 import { RevokeSessionsCommand } from '../commands/revoke-sessions/revoke-sessions.command';
 import { ListSessionsQuery } from '../queries/list-sessions/list-sessions.query';
 import { SessionListResponse } from './session.response';
@@ -19,7 +20,8 @@ export class MeSessionsController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: SessionListResponse })
+  @RequirePermissions('account:read')
+  @ApiOkResponse({ type: SessionListResponse, description: 'with an API key, only when it carries the scope account:read; ending sessions needs a signed-in session' })
   async list(@CurrentPrincipal() principal: Principal): Promise<SessionListResponse> {
     const items = await this.queries.execute(new ListSessionsQuery(principal.organizationId, principal.userId, principal.sessionId));
     return { items, nextCursor: null };

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../../shared/decorators';
 import { NotFoundError } from '../../../shared/domain-error';
 import type { Principal } from '../../../shared/principal';
-import { AbilityFactory } from '../../access-policy';
+import { AbilityFactory, RequirePermissions } from '../../access-policy';
 import { toProfileResponse, UserAccounts } from '../../users';
 import { MeResponse } from './me.response';
 
@@ -17,7 +17,8 @@ export class MeController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: MeResponse })
+  @RequirePermissions('account:read')
+  @ApiOkResponse({ type: MeResponse, description: 'with an API key, only when it carries the scope account:read' })
   async me(@CurrentPrincipal() principal: Principal): Promise<MeResponse> {
     const user = await this.users.findProfile(principal.organizationId, principal.userId);
     if (!user) throw new NotFoundError('User');

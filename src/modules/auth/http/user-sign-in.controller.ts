@@ -6,7 +6,7 @@ import { IdParam } from '../../../shared/id-param';
 import { CurrentActor, CurrentPrincipal } from '../../../shared/decorators';
 import { NotFoundError } from '../../../shared/domain-error';
 import type { Principal } from '../../../shared/principal';
-import { RequirePermissions } from '../../access-policy';
+import { ActsOnUser, RequirePermissions } from '../../access-policy';
 import { UserAccounts } from '../../users';
 import { RevokeSessionsCommand } from '../commands/revoke-sessions/revoke-sessions.command';
 import { ResetUserMfaCommand } from '../commands/reset-user-mfa/reset-user-mfa.command';
@@ -25,6 +25,7 @@ export class UserSignInController {
   @Delete('sessions')
   @HttpCode(204)
   @RequirePermissions('users:manage')
+  @ActsOnUser('id')
   @ApiNoContentResponse({ description: 'every session of the user is ended; their access tokens stop on the next request' })
   async revokeSessions(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Param('id', IdParam) id: string): Promise<void> {
     // another organization's user is simply not found
@@ -35,6 +36,7 @@ export class UserSignInController {
   @Post('unlock')
   @HttpCode(200)
   @RequirePermissions('users:manage')
+  @ActsOnUser('id')
   @ApiOkResponse({ description: '`{ wasLocked }`: the sign-in lockout and the failure count are cleared' })
   unlock(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Param('id', IdParam) id: string): Promise<{ wasLocked: boolean }> {
     return this.commands.execute(new UnlockUserCommand(principal.organizationId, id, actor));
@@ -43,6 +45,7 @@ export class UserSignInController {
   @Post('mfa/reset')
   @HttpCode(204)
   @RequirePermissions('users:manage')
+  @ActsOnUser('id')
   @ApiNoContentResponse({ description: 'the user’s second factor and recovery codes are removed; they are told by mail' })
   async resetMfa(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Param('id', IdParam) id: string): Promise<void> {
     await this.commands.execute(new ResetUserMfaCommand({ organizationId: principal.organizationId, userId: id }, actor));

@@ -100,7 +100,6 @@ export class ApiKeyAuthenticator {
       userId: owner.id,
       organizationId: owner.organizationId,
       role: owner.role,
-      platformOperator: owner.platformOperator,
       sessionId: null,
       apiKeyId: apiKey.id,
       scopes: apiKey.scopes,

@@ -10,7 +10,6 @@ interface JwtPayload {
   org?: unknown;
   sid?: unknown;
   role?: unknown;
-  pop?: unknown;
   ims?: unknown;
   iat?: unknown;
 }
@@ -55,7 +54,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       userId: payload.sub,
       organizationId: payload.org,
       role: payload.role,
-      platformOperator: payload.pop === true,
       sessionId: typeof payload.sid === 'string' ? payload.sid : null,
       apiKeyId: null,
       scopes: null,

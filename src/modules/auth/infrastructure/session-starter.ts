@@ -12,7 +12,6 @@ export interface SessionSubject {
   id: string;
   organizationId: string;
   role: string;
-  platformOperator: boolean;
 }
 
 /** Opens a session for a user who has just proved who they are, and mints its tokens. */
@@ -55,6 +54,7 @@ export class SessionStarter {
   }
 
   claims(user: SessionSubject, sessionId: string) {
-    return { sub: user.id, org: user.organizationId, sid: sessionId, role: user.role, pop: user.platformOperator };
+    // no platform-operator claim: that power is read from its grant when used, so it ends with the grant
+    return { sub: user.id, org: user.organizationId, sid: sessionId, role: user.role };
   }
 }

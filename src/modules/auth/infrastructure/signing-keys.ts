@@ -36,6 +36,8 @@ export class SigningKeys implements OnModuleInit {
   private verifying = new Map<string, KeyObject>();
   private published: PublicJwk[] = [];
   private loadedAt = 0;
+  /** Keys this instance was told are retired: a reload already under way must not bring them back. */
+  private readonly retired = new Set<string>();
 
   constructor(
     private readonly em: EntityManager,
@@ -69,6 +71,20 @@ export class SigningKeys implements OnModuleInit {
     }
     if (stale) await this.load();
     return this.verifying.get(kid) ?? null;
+  }
+
+  /** Whether tokens signed with `kid` still verify here (a retired key's do not). */
+  verifies(kid: string): boolean {
+    return this.verifying.has(kid);
+  }
+
+  /** Stops verifying and publishing retired keys at once, without waiting for the next reload. */
+  forget(kids: readonly string[]): void {
+    for (const kid of kids) {
+      this.retired.add(kid);
+      this.verifying.delete(kid);
+    }
+    this.published = this.published.filter((jwk) => !this.retired.has(jwk.kid));
   }
 
   jwks(): { keys: PublicJwk[] } {
@@ -140,10 +156,11 @@ export class SigningKeys implements OnModuleInit {
         [],
         'all',
       );
-    if (!rows.length) throw new Error('no signing key in the database');
-    this.current = { kid: rows[0].kid, privateKey: createPrivateKey(this.box.open(rows[0].private_pem, rows[0].kid)) };
-    this.verifying = new Map(rows.map((row) => [row.kid, createPublicKey({ key: row.public_jwk, format: 'jwk' })]));
-    this.published = rows.map((row) => row.public_jwk);
+    const live = rows.filter((row) => !this.retired.has(row.kid));
+    if (!live.length) throw new Error('no signing key in the database');
+    this.current = { kid: live[0].kid, privateKey: createPrivateKey(this.box.open(live[0].private_pem, live[0].kid)) };
+    this.verifying = new Map(live.map((row) => [row.kid, createPublicKey({ key: row.public_jwk, format: 'jwk' })]));
+    this.published = live.map((row) => row.public_jwk);
     this.loadedAt = this.clock.now().getTime();
   }
 }

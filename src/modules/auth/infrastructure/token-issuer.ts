@@ -19,7 +19,6 @@ export interface AccessClaims {
   org: string;
   sid: string;
   role: string;
-  pop: boolean;
 }
 
 /** Mints access JWTs and opaque refresh tokens (stored by the session as a hash). */

@@ -1,24 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../shared/clock';
 import type { Principal } from '../../../shared/principal';
+import { SigningKeys } from './signing-keys';
 
 const MAX_ENTRIES = 10_000;
+
+interface Entry {
+  principal: Principal;
+  expiresAt: number;
+  kid: string;
+}
 
 /**
  * Access tokens this instance already verified, kept until they expire, so a client's
  * repeated requests skip the RS256 check. Bounded (oldest out first). Revocation is still
- * checked on every request; only the signature work is saved.
+ * checked on every request; only the signature work is saved, and only while the token's
+ * signing key still verifies here: a key retired on any instance ends its tokens.
  */
 @Injectable()
 export class VerifiedTokens {
-  private readonly entries = new Map<string, { principal: Principal; expiresAt: number }>();
+  private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly keys: SigningKeys,
+  ) {}
 
   get(token: string): Principal | null {
     const entry = this.entries.get(token);
     if (!entry) return null;
-    if (entry.expiresAt <= this.clock.now().getTime()) {
+    if (entry.expiresAt <= this.clock.now().getTime() || !this.keys.verifies(entry.kid)) {
       this.entries.delete(token);
       return null;
     }
@@ -26,22 +37,22 @@ export class VerifiedTokens {
   }
 
   remember(token: string, principal: Principal): void {
-    const expiresAt = expiryOf(token);
-    if (expiresAt === null) return;
+    const parts = partsOf(token);
+    if (!parts) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(token, { principal, expiresAt });
+    this.entries.set(token, { principal, ...parts });
   }
 
-  /** After a key rotation retired keys, nothing verified under them may be reused. */
-  clear(): void {
-    this.entries.clear();
+  /** Drops every token signed with a retired key: none may be reused. */
+  forgetKey(kid: string): void {
+    for (const [token, entry] of this.entries) if (entry.kid === kid) this.entries.delete(token);
   }
 }
 
-function expiryOf(token: string): number | null {
+function partsOf(token: string): { expiresAt: number; kid: string } | null {
   try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof payload.exp === 'number' ? payload.exp * 1000 : null;
+    const [header, payload] = token.split('.', 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
+    return typeof payload.exp === 'number' && typeof header.kid === 'string' ? { expiresAt: payload.exp * 1000, kid: header.kid } : null;
   } catch {
     return null;
   }

@@ -5,7 +5,7 @@ import type { Actor } from '../../../shared/actor';
 import { CurrentActor, CurrentPrincipal } from '../../../shared/decorators';
 import { NotFoundError } from '../../../shared/domain-error';
 import type { Principal } from '../../../shared/principal';
-import { PlatformOperatorOnly, RequirePermissions } from '../../access-policy';
+import { RequirePermissions } from '../../access-policy';
 import { CreateOrganizationCommand } from '../commands/create-organization/create-organization.command';
 import { CreateOrganizationRequest } from '../commands/create-organization/create-organization.request';
 import { OrganizationDirectory } from '../contracts/organization-directory';
@@ -22,10 +22,16 @@ export class OrganizationsController {
 
   @Post('organizations')
   @HttpCode(201)
-  @PlatformOperatorOnly()
-  @ApiCreatedResponse({ type: CreatedOrganizationResponse })
-  async create(@Body() body: CreateOrganizationRequest, @CurrentActor() actor: Actor): Promise<CreatedOrganizationResponse> {
-    const created = await this.commands.execute(new CreateOrganizationCommand(body.name, body.slug, body.adminEmail, actor));
+  // the permission lets a key be scoped to it; the command checks the caller's operator grant, read fresh
+  @RequirePermissions('platform:operate')
+  @ApiCreatedResponse({ type: CreatedOrganizationResponse, description: 'platform operators only: a grant held now, as an active Administrator' })
+  async create(
+    @Body() body: CreateOrganizationRequest,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
+  ): Promise<CreatedOrganizationResponse> {
+    const requestedBy = { organizationId: principal.organizationId, userId: principal.userId };
+    const created = await this.commands.execute(new CreateOrganizationCommand(body.name, body.slug, body.adminEmail, actor, { requestedBy }));
     return { id: created.id, slug: created.slug, name: created.name, adminUserId: created.adminUserId };
   }
 

@@ -7,6 +7,7 @@ import { Clock } from '../../../shared/clock';
 import { NotFoundError } from '../../../shared/domain-error';
 import { IdGenerator } from '../../../shared/ids';
 import { Invitation } from '../domain/invitation.entity';
+import { PlatformOperators } from './platform-operators';
 import { normalizeEmail, User, type UserStatus } from '../domain/user.entity';
 import { effectiveNotificationPreferences, type NotificationPreferences } from '../domain/profile';
 
@@ -20,7 +21,6 @@ export interface SignInCandidate {
   organizationId: string;
   role: string;
   status: UserStatus;
-  platformOperator: boolean;
   passwordHash: string | null;
   passwordChangedAt: Date | null;
   createdAt: Date;
@@ -79,11 +79,13 @@ export class UserAccounts {
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly operators: PlatformOperators,
   ) {}
 
   /**
    * An organization's first Administrator: active with a password, otherwise invited with a
-   * one-time link token (returned once, stored hashed).
+   * one-time link token (returned once, stored hashed); a platform operator when asked (the
+   * bootstrap Administrator), by a grant that ends with the role.
    */
   registerAdministrator(
     context: CommandContext,
@@ -96,11 +98,13 @@ export class UserAccounts {
       email: input.email,
       role: 'Administrator',
       passwordHash: input.passwordHash,
-      platformOperator: input.platformOperator,
       now,
       via: input.via,
     });
     context.em.persist(user);
+    if (input.platformOperator) {
+      this.operators.grant(context, { organizationId: input.organizationId, userId: user.id, grantedBy: input.invitedBy, via: input.via });
+    }
     if (input.passwordHash) return { userId: user.id, invitationToken: null, invitationExpiresAt: null };
     const token = this.ids.secret(32);
     const invitation = Invitation.issue({
@@ -127,7 +131,6 @@ export class UserAccounts {
           organizationId: user.organizationId,
           role: user.role,
           status: user.status,
-          platformOperator: user.platformOperator,
           passwordHash: user.passwordHash,
           passwordChangedAt: user.passwordChangedAt,
           createdAt: user.createdAt,
@@ -169,7 +172,8 @@ export class UserAccounts {
       .reader(organizationId)
       .getConnection()
       .execute<ProfileRow[]>(
-        `select u.id, u.organization_id, u.email, u.name, u.role, u.status, u.platform_operator, u.created_at,
+        `select u.id, u.organization_id, u.email, u.name, u.role, u.status, u.created_at,
+                exists (select 1 from platform_operator_grants g where g.user_id = u.id) as platform_operator,
                 u.phone, u.timezone, u.locale, u.notification_preferences, u.last_sign_in_at, u.mfa_enabled,
                 a.updated_at as avatar_updated_at
            from users u left join avatars a on a.user_id = u.id and a.organization_id = u.organization_id

@@ -1,5 +1,13 @@
 import { DomainError } from '../../../shared/domain-error';
+import { AbilityFactory } from '../../access-policy';
 import { assertMayInvite, checkInvitee } from './invitation-rules';
+import { grantorOf } from './privileges';
+
+const abilities = new AbilityFactory();
+const permissionsOf = (role: string) => abilities.permissionsOf(role);
+/** An inviter with a session (`scopes` absent) or an API key with those scopes. */
+const invite = (inviterRole: string, role: string, scopes: string[] | null = null) =>
+  assertMayInvite(grantorOf({ userId: 'inviter', role: inviterRole, scopes }, permissionsOf), role, permissionsOf);
 
 /** The DomainError `act` throws (fails the test when it throws none). */
 function refusal(act: () => unknown): DomainError {
@@ -14,20 +22,32 @@ function refusal(act: () => unknown): DomainError {
 
 describe(assertMayInvite.name, () => {
   it('lets an Administrator invite into every built-in role', () => {
-    for (const role of ['Administrator', 'Manager', 'Developer', 'Viewer']) expect(() => assertMayInvite('Administrator', role)).not.toThrow();
+    for (const role of ['Administrator', 'Manager', 'Developer', 'Viewer']) expect(() => invite('Administrator', role)).not.toThrow();
   });
 
   it('lets a Manager invite only Developers and Viewers', () => {
-    expect(() => assertMayInvite('Manager', 'Developer')).not.toThrow();
-    expect(() => assertMayInvite('Manager', 'Viewer')).not.toThrow();
+    expect(() => invite('Manager', 'Developer')).not.toThrow();
+    expect(() => invite('Manager', 'Viewer')).not.toThrow();
     for (const role of ['Administrator', 'Manager']) {
-      expect(refusal(() => assertMayInvite('Manager', role))).toMatchObject({ code: 'INVITATIONS.ROLE_NOT_ASSIGNABLE', kind: 'forbidden' });
+      expect(refusal(() => invite('Manager', role))).toMatchObject({ code: 'INVITATIONS.ROLE_NOT_ASSIGNABLE', kind: 'forbidden' });
     }
   });
 
+  it('lets an API key invite only into roles whose permissions its scopes carry', () => {
+    const inviteOnly = ['users:invite'];
+    expect(refusal(() => invite('Administrator', 'Administrator', inviteOnly))).toMatchObject({
+      code: 'INVITATIONS.ROLE_NOT_ASSIGNABLE',
+      fieldErrors: [{ field: 'role', message: expect.stringContaining('permissions you do not') as string }],
+    });
+    expect(refusal(() => invite('Administrator', 'Viewer', inviteOnly))).toMatchObject({ code: 'INVITATIONS.ROLE_NOT_ASSIGNABLE' });
+    expect(() => invite('Administrator', 'Viewer', ['users:invite', ...permissionsOf('Viewer')])).not.toThrow();
+    // a Manager's key is still held to the role table, whatever its scopes
+    expect(refusal(() => invite('Manager', 'Manager', permissionsOf('Manager')))).toMatchObject({ code: 'INVITATIONS.ROLE_NOT_ASSIGNABLE' });
+  });
+
   it('lets nobody else invite', () => {
-    expect(refusal(() => assertMayInvite('Viewer', 'Viewer'))).toMatchObject({ kind: 'forbidden' });
-    expect(refusal(() => assertMayInvite('Some custom role', 'Viewer'))).toMatchObject({ kind: 'forbidden' });
+    expect(refusal(() => invite('Viewer', 'Viewer'))).toMatchObject({ kind: 'forbidden' });
+    expect(refusal(() => invite('Some custom role', 'Viewer'))).toMatchObject({ kind: 'forbidden' });
   });
 });
 

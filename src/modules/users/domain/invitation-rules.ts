@@ -1,6 +1,7 @@
 import { isEmail } from 'class-validator';
 import { ASSIGNABLE_ROLES, BUILT_IN_ROLES, isBuiltInRole } from '../../access-policy';
 import { DomainError, type FieldError } from '../../../shared/domain-error';
+import { grantRefusal, type Grantor, type PermissionsOf } from './privileges';
 
 export const MAX_EMAIL_LENGTH = 254;
 
@@ -21,11 +22,7 @@ export class InvalidInvitationError extends DomainError {
 }
 
 export class RoleNotAssignableError extends DomainError {
-  constructor(inviterRole: string, role: string) {
-    const allowed = isBuiltInRole(inviterRole) ? ASSIGNABLE_ROLES[inviterRole] : [];
-    const message = allowed.length
-      ? `A ${inviterRole} may invite only as ${allowed.join(' or ')}, not as ${role}`
-      : `A ${inviterRole} may not invite anyone as ${role}`;
+  constructor(message: string) {
     super('INVITATIONS.ROLE_NOT_ASSIGNABLE', 'forbidden', message, [{ field: 'role', message }]);
   }
 }
@@ -48,10 +45,21 @@ export function checkInvitee(email: unknown, role: unknown): { email: string; ro
   return { email: email.trim(), role };
 }
 
-/** DESIGN.md's privilege rule: nobody invites into a role they may not assign (a Manager: Developer and Viewer). */
-export function assertMayInvite(inviterRole: string, role: string): void {
-  const allowed: readonly string[] = isBuiltInRole(inviterRole) ? ASSIGNABLE_ROLES[inviterRole] : [];
-  if (!allowed.includes(role)) throw new RoleNotAssignableError(inviterRole, role);
+/**
+ * DESIGN.md's privilege rule: nobody invites into a role they may not grant (a Manager:
+ * Developer and Viewer; an API key: nothing beyond its scopes), the same rule as a role change.
+ */
+export function assertMayInvite(by: Grantor, role: string, permissionsOf: PermissionsOf): void {
+  const refusal = grantRefusal(by, role, permissionsOf);
+  if (!refusal) return;
+  const allowed: readonly string[] = isBuiltInRole(by.role) ? ASSIGNABLE_ROLES[by.role] : [];
+  // the role table's refusal says what the inviter may invite as; a key's names what it lacks
+  const message = !allowed.includes(role)
+    ? allowed.length
+      ? `A ${by.role} may invite only as ${allowed.join(' or ')}, not as ${role}`
+      : `A ${by.role} may not invite anyone as ${role}`
+    : refusal;
+  throw new RoleNotAssignableError(message);
 }
 
 /** The first field a domain error names, for per-row outcomes. */

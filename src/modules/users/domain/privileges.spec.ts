@@ -1,14 +1,14 @@
 import { AbilityFactory } from '../../access-policy';
 import { LastAdministratorError } from './last-administrator.error';
 import { PrivilegeError } from './privilege.error';
-import { assertMayChangeLifecycle, assertMayChangeRole, type Grantee, type Grantor } from './privileges';
+import { assertMayChangeLifecycle, assertMayChangeRole, grantorOf, grantRefusal, type Grantee, type Grantor } from './privileges';
 import { SelfActionError } from './self-action.error';
 
 const abilities = new AbilityFactory();
 const permissionsOf = (role: string) => abilities.permissionsOf(role);
 
 function grantor(userId: string, role: string, scopes?: string[]): Grantor {
-  return { userId, role, permissions: permissionsOf(role).filter((p) => !scopes || scopes.includes(p)) };
+  return grantorOf({ userId, role, scopes: scopes ?? null }, permissionsOf);
 }
 
 function user(id: string, role: string, status: Grantee['status'] = 'active'): Grantee {
@@ -18,6 +18,33 @@ function user(id: string, role: string, status: Grantee['status'] = 'active'): G
 const admin = grantor('admin-1', 'Administrator');
 const manager = grantor('manager-1', 'Manager');
 const twoAdmins = ['admin-1', 'admin-2'];
+
+describe(grantorOf.name, () => {
+  it('holds the whole role with a session and only the scoped part of it with a key', () => {
+    expect(grantor('u', 'Manager').permissions).toEqual(permissionsOf('Manager'));
+    expect(grantor('u', 'Manager', ['users:invite', 'audit:read']).permissions).toEqual(['users:invite']);
+  });
+});
+
+describe(grantRefusal.name, () => {
+  const refusal = (by: Grantor, role: string) => grantRefusal(by, role, permissionsOf);
+
+  it('lets a session grant what its role table lists', () => {
+    for (const role of ['Administrator', 'Manager', 'Developer', 'Viewer']) expect(refusal(admin, role)).toBeNull();
+    expect(refusal(manager, 'Developer')).toBeNull();
+    expect(refusal(manager, 'Manager')).toMatch(/cannot grant the role Manager/);
+  });
+
+  it('refuses a key any role holding a permission outside its scopes, naming them', () => {
+    expect(refusal(grantor('admin-1', 'Administrator', ['users:invite']), 'Administrator')).toMatch(/holds permissions you do not: .*users:manage/);
+    expect(refusal(grantor('admin-1', 'Administrator', ['users:invite']), 'Viewer')).toMatch(/account:read/);
+    expect(refusal(grantor('admin-1', 'Administrator', ['users:invite', ...permissionsOf('Viewer')]), 'Viewer')).toBeNull();
+  });
+
+  it('holds a key to its role table too', () => {
+    expect(refusal(grantor('manager-1', 'Manager', permissionsOf('Manager')), 'Administrator')).toMatch(/cannot grant/);
+  });
+});
 
 describe('assertMayChangeRole', () => {
   const change = (by: Grantor, target: Grantee, to: string, activeAdministratorIds = twoAdmins) =>

@@ -4,7 +4,10 @@ import { PrivilegeError } from './privilege.error';
 import { SelfActionError } from './self-action.error';
 import type { UserStatus } from './user.entity';
 
-/** The one who acts, as the privilege rules see them: their current role and what they hold. */
+/**
+ * The one who acts, as the privilege rules see them: their current role and what they hold.
+ * Build it with grantorOf, the one place a caller's scopes narrow what they may give.
+ */
 export interface Grantor {
   userId: string;
   role: string;
@@ -20,6 +23,16 @@ export interface Grantee {
 }
 
 export type PermissionsOf = (role: string) => readonly string[];
+
+/**
+ * The grantor a caller is: their role's permissions, and when they act through an API key,
+ * only those its scopes name (`scopes` null: a signed-in session, the whole role).
+ */
+export function grantorOf(caller: { userId: string; role: string; scopes: readonly string[] | null }, permissionsOf: PermissionsOf): Grantor {
+  const { scopes } = caller;
+  const permissions = permissionsOf(caller.role).filter((held) => scopes === null || scopes.includes(held));
+  return { userId: caller.userId, role: caller.role, permissions };
+}
 
 export type LifecycleChange = 'deactivate' | 'reactivate' | 'remove';
 
@@ -46,11 +59,26 @@ function assertAnotherAdministratorRemains(target: Grantee, activeAdministratorI
 }
 
 /**
- * May `by` give `target` the role `to`? Nobody grants what they lack: a role grants only the
- * roles ASSIGNABLE_ROLES lists (a Manager: Developer and Viewer) and changes only the roles of
- * users holding one of those (never an Administrator or a Manager), and a key grants none of
- * its owner's permissions outside its scopes. The last active Administrator is never demoted,
- * and nobody changes their own role. Throws the first rule broken.
+ * Why `by` may not give anyone the role `role`, or null when they may: the one rule behind
+ * every grant (invitations, their resends, role changes). Nobody grants what they lack: a
+ * role grants only the roles ASSIGNABLE_ROLES lists (a Manager: Developer and Viewer), and a
+ * key grants none of its owner's permissions outside its scopes.
+ */
+export function grantRefusal(by: Grantor, role: string, permissionsOf: PermissionsOf): string | null {
+  if (!assignableBy(by.role).includes(role)) return `A ${by.role} cannot grant the role ${role}`;
+  // the table above is what the product decided a role may grant (a Manager gives Developer
+  // though it holds not all of a Developer's permissions); a grantor narrower than its role
+  // (an API key) grants none of the role's permissions it lacks
+  const held = new Set(by.permissions);
+  const ofRole = new Set(permissionsOf(by.role));
+  const lacking = permissionsOf(role).filter((permission) => ofRole.has(permission) && !held.has(permission));
+  return lacking.length ? `The role ${role} holds permissions you do not: ${lacking.join(', ')}` : null;
+}
+
+/**
+ * May `by` give `target` the role `to`? Only a role they may grant (grantRefusal), to a user
+ * holding one of those (never an Administrator or a Manager for a Manager). The last active
+ * Administrator is never demoted, and nobody changes their own role. Throws the first rule broken.
  */
 export function assertMayChangeRole(
   by: Grantor,
@@ -59,13 +87,8 @@ export function assertMayChangeRole(
   context: { permissionsOf: PermissionsOf; activeAdministratorIds: readonly string[] },
 ): void {
   assertMayActOn(by, target);
-  if (!assignableBy(by.role).includes(to)) throw new PrivilegeError(`A ${by.role} cannot grant the role ${to}`);
-  // the table above is what the product decided a role may grant (a Manager gives Developer);
-  // an API key, narrower than its owner, grants none of the owner's permissions it lacks
-  const held = new Set(by.permissions);
-  const ofRole = new Set(context.permissionsOf(by.role));
-  const lacking = context.permissionsOf(to).filter((permission) => ofRole.has(permission) && !held.has(permission));
-  if (lacking.length) throw new PrivilegeError(`The role ${to} holds permissions you do not: ${lacking.join(', ')}`);
+  const refusal = grantRefusal(by, to, context.permissionsOf);
+  if (refusal) throw new PrivilegeError(refusal);
   if (to !== ADMINISTRATOR) assertAnotherAdministratorRemains(target, context.activeAdministratorIds, 'demoted');
   if (by.userId === target.id) throw new SelfActionError('change your own role');
 }

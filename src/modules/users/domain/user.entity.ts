@@ -68,9 +68,6 @@ export class User {
   @Property({ type: 'text' })
   status!: UserStatus;
 
-  @Property({ type: 'boolean' })
-  platformOperator: boolean & Opt = false;
-
   @Property({ type: 'integer', version: true })
   version!: number & Opt;
 
@@ -87,7 +84,6 @@ export class User {
     email: string;
     role: string;
     passwordHash: string | null;
-    platformOperator: boolean;
     now: Date;
     via: string;
   }): User {
@@ -101,14 +97,13 @@ export class User {
     user.passwordChangedAt = input.passwordHash ? input.now : null;
     user.role = input.role;
     user.status = input.passwordHash ? 'active' : 'invited';
-    user.platformOperator = input.platformOperator;
     user.createdAt = input.now;
     user.updatedAt = input.now;
     recordEvent(user, {
       type: 'user.created',
       organizationId: user.organizationId,
       subject: { type: 'user', id: user.id },
-      payload: { role: user.role, status: user.status, platformOperator: user.platformOperator, via: input.via },
+      payload: { role: user.role, status: user.status, via: input.via },
     });
     return user;
   }

@@ -5,7 +5,7 @@ import type { Actor } from '../../../shared/actor';
 import { CurrentActor, CurrentPrincipal } from '../../../shared/decorators';
 import { IdParam } from '../../../shared/id-param';
 import type { Principal } from '../../../shared/principal';
-import { RequirePermissions } from '../../access-policy';
+import { ActsOnUser, RequirePermissions } from '../../access-policy';
 import { ChangeUserRoleCommand } from '../commands/change-user-role/change-user-role.command';
 import { ChangeUserRoleRequest } from '../commands/change-user-role/change-user-role.request';
 import { DeactivateUserCommand } from '../commands/deactivate-user/deactivate-user.command';
@@ -42,6 +42,7 @@ export class UserAdministrationController {
 
   @Put(':id/role')
   @RequirePermissions('roles:assign')
+  @ActsOnUser('id')
   @ApiOkResponse({
     type: UserDetailResponse,
     description: 'nobody grants what they lack; a Manager assigns only Developer and Viewer; the last active Administrator stays one; the user’s tokens stop on their next request',
@@ -58,6 +59,7 @@ export class UserAdministrationController {
   @Post(':id/deactivate')
   @HttpCode(200)
   @RequirePermissions('users:manage')
+  @ActsOnUser('id')
   @ApiOkResponse({ type: UserDetailResponse, description: 'the user is signed out on their next request and cannot sign in' })
   deactivate(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Param('id', IdParam) id: string): Promise<UserDetailResponse> {
     return this.commands.execute(new DeactivateUserCommand(principal, id, actor));
@@ -66,6 +68,7 @@ export class UserAdministrationController {
   @Post(':id/reactivate')
   @HttpCode(200)
   @RequirePermissions('users:manage')
+  @ActsOnUser('id')
   @ApiOkResponse({ type: UserDetailResponse })
   reactivate(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Param('id', IdParam) id: string): Promise<UserDetailResponse> {
     return this.commands.execute(new ReactivateUserCommand(principal, id, actor));
@@ -74,6 +77,7 @@ export class UserAdministrationController {
   @Delete(':id')
   @HttpCode(204)
   @RequirePermissions('users:manage')
+  @ActsOnUser('id')
   @ApiNoContentResponse({ description: 'the user’s personal data is erased for good; the audit trail shows "removed user"' })
   async remove(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Param('id', IdParam) id: string): Promise<void> {
     await this.commands.execute(new RemoveUserCommand(principal, id, actor));

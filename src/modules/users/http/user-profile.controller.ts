@@ -6,7 +6,7 @@ import type { Actor } from '../../../shared/actor';
 import { CurrentActor, CurrentPrincipal } from '../../../shared/decorators';
 import { IdParam } from '../../../shared/id-param';
 import type { Principal } from '../../../shared/principal';
-import { RequirePermissions } from '../../access-policy';
+import { ActsOnUser, RequirePermissions } from '../../access-policy';
 import { UpdateProfileCommand } from '../commands/update-profile/update-profile.command';
 import { UpdateUserProfileRequest } from '../commands/update-profile/update-user-profile.request';
 import { GetAvatarQuery } from '../queries/get-avatar/get-avatar.query';
@@ -24,6 +24,7 @@ export class UserProfileController {
 
   @Patch()
   @RequirePermissions('users:manage')
+  @ActsOnUser('id')
   @ApiOkResponse({ type: ProfileResponse, description: 'the profile after the change' })
   async update(
     @CurrentPrincipal() principal: Principal,
@@ -36,6 +37,7 @@ export class UserProfileController {
   }
 
   @Get('avatar')
+  @RequirePermissions('users:read')
   @ApiProduces('image/webp')
   @ApiOkResponse({ description: 'the user’s picture, 256×256 WebP; 404 when they have none' })
   async avatar(@CurrentPrincipal() principal: Principal, @Param('id', IdParam) id: string, @Res() reply: FastifyReply): Promise<void> {

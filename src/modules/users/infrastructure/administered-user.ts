@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ForbiddenError, NotFoundError } from '../../../shared/domain-error';
 import type { Principal } from '../../../shared/principal';
 import type { AbilityFactory, Permission } from '../../access-policy';
-import type { Grantor } from '../domain/privileges';
+import { grantorOf, type Grantor } from '../domain/privileges';
 import { User } from '../domain/user.entity';
 
 export interface AdministeredUser {
@@ -39,10 +39,9 @@ export async function loadForAdministration(
   if (!caller || caller.status !== 'active' || !abilities.can({ role: caller.role }, permission)) {
     throw new ForbiddenError('ACCESS.MISSING_PERMISSION', `This needs the permission ${permission}`);
   }
-  const permissions = abilities.permissionsOf(caller.role).filter((held) => by.scopes === null || by.scopes.includes(held));
   return {
     target,
-    grantor: { userId: caller.id, role: caller.role, permissions },
+    grantor: grantorOf({ userId: caller.id, role: caller.role, scopes: by.scopes }, (role) => abilities.permissionsOf(role)),
     activeAdministratorIds: administrators.map((user) => user.id),
   };
 }

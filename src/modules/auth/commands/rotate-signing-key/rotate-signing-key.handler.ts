@@ -1,7 +1,8 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
+import { PlatformOperators } from '../../../users';
 import { SigningKeys } from '../../infrastructure/signing-keys';
-import { VerifiedTokens } from '../../infrastructure/verified-tokens';
+import { SigningKeyRetirements } from '../../infrastructure/signing-key-retirements';
 import { RotateSigningKeyCommand } from './rotate-signing-key.command';
 
 @CommandHandler(RotateSigningKeyCommand)
@@ -9,12 +10,15 @@ export class RotateSigningKeyHandler implements ICommandHandler<RotateSigningKey
   constructor(
     private readonly uow: UnitOfWork,
     private readonly keys: SigningKeys,
-    private readonly verified: VerifiedTokens,
+    private readonly retirements: SigningKeyRetirements,
+    private readonly operators: PlatformOperators,
   ) {}
 
-  async execute({ actor }: RotateSigningKeyCommand): Promise<{ kid: string; retired: string[] }> {
+  async execute({ actor, by }: RotateSigningKeyCommand): Promise<{ kid: string; retired: string[] }> {
     // the keys are the platform's; the event goes to the operator's own organization
     const { result } = await this.uow.run({ actor, organizationId: actor.organizationId }, async (context) => {
+      // the grant, read now: a token or key that outlived a demotion carries no operator power
+      await this.operators.assertOperator(context.em, by);
       const rotated = await this.keys.rotate(context.em);
       context.record({
         type: 'signing_key.rotated',
@@ -25,7 +29,8 @@ export class RotateSigningKeyHandler implements ICommandHandler<RotateSigningKey
       return rotated;
     });
     await this.keys.reload();
-    if (result.retired.length) this.verified.clear();
+    // every instance, not only this one, stops accepting tokens signed with the retired keys
+    await this.retirements.announce(result);
     return result;
   }
 }

@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { Actor } from '../../../../shared/actor';
+import type { OperatorCaller } from '../../../users';
 
 export interface CreatedOrganization {
   id: string;
@@ -16,7 +17,15 @@ export class CreateOrganizationCommand extends Command<CreatedOrganization> {
     readonly slug: string,
     readonly adminEmail: string,
     readonly actor: Actor,
-    readonly options: { adminPasswordHash?: string | null; platformOperator?: boolean; via?: string; sendInvitation?: boolean } = {},
+    readonly options: {
+      adminPasswordHash?: string | null;
+      /** The first Administrator becomes a platform operator (the bootstrap organization's). */
+      platformOperator?: boolean;
+      via?: string;
+      sendInvitation?: boolean;
+      /** The user asking; anyone but the system itself must hold a platform-operator grant. */
+      requestedBy?: OperatorCaller;
+    } = {},
   ) {
     super();
   }

@@ -6,7 +6,7 @@ import { DomainError } from '../../../../shared/domain-error';
 import { IdGenerator } from '../../../../shared/ids';
 import { MailOutbox } from '../../../../infrastructure/mail/mail-outbox';
 import { INVITATION_TEMPLATE } from '../../../../infrastructure/mail/templates/invitation.template';
-import { invitationAcceptPath, UserAccounts } from '../../../users';
+import { invitationAcceptPath, PlatformOperators, UserAccounts } from '../../../users';
 import { Organization } from '../../domain/organization.entity';
 import { CreateOrganizationCommand, type CreatedOrganization } from './create-organization.command';
 
@@ -22,16 +22,17 @@ export class CreateOrganizationHandler implements ICommandHandler<CreateOrganiza
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly mail: MailOutbox,
+    private readonly operators: PlatformOperators,
   ) {}
 
   async execute(command: CreateOrganizationCommand): Promise<CreatedOrganization> {
     const id = this.ids.uuid();
-    const inviter =
-      command.actor.type === 'user' && command.actor.id && command.actor.organizationId
-        ? await this.users.findProfile(command.actor.organizationId, command.actor.id)
-        : null;
+    const { requestedBy } = command.options;
+    const inviter = requestedBy ? await this.users.findProfile(requestedBy.organizationId, requestedBy.userId) : null;
     try {
       const { result } = await this.uow.run({ actor: command.actor, organizationId: id }, async (context) => {
+        // only the platform itself (bootstrap) or an operator by a grant held now, not a token's say-so
+        if (command.actor.type !== 'system') await this.operators.assertOperator(context.em, requestedBy ?? null);
         const organization = Organization.create({
           id,
           slug: command.slug,
@@ -45,7 +46,7 @@ export class CreateOrganizationHandler implements ICommandHandler<CreateOrganiza
           email: command.adminEmail,
           passwordHash: command.options.adminPasswordHash ?? null,
           platformOperator: command.options.platformOperator ?? false,
-          invitedBy: command.actor.type === 'user' ? command.actor.id : null,
+          invitedBy: requestedBy?.userId ?? null,
           via: command.options.via ?? 'organization_created',
         });
         if (admin.invitationToken && command.options.sendInvitation !== false) {

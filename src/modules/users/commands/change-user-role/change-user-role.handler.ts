@@ -4,6 +4,7 @@ import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work'
 import { Revocations } from '../../../../infrastructure/security/revocations';
 import { Clock } from '../../../../shared/clock';
 import { AbilityFactory } from '../../../access-policy';
+import { PlatformOperators } from '../../contracts/platform-operators';
 import { assertMayChangeRole } from '../../domain/privileges';
 import { loadForAdministration } from '../../infrastructure/administered-user';
 import { userDetail, type UserDetailView } from '../../queries/user-views';
@@ -18,16 +19,19 @@ export class ChangeUserRoleHandler implements ICommandHandler<ChangeUserRoleComm
     private readonly abilities: AbilityFactory,
     private readonly revocations: Revocations,
     private readonly clock: Clock,
+    private readonly operators: PlatformOperators,
   ) {}
 
   async execute(command: ChangeUserRoleCommand): Promise<UserDetailView> {
-    const { result, events } = await this.uow.run({ actor: command.actor, organizationId: command.by.organizationId }, async ({ em }) => {
-      const { target, grantor, activeAdministratorIds } = await loadForAdministration(em, this.abilities, command.by, command.userId, 'roles:assign');
+    const { result, events } = await this.uow.run({ actor: command.actor, organizationId: command.by.organizationId }, async (context) => {
+      const { target, grantor, activeAdministratorIds } = await loadForAdministration(context.em, this.abilities, command.by, command.userId, 'roles:assign');
       assertMayChangeRole(grantor, target, command.role, {
         permissionsOf: (role) => this.abilities.permissionsOf(role),
         activeAdministratorIds,
       });
       target.changeRole(command.role, this.clock.now());
+      // platform-operator powers end with the Administrator role, in this same transaction
+      if (target.role !== 'Administrator') await this.operators.end(context, target.id, 'demoted');
       return target;
     });
     if (events.length) {

@@ -4,6 +4,7 @@ import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work'
 import { Revocations } from '../../../../infrastructure/security/revocations';
 import { Clock } from '../../../../shared/clock';
 import { AbilityFactory } from '../../../access-policy';
+import { PlatformOperators } from '../../contracts/platform-operators';
 import { assertMayChangeLifecycle } from '../../domain/privileges';
 import { loadForAdministration } from '../../infrastructure/administered-user';
 import { userDetail, type UserDetailView } from '../../queries/user-views';
@@ -18,13 +19,16 @@ export class DeactivateUserHandler implements ICommandHandler<DeactivateUserComm
     private readonly abilities: AbilityFactory,
     private readonly revocations: Revocations,
     private readonly clock: Clock,
+    private readonly operators: PlatformOperators,
   ) {}
 
   async execute(command: DeactivateUserCommand): Promise<UserDetailView> {
-    const { result } = await this.uow.run({ actor: command.actor, organizationId: command.by.organizationId }, async ({ em }) => {
-      const { target, grantor, activeAdministratorIds } = await loadForAdministration(em, this.abilities, command.by, command.userId, 'users:manage');
+    const { result } = await this.uow.run({ actor: command.actor, organizationId: command.by.organizationId }, async (context) => {
+      const { target, grantor, activeAdministratorIds } = await loadForAdministration(context.em, this.abilities, command.by, command.userId, 'users:manage');
       assertMayChangeLifecycle(grantor, target, 'deactivate', activeAdministratorIds);
       target.deactivate(this.clock.now());
+      // a reactivated Administrator is not an operator again unless granted anew
+      await this.operators.end(context, target.id, 'deactivated');
       return target;
     });
     // refresh and sign-in already refuse the account; this stops the access tokens in hand

@@ -147,7 +147,6 @@ export class InvitationIssuer {
           email: invitee.email,
           role: invitee.role,
           passwordHash: null,
-          platformOperator: false,
           now,
           via: 'invitation',
         });

@@ -7,6 +7,7 @@ import { Clock } from '../../../../shared/clock';
 import { AbilityFactory } from '../../../access-policy';
 import { Avatar } from '../../domain/avatar.entity';
 import { Invitation } from '../../domain/invitation.entity';
+import { PlatformOperators } from '../../contracts/platform-operators';
 import { assertMayChangeLifecycle } from '../../domain/privileges';
 import { loadForAdministration } from '../../infrastructure/administered-user';
 import { RemoveUserCommand } from './remove-user.command';
@@ -27,6 +28,7 @@ export class RemoveUserHandler implements ICommandHandler<RemoveUserCommand, voi
     private readonly revocations: Revocations,
     private readonly clock: Clock,
     private readonly mail: MailOutbox,
+    private readonly operators: PlatformOperators,
   ) {}
 
   async execute(command: RemoveUserCommand): Promise<void> {
@@ -37,6 +39,7 @@ export class RemoveUserHandler implements ICommandHandler<RemoveUserCommand, voi
       assertMayChangeLifecycle(grantor, target, 'remove', activeAdministratorIds);
       await em.populate(target, ['passwordHash']);
       target.remove(now);
+      await this.operators.end(context, target.id, 'removed');
       const invitations = await em.find(Invitation, { userId: target.id });
       for (const invitation of invitations) {
         if (invitation.status === 'pending') invitation.revoke(now);

@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { AbilityFactory } from '../../../access-policy';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { hashToken } from '../../../../infrastructure/security/token-hash';
 import { Clock } from '../../../../shared/clock';
@@ -7,6 +8,7 @@ import { DomainError, NotFoundError } from '../../../../shared/domain-error';
 import { IdGenerator } from '../../../../shared/ids';
 import { Invitation } from '../../domain/invitation.entity';
 import { assertMayInvite } from '../../domain/invitation-rules';
+import { grantorOf } from '../../domain/privileges';
 import { User } from '../../domain/user.entity';
 import { InvitationMailer } from '../../infrastructure/invitation-mailer';
 import type { IssuedInvitation } from '../invite-user/invite-user.command';
@@ -19,7 +21,10 @@ export class ResendInvitationHandler implements ICommandHandler<ResendInvitation
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly mailer: InvitationMailer,
+    private readonly abilities: AbilityFactory,
   ) {}
+
+  private readonly permissionsOf = (role: string) => this.abilities.permissionsOf(role);
 
   async execute(command: ResendInvitationCommand): Promise<IssuedInvitation> {
     const inviting = await this.mailer.context(command.principal);
@@ -27,7 +32,7 @@ export class ResendInvitationHandler implements ICommandHandler<ResendInvitation
     const { result } = await this.uow.run({ actor: command.actor, organizationId: command.principal.organizationId }, async (context) => {
       const invitation = await context.em.findOne(Invitation, { id: command.invitationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!invitation) throw new NotFoundError('Invitation');
-      assertMayInvite(command.principal.role, invitation.role);
+      assertMayInvite(grantorOf(command.principal, this.permissionsOf), invitation.role, this.permissionsOf);
       // refuses an accepted or revoked invitation first (the transaction rolls back on any refusal)
       invitation.resend({ tokenHash: hashToken(token), now: this.clock.now(), ttlDays: inviting.ttlDays });
       const user = await context.em.findOne(User, { id: invitation.userId });

@@ -1,10 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { AbilityFactory } from '../../../access-policy';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { Clock } from '../../../../shared/clock';
 import { NotFoundError } from '../../../../shared/domain-error';
 import { Invitation } from '../../domain/invitation.entity';
 import { assertMayInvite } from '../../domain/invitation-rules';
+import { grantorOf } from '../../domain/privileges';
 import { RevokeInvitationCommand } from './revoke-invitation.command';
 
 @CommandHandler(RevokeInvitationCommand)
@@ -12,14 +14,17 @@ export class RevokeInvitationHandler implements ICommandHandler<RevokeInvitation
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
+    private readonly abilities: AbilityFactory,
   ) {}
+
+  private readonly permissionsOf = (role: string) => this.abilities.permissionsOf(role);
 
   async execute(command: RevokeInvitationCommand): Promise<void> {
     await this.uow.run({ actor: command.actor, organizationId: command.principal.organizationId }, async ({ em }) => {
       const invitation = await em.findOne(Invitation, { id: command.invitationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!invitation) throw new NotFoundError('Invitation');
       // whoever could not have sent it may not take it back either
-      assertMayInvite(command.principal.role, invitation.role);
+      assertMayInvite(grantorOf(command.principal, this.permissionsOf), invitation.role, this.permissionsOf);
       invitation.revoke(this.clock.now());
     });
   }
