@@ -21,6 +21,7 @@ const ENVIRONMENT: Record<string, string[]> = {
   MAIL_DIR: ['mailDir'],
   BODY_LIMIT_BYTES: ['bodyLimitBytes'],
   ENCRYPTION_KEY: ['encryptionKey'],
+  ENCRYPTION_KEY_FILE: ['encryptionKeyFile'],
   BOOTSTRAP_ORGANIZATION: ['bootstrap', 'organization'],
   BOOTSTRAP_ADMIN_EMAIL: ['bootstrap', 'adminEmail'],
   BOOTSTRAP_ADMIN_PASSWORD: ['bootstrap', 'adminPassword'],
