@@ -38,6 +38,8 @@ export const appConfigSchema = z
     mailFrom: z.string().min(3),
     mailDir: z.string().min(1),
     bodyLimitBytes: integer(1024, 64 * 1024 * 1024),
+    metricsToken: z.string().min(16, 'must be at least 16 characters, e.g. `openssl rand -hex 32`').nullable(),
+    metricsPort: integer(1, 65535).nullable(),
     encryptionKey: z
       .string()
       .nullable()
@@ -83,6 +85,9 @@ export const appConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (config.metricsPort !== null && config.metricsPort === config.port) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['metricsPort'], message: 'must differ from PORT, or be unset to serve /metrics on PORT' });
+    }
     if (config.env !== 'production') return;
     // a generated key file suits one developer's machine; production names its key explicitly
     if (config.encryptionKey === null) {

@@ -69,3 +69,18 @@ describe('the encryption key', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', ENCRYPTION_KEY: 'c2hvcnQ' })).not.toThrow(/c2hvcnQ/);
   });
 });
+
+describe('the metrics settings', () => {
+  it('are off by default, and read from METRICS_TOKEN and METRICS_PORT', () => {
+    expect(loadConfig({ NODE_ENV: 'test' })).toMatchObject({ metricsToken: null, metricsPort: null });
+    expect(loadConfig({ NODE_ENV: 'test', METRICS_TOKEN: 'a-long-scrape-token-0123', METRICS_PORT: '9464' })).toMatchObject({
+      metricsToken: 'a-long-scrape-token-0123',
+      metricsPort: 9464,
+    });
+  });
+
+  it('refuse a short token and a metrics port equal to PORT', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', METRICS_TOKEN: 'short' })).toThrow(/^Invalid configuration: METRICS_TOKEN .*at least 16/);
+    expect(() => loadConfig({ NODE_ENV: 'test', PORT: '3000', METRICS_PORT: '3000' })).toThrow(/^Invalid configuration: METRICS_PORT .*must differ from PORT/);
+  });
+});

@@ -20,6 +20,8 @@ const ENVIRONMENT: Record<string, string[]> = {
   MAIL_FROM: ['mailFrom'],
   MAIL_DIR: ['mailDir'],
   BODY_LIMIT_BYTES: ['bodyLimitBytes'],
+  METRICS_TOKEN: ['metricsToken'],
+  METRICS_PORT: ['metricsPort'],
   ENCRYPTION_KEY: ['encryptionKey'],
   ENCRYPTION_KEY_FILE: ['encryptionKeyFile'],
   BOOTSTRAP_ORGANIZATION: ['bootstrap', 'organization'],
