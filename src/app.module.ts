@@ -33,7 +33,7 @@ export class AppModule {
         EventStoreModule,
         MailModule.register({ workers }),
         SecurityModule,
-        ObservabilityModule,
+        ObservabilityModule.register({ metricsOnAppPort: config.metricsPort === null }),
         CqrsModule.forRoot(),
         AccessPolicyModule,
         UsersModule,

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './infrastructure/config/load-config';
 import { prepareDatabase } from './infrastructure/database/prepare-database';
+import { withEncryptionKey } from './infrastructure/security/encryption-key-file';
 import { BootstrapService, type BootstrapOutcome } from './modules/organizations';
 
 function signInHelp(outcome: BootstrapOutcome, publicUrl: string): string {
@@ -30,9 +31,10 @@ function signInHelp(outcome: BootstrapOutcome, publicUrl: string): string {
 }
 
 async function main(): Promise<void> {
+  const logger = new Logger('Gatehouse');
   let config;
   try {
-    config = loadConfig();
+    config = withEncryptionKey(loadConfig(), (message) => logger.log(message));
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -40,7 +42,6 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = new Logger('Gatehouse');
   if (config.migrateOnStart) await prepareDatabase(config.databaseUrl, logger);
 
   const app = await createApp(config);

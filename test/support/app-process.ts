@@ -132,9 +132,10 @@ export class AppProcess extends ManagedProcess {
   readonly port: number;
   readonly api: ApiClient;
 
-  constructor(env: Record<string, string | undefined>) {
+  /** `cwd` is where relative paths (MAIL_DIR, ENCRYPTION_KEY_FILE) resolve; the repository root unless given. */
+  constructor(env: Record<string, string | undefined>, options: { cwd?: string } = {}) {
     ensureBuilt();
-    super(process.execPath, [MAIN], { cwd: PROJECT_ROOT, env });
+    super(process.execPath, [MAIN], { cwd: options.cwd ?? PROJECT_ROOT, env });
     this.port = Number(env.PORT);
     this.api = new ApiClient(`http://127.0.0.1:${this.port}`);
   }

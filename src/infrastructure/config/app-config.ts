@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRepositoryKey } from '../security/repository-keys';
 import { parseEncryptionKey } from '../security/secret-box';
 
 const url = (protocols: string[]) =>
@@ -12,6 +13,15 @@ const url = (protocols: string[]) =>
 const boolean = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const rateLimit = z.object({ points: integer(1, 1_000_000), durationSeconds: integer(1, 86400) });
+
+/** False for a malformed key: the field's own check reports that one. */
+function isPublishedKey(value: string): boolean {
+  try {
+    return isRepositoryKey(parseEncryptionKey(value));
+  } catch {
+    return false;
+  }
+}
 
 export const appConfigSchema = z
   .object({
@@ -29,6 +39,8 @@ export const appConfigSchema = z
     mailFrom: z.string().min(3),
     mailDir: z.string().min(1),
     bodyLimitBytes: integer(1024, 64 * 1024 * 1024),
+    metricsToken: z.string().min(16, 'must be at least 16 characters, e.g. `openssl rand -hex 32`').nullable(),
+    metricsPort: integer(1, 65535).nullable(),
     encryptionKey: z
       .string()
       .nullable()
@@ -40,6 +52,8 @@ export const appConfigSchema = z
           ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
         }
       }),
+    // where a development or test start keeps the key it generated when ENCRYPTION_KEY is unset
+    encryptionKeyFile: z.string().min(1),
     bootstrap: z.object({
       organization: z
         .string()
@@ -82,11 +96,22 @@ export const appConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (config.metricsPort !== null && config.metricsPort === config.port) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['metricsPort'], message: 'must differ from PORT, or be unset to serve /metrics on PORT' });
+    }
+    if (config.env !== 'production') return;
+    // a generated key file suits one developer's machine; production names its key explicitly
     if (config.encryptionKey === null) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['encryptionKey'],
-        message: 'must be set: 32 random bytes, e.g. `openssl rand -base64 32`',
+        message: 'must be set in production: 32 random bytes of your own, e.g. `openssl rand -base64 32`',
+      });
+    } else if (isPublishedKey(config.encryptionKey)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['encryptionKey'],
+        message: 'is a key published in the Gatehouse repository, refused in production: generate your own with `openssl rand -base64 32`',
       });
     }
   });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from './load-config';
 
 describe(loadConfig.name, () => {
@@ -40,8 +41,46 @@ describe('the encryption key', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/^Invalid configuration: ENCRYPTION_KEY .*must be set/);
   });
 
+  it('is refused in production when it is a key from the repository, in whichever encoding', () => {
+    const testKey = loadConfig({ NODE_ENV: 'test' }).encryptionKey!;
+    const formerDevelopmentKey = 'ZGV2ZWxvcG1lbnQtb25seS1rZXktY2hhbmdlLW1lISE';
+    for (const key of [testKey, Buffer.from(testKey, 'base64').toString('hex'), formerDevelopmentKey]) {
+      expect(() => loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: key })).toThrow(
+        /^Invalid configuration: ENCRYPTION_KEY .*published in the Gatehouse repository/,
+      );
+      expect(() => loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: key })).not.toThrow(key);
+    }
+  });
+
+  it('is taken in production when it is one of the operator’s own', () => {
+    const own = randomBytes(32).toString('base64');
+    expect(loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: own }).encryptionKey).toBe(own);
+  });
+
+  it('may be unset outside production, where the key file supplies it', () => {
+    const config = loadConfig({ NODE_ENV: 'development' });
+    expect(config.encryptionKey).toBeNull();
+    expect(config.encryptionKeyFile).toBe('var/encryption.key');
+    expect(loadConfig({ NODE_ENV: 'development', ENCRYPTION_KEY_FILE: '/tmp/k' }).encryptionKeyFile).toBe('/tmp/k');
+  });
+
   it('must be 32 bytes, and the error does not echo it', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', ENCRYPTION_KEY: 'c2hvcnQ' })).toThrow(/ENCRYPTION_KEY/);
     expect(() => loadConfig({ NODE_ENV: 'test', ENCRYPTION_KEY: 'c2hvcnQ' })).not.toThrow(/c2hvcnQ/);
+  });
+});
+
+describe('the metrics settings', () => {
+  it('are off by default, and read from METRICS_TOKEN and METRICS_PORT', () => {
+    expect(loadConfig({ NODE_ENV: 'test' })).toMatchObject({ metricsToken: null, metricsPort: null });
+    expect(loadConfig({ NODE_ENV: 'test', METRICS_TOKEN: 'a-long-scrape-token-0123', METRICS_PORT: '9464' })).toMatchObject({
+      metricsToken: 'a-long-scrape-token-0123',
+      metricsPort: 9464,
+    });
+  });
+
+  it('refuse a short token and a metrics port equal to PORT', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', METRICS_TOKEN: 'short' })).toThrow(/^Invalid configuration: METRICS_TOKEN .*at least 16/);
+    expect(() => loadConfig({ NODE_ENV: 'test', PORT: '3000', METRICS_PORT: '3000' })).toThrow(/^Invalid configuration: METRICS_PORT .*must differ from PORT/);
   });
 });

@@ -8,9 +8,10 @@ import { Mailer, type OutgoingMail } from './mailer';
 const LINK = /https?:\/\/[^\s<>"]+/g;
 
 /**
- * Without an SMTP server: each mail becomes `<mailDir>/<id>.eml`, and its links are logged,
- * so a demo needs nothing else. The logged link is the one place a mail's secret reaches the
- * log, on purpose (DESIGN.md, "Running it"); the recipient address is not logged.
+ * Without an SMTP server: each mail becomes `<mailDir>/<id>.eml` (mode 0600). In development
+ * its links are logged too, so a demo needs nothing else; elsewhere a link is a live token
+ * (invitation, password reset) and logs travel further than the mail folder, so the log says
+ * only that a mail was written. The recipient address is never logged.
  */
 export class FileMailer extends Mailer {
   private readonly logger = new Logger('Mail');
@@ -21,6 +22,7 @@ export class FileMailer extends Mailer {
     private readonly from: string,
     private readonly publicUrl: string,
     private readonly clock: Clock,
+    private readonly logLinks: boolean,
   ) {
     super();
     this.dir = resolve(mailDir);
@@ -33,7 +35,7 @@ export class FileMailer extends Mailer {
     // written whole or not at all: a reader never sees half a mail
     await writeFile(`${file}.tmp`, eml, { mode: 0o600 });
     await rename(`${file}.tmp`, file);
-    const links = [...new Set(mail.text.match(LINK) ?? [])];
+    const links = this.logLinks ? [...new Set(mail.text.match(LINK) ?? [])] : [];
     this.logger.log(`mail ${mail.id} ("${mail.subject}") written to ${file}${links.length ? `; links: ${links.join(' ')}` : ''}`);
   }
 

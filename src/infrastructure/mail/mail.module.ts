@@ -15,7 +15,7 @@ import { INVITATION_TEMPLATE, renderInvitation } from './templates/invitation.te
 /**
  * Durable mail: `MailOutbox` (written in the command's transaction) and `MailTemplates`
  * for every module; the relay, the mailer and the worker run where workers run. Without
- * SMTP_URL, mails are written to MAIL_DIR as `.eml` files.
+ * SMTP_URL, mails are written to MAIL_DIR as `.eml` files (their links logged in development only).
  */
 @Global()
 @Module({})
@@ -36,8 +36,10 @@ export class MailModule implements OnModuleInit {
                 provide: Mailer,
                 inject: [AppConfig, Clock],
                 useFactory: (config: AppConfig, clock: Clock): Mailer => {
-                  const { smtpUrl, mailFrom, mailDir, publicUrl } = config.values;
-                  return smtpUrl ? new SmtpMailer(smtpUrl, mailFrom, publicUrl) : new FileMailer(mailDir, mailFrom, publicUrl, clock);
+                  const { smtpUrl, mailFrom, mailDir, publicUrl, env } = config.values;
+                  return smtpUrl
+                    ? new SmtpMailer(smtpUrl, mailFrom, publicUrl)
+                    : new FileMailer(mailDir, mailFrom, publicUrl, clock, env === 'development');
                 },
               },
               MailWorker,

@@ -1,10 +1,9 @@
-import { Controller, Get, Header, HttpCode, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyReply } from 'fastify';
 import { Public, Throttle } from '../../shared/decorators';
 import { RedisService } from '../queue/redis.service';
-import { MetricsService } from './metrics.service';
 
 @ApiExcludeController()
 @Controller()
@@ -12,7 +11,6 @@ export class HealthController {
   constructor(
     private readonly em: EntityManager,
     private readonly redis: RedisService,
-    private readonly metrics: MetricsService,
   ) {}
 
   @Public()
@@ -32,14 +30,6 @@ export class HealthController {
     await reply
       .status(ok ? 200 : 503)
       .send({ status: ok ? 'ok' : 'unavailable', checks: { postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down' } });
-  }
-
-  @Public()
-  @Throttle('none')
-  @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  metricsText(): Promise<string> {
-    return this.metrics.registry.metrics();
   }
 
   private async postgresOk(): Promise<boolean> {

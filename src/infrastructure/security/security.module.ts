@@ -16,8 +16,12 @@ import { parseEncryptionKey, SecretBox } from './secret-box';
     {
       provide: SecretBox,
       inject: [AppConfig],
-      // the schema refuses a missing or malformed key before this runs
-      useFactory: (config: AppConfig) => new SecretBox(parseEncryptionKey(config.values.encryptionKey!)),
+      // the schema refuses a malformed key; main fills a missing one from the key file first
+      useFactory: (config: AppConfig) => {
+        const { encryptionKey } = config.values;
+        if (encryptionKey === null) throw new Error('No encryption key: set ENCRYPTION_KEY, or start through withEncryptionKey.');
+        return new SecretBox(parseEncryptionKey(encryptionKey));
+      },
     },
   ],
   exports: [PasswordHasher, Revocations, SecretBox, RateLimits, AnonymousThrottleGuard],

@@ -1,3 +1,4 @@
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { createOrganization, createUser, organizationId } from '../../support/users';
@@ -20,6 +21,33 @@ interface Profile {
   lastSignInAt: string | null;
   mfaEnabled: boolean;
   avatarUrl: string | null;
+}
+
+/**
+ * A black 1-bit grayscale PNG of any size in a few kilobytes: a decompression bomb when large.
+ * With `rows`, only that many rows of pixel data follow (the header still declares them all).
+ */
+function blackPng(width: number, height: number, rows = height): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([1, 0, 0, 0, 0], 8); // bit depth 1, grayscale, deflate, no filter, no interlace
+  // each row: filter byte 0, then width bits of zeros
+  const pixels = deflateSync(Buffer.alloc(rows * (1 + Math.ceil(width / 8))), { level: 9 });
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', pixels),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const fieldsOf = (body: unknown) => ((body as Problem).errors ?? []).map((e) => e.field);
@@ -252,6 +280,44 @@ describe('profile and preferences', () => {
       expect(fieldsOf(response.body)).toEqual(['avatar']);
       const cut = (await sharp({ create: { width: 400, height: 400, channels: 3, background: '#123456' } }).png().toBuffer()).subarray(0, 60);
       expect(fieldsOf((await upload(token, cut)).body)).toEqual(['avatar']);
+    });
+
+    it('refuses a decompression bomb, a small PNG of more than 25 megapixels, naming avatar', async () => {
+      const { token } = await member();
+      // 30 megapixels in a few kilobytes, complete and decodable: refused by its size alone
+      const thirty = blackPng(6000, 5000);
+      expect(thirty.length).toBeLessThan(64 * 1024);
+      // ten gigapixels declared, a few rows present
+      const ten = blackPng(100_000, 100_000, 16);
+      for (const bomb of [thirty, ten]) {
+        const response = await upload(token, bomb);
+        expect(response.status).toBe(400);
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(fieldsOf(response.body)).toEqual(['avatar']);
+        expect((response.body as unknown as Problem & { errors: { message: string }[] }).errors[0].message).toMatch(/at most 25 megapixels/);
+      }
+      expect((await me(token)).avatarUrl).toBeNull();
+      // just under the limit is a picture like any other
+      expect((await upload(token, blackPng(5000, 5000))).status).toBe(200);
+    });
+
+    it('decodes two pictures at a time with four more in line, and answers 503 with Retry-After beyond that', async () => {
+      const { token } = await member();
+      // 23 megapixels each: a PNG has no shrink-on-load, so every one is fully decoded
+      const heavy = blackPng(4800, 4800);
+      const responses = await Promise.all(Array.from({ length: 24 }, () => upload(token, heavy)));
+      const statuses = responses.map((response) => response.status);
+      expect(statuses.filter((status) => status !== 200 && status !== 503)).toEqual([]);
+      expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(6);
+      const busy = responses.filter((response) => response.status === 503);
+      expect(busy.length).toBeGreaterThan(0);
+      for (const response of busy) {
+        expect(response.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(response.body).toMatchObject({ status: 503, code: 'USERS.AVATAR_BUSY' });
+      }
+      // the slots are free again once the burst is over
+      expect((await upload(token, heavy)).status).toBe(200);
     });
 
     it('refuses a JSON body on the avatar route, and image bodies elsewhere', async () => {

@@ -1,7 +1,12 @@
-import { InvalidInputError } from '../../../shared/domain-error';
+import { DomainError, InvalidInputError } from '../../../shared/domain-error';
 
 /** The largest avatar upload accepted, before decoding. */
 export const AVATAR_MAX_BYTES = 1024 * 1024;
+/**
+ * The most pixels an upload may decode to: a photo from any phone fits, while a small file
+ * declaring huge dimensions (a decompression bomb) is refused before it is decoded.
+ */
+export const AVATAR_MAX_PIXELS = 25_000_000;
 /** Stored avatars are this many pixels square. */
 export const AVATAR_SIZE = 256;
 export const AVATAR_CONTENT_TYPE = 'image/webp';
@@ -34,5 +39,12 @@ export function detectImageType(bytes: Uint8Array): AvatarSourceType | null {
 export class InvalidAvatarError extends InvalidInputError {
   constructor(message = 'must be a PNG, JPEG or WebP image') {
     super('USERS.INVALID_AVATAR', 'avatar', message);
+  }
+}
+
+/** Every decoding slot and every place in line is taken: the client should come back shortly. */
+export class AvatarProcessingBusyError extends DomainError {
+  constructor(retryAfterSeconds = 2) {
+    super('USERS.AVATAR_BUSY', 'unavailable', 'Too many pictures are being processed at the moment; try again shortly', [], retryAfterSeconds);
   }
 }
