@@ -55,7 +55,7 @@ async function main() {
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
     const key = JSON.parse(
       (
-        await request(agent, ports.gatehouse, 'POST', '/api/v1/me/api-keys', { ...json, authorization: `Bearer ${login.accessToken}` }, JSON.stringify({ name: 'bench', scopes: ['organization:read'], expiresAt }))
+        await request(agent, ports.gatehouse, 'POST', '/api/v1/me/api-keys', { ...json, authorization: `Bearer ${login.accessToken}` }, JSON.stringify({ name: 'bench', scopes: ['account:read'], expiresAt }))
       ).body,
     ).key;
     agent.destroy();
