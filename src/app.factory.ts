@@ -10,11 +10,16 @@ import { MetricsService } from './infrastructure/observability/metrics.service';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-function trustProxy(value: string | null): boolean | number | string | undefined {
-  if (value === null) return undefined;
+/**
+ * Whose X-Forwarded-For fastify believes (request.ip, which rate limits, lockouts and IP
+ * policies use): nobody's when unset or `false`; the last N hops; or only connections from
+ * the listed proxies (the first address not among them is the client's).
+ */
+export function trustProxy(value: string | null): boolean | number | string[] | undefined {
+  if (value === null || value === 'false') return undefined;
   if (value === 'true') return true;
   if (/^\d+$/.test(value)) return Number(value);
-  return value;
+  return value.split(',').map((entry) => entry.trim()).filter(Boolean);
 }
 
 /** Builds and initializes the whole application (not listening yet): used by main and by the e2e tests. */

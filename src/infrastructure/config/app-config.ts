@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isRepositoryKey } from '../security/repository-keys';
 import { parseEncryptionKey } from '../security/secret-box';
@@ -13,6 +14,25 @@ const url = (protocols: string[]) =>
 const boolean = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const rateLimit = z.object({ points: integer(1, 1_000_000), durationSeconds: integer(1, 86400) });
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address, a CIDR range, or one of proxy-addr's names for the private ranges. */
+function isProxy(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address, prefix, extra] = entry.split('/');
+  const version = isIP(address);
+  if (!version || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
+
+/** TRUST_PROXY: `true`, `false`, a hop count, or proxies (addresses, CIDRs) separated by commas. */
+const trustProxy = z
+  .string()
+  .min(1)
+  .refine((value) => /^(true|false|\d{1,2})$/.test(value) || value.split(',').every((entry) => isProxy(entry.trim())), {
+    message: 'must be true, false, a number of hops, or proxy addresses/CIDRs separated by commas (e.g. 10.0.0.0/8,::1)',
+  });
 
 /** False for a malformed key: the field's own check reports that one. */
 function isPublishedKey(value: string): boolean {
@@ -34,7 +54,7 @@ export const appConfigSchema = z
     appRole: z.enum(['all', 'api', 'worker']),
     migrateOnStart: boolean,
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-    trustProxy: z.string().min(1).nullable(),
+    trustProxy: trustProxy.nullable(),
     smtpUrl: url(['smtp:', 'smtps:']).nullable(),
     mailFrom: z.string().min(3),
     mailDir: z.string().min(1),

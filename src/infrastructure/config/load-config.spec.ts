@@ -31,6 +31,15 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it('takes TRUST_PROXY as true, false, a hop count or proxy addresses and CIDRs, and refuses anything else by name', () => {
+    for (const value of ['true', 'false', '2', '10.0.0.1', '10.0.0.0/8, 2001:db8::/32', 'loopback,192.0.2.7']) {
+      expect(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: value }).trustProxy).toBe(value);
+    }
+    for (const value of ['yes', '10.0.0.0/33', 'proxy.example.com', '10.0.0.1,', '2001:db8::/129']) {
+      expect(() => loadConfig({ NODE_ENV: 'test', TRUST_PROXY: value })).toThrow(/^Invalid configuration: TRUST_PROXY /);
+    }
+  });
+
   it('refuses an unknown environment', () => {
     expect(() => loadConfig({ NODE_ENV: 'staging' })).toThrow(/config: env/);
   });

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { UpdatePoliciesHandler } from './commands/update-policies/update-policies.handler';
+import { AccessGate } from './contracts/access-gate';
 import { PasswordRules } from './contracts/password-rules';
+import { TeamMemberships } from './contracts/team-memberships';
 import { PolicyStore } from './contracts/policy-store';
 import { AbilityFactory } from './domain/ability.factory';
 import { OrganizationPolicy } from './domain/organization-policy.entity';
@@ -11,7 +13,7 @@ import { PoliciesController } from './http/policies.controller';
 @Module({
   imports: [MikroOrmModule.forFeature([OrganizationPolicy])],
   controllers: [PoliciesController],
-  providers: [AbilityFactory, PermissionsGuard, PolicyStore, PasswordRules, UpdatePoliciesHandler],
-  exports: [AbilityFactory, PermissionsGuard, PolicyStore, PasswordRules],
+  providers: [AbilityFactory, PermissionsGuard, PolicyStore, PasswordRules, UpdatePoliciesHandler, TeamMemberships, AccessGate],
+  exports: [AbilityFactory, PermissionsGuard, PolicyStore, PasswordRules, TeamMemberships, AccessGate],
 })
 export class AccessPolicyModule {}

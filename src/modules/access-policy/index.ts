@@ -1,10 +1,15 @@
 export { AccessPolicyModule } from './access-policy.module';
 export { PasswordRules } from './contracts/password-rules';
 export { PolicyStore, type VersionedPolicy } from './contracts/policy-store';
+export { AccessGate, AccessRestrictedError, ACCESS_EVENTS, type AccessCaller, type AccessStage } from './contracts/access-gate';
+export { TeamMemberships, type TeamMembershipSource } from './contracts/team-memberships';
+export { evaluateAccessPolicy, describeRefusal, type AccessDecision, type AccessRefusal, type AccessSubject, type PolicyRule } from './domain/access-evaluation';
+export { applicableWindows, nextOpening } from './domain/access-windows';
+export { applicableIpRules, matchingRules, normalizeAddress } from './domain/ip-allowlist';
 export { WeakPasswordError, type PasswordPolicy } from './domain/password-policy';
 export { AbilityFactory } from './domain/ability.factory';
 export { PERMISSIONS, isPermission, type Permission } from './domain/permissions';
-export { DEFAULT_POLICY, type PolicyDocument, type SessionPolicy } from './domain/policy-document';
+export { DEFAULT_POLICY, type AccessWindow, type IpRule, type PolicyDocument, type SessionPolicy } from './domain/policy-document';
 export { BUILT_IN_ROLES, ASSIGNABLE_ROLES, isBuiltInRole, type BuiltInRole } from './domain/roles';
 export { PermissionsGuard } from './http/permissions.guard';
 export { ActsOnUser, RequirePermissions } from './http/require-permissions.decorator';

@@ -3,6 +3,12 @@ import { TenantOwned } from '../../../infrastructure/database/tenant';
 import { recordEvent } from '../../../shared/domain-event';
 import { DEFAULT_POLICY, type PolicyDocument } from './policy-document';
 
+/** What the change's event notes besides the documents. */
+export interface ChangeNote {
+  /** The administrator confirmed a change that locks them out. */
+  selfLockoutConfirmed?: boolean;
+}
+
 /** An organization's policy document; absent until first saved (the defaults apply). */
 @Entity({ tableName: 'policies' })
 @TenantOwned()
@@ -19,24 +25,26 @@ export class OrganizationPolicy {
   @Property({ type: 'Date' })
   updatedAt!: Date;
 
-  static create(organizationId: string, document: PolicyDocument, now: Date): OrganizationPolicy {
+  static create(organizationId: string, document: PolicyDocument, now: Date, note: ChangeNote = {}): OrganizationPolicy {
     const policy = new OrganizationPolicy();
     policy.organizationId = organizationId;
     policy.document = document;
     policy.updatedAt = now;
     // the organization ran on the defaults until now
-    policy.recordChange(DEFAULT_POLICY, document);
+    policy.recordChange(DEFAULT_POLICY, document, note);
     return policy;
   }
 
-  replace(document: PolicyDocument, now: Date): void {
+  replace(document: PolicyDocument, now: Date, note: ChangeNote = {}): void {
     const before = this.document;
     this.document = document;
     this.updatedAt = now;
-    this.recordChange(before, document);
+    this.recordChange(before, document, note);
   }
 
-  private recordChange(before: Partial<PolicyDocument>, after: PolicyDocument): void {
+  private recordChange(saved: Partial<PolicyDocument>, after: PolicyDocument, note: ChangeNote): void {
+    // a document saved before a section existed ran on that section's defaults
+    const before: PolicyDocument = { ...DEFAULT_POLICY, ...saved };
     const changed = (Object.keys(after) as (keyof PolicyDocument)[]).filter(
       (section) => JSON.stringify(before[section]) !== JSON.stringify(after[section]),
     );
@@ -44,8 +52,8 @@ export class OrganizationPolicy {
       type: 'policy.updated',
       organizationId: this.organizationId,
       subject: { type: 'policy', id: this.organizationId },
-      // policies hold no personal data: auditors see the whole new document
-      payload: { changedSections: changed, document: after },
+      // policies hold no personal data beyond user and team ids: auditors see both whole documents
+      payload: { changedSections: changed, before, after, ...(note.selfLockoutConfirmed ? { selfLockoutConfirmed: true } : {}) },
     });
   }
 }

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Headers, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Put, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '../../../shared/actor';
 import { CurrentActor, CurrentPrincipal } from '../../../shared/decorators';
@@ -16,7 +16,17 @@ const POLICY_EXAMPLE: PolicyDocument = {
   session: { maxLifetimeMinutes: 10080, idleTimeoutMinutes: 1440 },
   mfa: { requiredForRoles: ['Administrator'] },
   invitations: { ttlDays: 7 },
+  ipAllowlist: [{ cidr: '203.0.113.0/24' }, { cidr: '2001:db8::/32', roles: ['Administrator'] }],
+  accessWindows: [{ roles: ['Developer', 'Viewer'], timezone: 'Europe/Berlin', days: [1, 2, 3, 4, 5], start: '08:00', end: '18:00' }],
+  breakGlassUsers: [],
+  ssoOnly: false,
 };
+
+function parseConfirm(value: string | undefined): boolean {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new InvalidInputError('COMMON.INVALID_QUERY', 'confirmSelfLockout', 'confirmSelfLockout must be true or false');
+}
 
 function parseIfMatch(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -46,16 +56,27 @@ export class PoliciesController {
   @Put()
   @RequirePermissions('policies:manage')
   @ApiHeader({ name: 'If-Match', required: false, description: 'the ETag read; a stale one is refused with 412' })
-  @ApiBody({ schema: { example: POLICY_EXAMPLE } })
+  @ApiQuery({ name: 'confirmSelfLockout', required: false, description: 'true saves a change that refuses the caller’s own address or the current time' })
+  @ApiBody({
+    description:
+      'The whole document; left-out sections take their defaults. ipAllowlist: IPv4/IPv6 CIDRs, `roles` absent = everyone; a user bound by any entry must come from one of those that apply. ' +
+      'accessWindows: ISO days (1 = Monday), local "HH:MM" in `timezone`, end before start = across midnight; a user is bound by the windows naming them, their role or a team, or no one, and must be inside one of them. ' +
+      'breakGlassUsers pass both (never MFA); each use is a high-severity event.',
+    schema: { example: POLICY_EXAMPLE },
+  })
   @ApiOkResponse({ description: 'the saved document' })
+  @ApiConflictResponse({ description: 'POLICIES.SELF_LOCKOUT: the change would refuse the caller now; the detail names the rule' })
   async put(
     @CurrentPrincipal() principal: Principal,
     @CurrentActor() actor: Actor,
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
+    @Query('confirmSelfLockout') confirmSelfLockout: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PolicyDocument> {
-    const saved = await this.commands.execute(new UpdatePoliciesCommand(principal.organizationId, body, parseIfMatch(ifMatch), actor));
+    const saved = await this.commands.execute(
+      new UpdatePoliciesCommand(principal.organizationId, body, parseIfMatch(ifMatch), actor, { userId: principal.userId, role: principal.role }, parseConfirm(confirmSelfLockout)),
+    );
     void reply.header('ETag', `"${saved.version}"`);
     return saved.document;
   }

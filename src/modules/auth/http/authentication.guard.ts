@@ -5,6 +5,7 @@ import { IS_PUBLIC } from '../../../shared/decorators';
 import { DomainError } from '../../../shared/domain-error';
 import type { Principal } from '../../../shared/principal';
 import { actorOf, type GatehouseRequest } from '../../../shared/request-context';
+import { AccessGate } from '../../access-policy';
 import { API_KEY_PREFIX } from '../domain/api-key.entity';
 import { ApiKeyAuthenticator } from '../infrastructure/api-key-authenticator';
 import { SessionLiveness } from '../infrastructure/session-liveness';
@@ -19,7 +20,9 @@ class UnauthenticatedError extends DomainError {
 /**
  * On for every route unless it is marked @Public(): verifies the bearer credential (a
  * personal API key, or an access JWT that must not have been revoked since it was issued)
- * and sets request.principal.
+ * and sets request.principal. Then the organization's IP allow-list and access windows
+ * apply to the principal, JWT or API key alike, from the client address TRUST_PROXY allows:
+ * lifting a restriction lets the user in on the next request, imposing one refuses it.
  */
 @Injectable()
 export class AuthenticationGuard extends AuthGuard('jwt') {
@@ -28,6 +31,7 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     private readonly liveness: SessionLiveness,
     private readonly apiKeys: ApiKeyAuthenticator,
     private readonly verified: VerifiedTokens,
+    private readonly gate: AccessGate,
   ) {
     super();
   }
@@ -39,6 +43,7 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     const bearer = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer?.startsWith(API_KEY_PREFIX)) {
       request.principal = await this.apiKeys.authenticate(bearer, actorOf(request));
+      await this.admit(request, request.principal);
       return true;
     }
     let principal = bearer ? this.verified.get(bearer) : null;
@@ -49,7 +54,16 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     }
     if (!principal || !(await this.liveness.isLive(principal))) throw new UnauthenticatedError();
     request.principal = principal;
+    await this.admit(request, principal);
     return true;
+  }
+
+  private async admit(request: GatehouseRequest, principal: Principal): Promise<void> {
+    await this.gate.admit(
+      actorOf(request),
+      { organizationId: principal.organizationId, userId: principal.userId, role: principal.role, ip: request.ip ?? null },
+      'request',
+    );
   }
 
   override handleRequest<T = Principal>(error: unknown, user: T | false): T {

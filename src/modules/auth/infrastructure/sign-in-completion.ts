@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import type { Actor } from '../../../shared/actor';
-import { PolicyStore, type PolicyDocument } from '../../access-policy';
+import { DomainError } from '../../../shared/domain-error';
+import { AccessGate, PolicyStore, type PolicyDocument } from '../../access-policy';
 import type { SignInCandidate } from '../../users';
 import type { AuthMethod } from '../domain/session.entity';
 import { Challenges } from './challenges';
@@ -18,10 +19,19 @@ export type SignInResult = TokenPair | MfaStep | PasswordExpiredStep;
 
 const MFA_STEP_SECONDS = 300;
 
+export class SsoOnlyError extends DomainError {
+  constructor() {
+    super('AUTH.SSO_ONLY', 'forbidden', 'Your organization signs in through its single sign-on only');
+  }
+}
+
 /**
  * The one way a sign-in ends, whatever proved the first factor (a password, an accepted
  * invitation): the MFA step when the user has a factor or the organization requires one
- * for their role, then the expired-password step, then a session.
+ * for their role, then the expired-password step, then a session. Before each step the
+ * organization's "where and when" applies (IP allow-list, access windows, SSO-only for
+ * passwords): checked after the first factor, so only someone who proved it learns of a
+ * refusal, and again when the second factor arrives, perhaps from elsewhere.
  */
 @Injectable()
 export class SignInCompletion {
@@ -33,13 +43,15 @@ export class SignInCompletion {
     private readonly expiry: PasswordExpiry,
     private readonly sessions: SessionStarter,
     private readonly throttle: LoginThrottle,
+    private readonly gate: AccessGate,
   ) {}
 
   /** `account`: the throttle's key for the user, so a completed sign-in makes its address known. */
   async afterFirstFactor(actor: Actor, candidate: SignInCandidate, method: 'password' | 'invitation', account: string): Promise<SignInResult> {
     const [factor, policy] = await Promise.all([this.mfa.find(this.uow.reader(candidate.organizationId), candidate.id), this.policies.get(candidate.organizationId)]);
+    await this.admit(actor, candidate, method, policy.document);
     const mustEnrol = !factor?.enabled && policy.document.mfa.requiredForRoles.includes(candidate.role);
-    if (!factor?.enabled && !mustEnrol) return this.finish(actor, candidate, method, account, policy.document);
+    if (!factor?.enabled && !mustEnrol) return this.complete(actor, candidate, method, account, policy.document);
 
     const { result: mfaToken } = await this.uow.run(
       { actor: { ...actor, type: 'user', id: candidate.id, organizationId: candidate.organizationId }, organizationId: candidate.organizationId },
@@ -62,10 +74,37 @@ export class SignInCompletion {
     return mustEnrol ? { mfaEnrollmentRequired: true, mfaToken } : { mfaRequired: true, mfaToken };
   }
 
-  /** Every factor is proved: the expired-password step, or a session. */
-  async finish(actor: Actor, candidate: SignInCandidate, method: AuthMethod, account: string, policy?: PolicyDocument): Promise<TokenPair | PasswordExpiredStep> {
+  /** Every factor is proved (the second one just now): the expired-password step, or a session. */
+  async finish(actor: Actor, candidate: SignInCandidate, method: AuthMethod, account: string): Promise<TokenPair | PasswordExpiredStep> {
+    const { document } = await this.policies.get(candidate.organizationId);
+    await this.admit(actor, candidate, method, document);
+    return this.complete(actor, candidate, method, account, document);
+  }
+
+  private async complete(actor: Actor, candidate: SignInCandidate, method: AuthMethod, account: string, document: PolicyDocument): Promise<TokenPair | PasswordExpiredStep> {
     await this.throttle.rememberAddress(account, actor.ip);
-    const document = policy ?? (await this.policies.get(candidate.organizationId)).document;
     return (await this.expiry.check(actor, candidate, document)) ?? this.sessions.start(actor, candidate, method, document);
+  }
+
+  /** The IP allow-list and access windows (AccessGate), and SSO-only for passwords; break-glass users pass them, recorded. */
+  private async admit(actor: Actor, candidate: SignInCandidate, method: AuthMethod, document: PolicyDocument): Promise<void> {
+    const caller = { organizationId: candidate.organizationId, userId: candidate.id, role: candidate.role, ip: actor.ip };
+    const as = { ...actor, type: 'user' as const, id: candidate.id, organizationId: candidate.organizationId };
+    const failed = (reason: string) => ({
+      type: 'auth.login_failed',
+      organizationId: candidate.organizationId,
+      subject: { type: 'user', id: candidate.id },
+      payload: { method, reason },
+    });
+    const breakGlass = document.breakGlassUsers.includes(candidate.id.toLowerCase());
+    if (document.ssoOnly && method.startsWith('password') && !breakGlass) {
+      await this.uow.run({ actor: as, organizationId: candidate.organizationId }, async (context) => context.record(failed('sso_only')));
+      throw new SsoOnlyError();
+    }
+    await this.gate.admit(as, caller, 'sign_in', {
+      document,
+      onRefusal: (reason) => [failed(reason)],
+      bypassed: document.ssoOnly && method.startsWith('password') ? ['sso_only'] : [],
+    });
   }
 }

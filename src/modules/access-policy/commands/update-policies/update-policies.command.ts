@@ -9,6 +9,10 @@ export class UpdatePoliciesCommand extends Command<VersionedPolicy> {
     /** The version the caller read (If-Match); undefined to overwrite. */
     readonly expectedVersion: number | undefined,
     readonly actor: Actor,
+    /** The administrator making the change, whom the self-lockout guard protects. */
+    readonly caller: { userId: string; role: string },
+    /** The caller accepts that the change locks them out. */
+    readonly confirmSelfLockout = false,
   ) {
     super();
   }

@@ -7,7 +7,7 @@ import { hashToken } from '../../../../infrastructure/security/token-hash';
 import { TENANT_FILTER } from '../../../../infrastructure/database/tenant';
 import { Clock } from '../../../../shared/clock';
 import { DomainError } from '../../../../shared/domain-error';
-import { PolicyStore } from '../../../access-policy';
+import { AccessGate, PolicyStore } from '../../../access-policy';
 import { UserAccounts } from '../../../users';
 import { Session } from '../../domain/session.entity';
 import { SpentRefreshToken } from '../../domain/spent-refresh-token.entity';
@@ -31,6 +31,7 @@ class MfaNowRequiredError extends DomainError {
  * Exchanges a refresh token for a new pair, spending the old one. A spent token presented
  * again means two parties hold it: the whole session is revoked and a security event raised.
  * The new access token carries the user's current role, so role changes apply from here.
+ * The organization's IP allow-list and access windows apply as at sign-in.
  */
 @CommandHandler(RefreshSessionCommand)
 export class RefreshSessionHandler implements ICommandHandler<RefreshSessionCommand, TokenPair> {
@@ -44,6 +45,7 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
     private readonly sessions: SessionStarter,
     private readonly revocations: Revocations,
     private readonly clock: Clock,
+    private readonly gate: AccessGate,
   ) {}
 
   async execute(command: RefreshSessionCommand): Promise<TokenPair> {
@@ -70,8 +72,13 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
       throw new MfaNowRequiredError();
     }
 
-    const next = this.tokens.newRefreshToken();
     const actor = { ...command.actor, type: 'user' as const, id: user.id, organizationId: user.organizationId };
+    // refused from here or now, the token stays unspent: the session goes on once the address or the hour is allowed
+    await this.gate.admit(actor, { organizationId: user.organizationId, userId: user.id, role: user.role, ip: command.actor.ip }, 'refresh', {
+      document: policy.document,
+    });
+
+    const next = this.tokens.newRefreshToken();
     await this.uow.run({ actor, organizationId: session.organizationId }, async ({ em }) => {
       // the row lock makes a token spendable once, even by two requests racing
       const locked = await em.findOne(Session, { id: session.id, refreshTokenHash: presented }, { lockMode: LockMode.PESSIMISTIC_WRITE });

@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../../infrastructure/config/app-config';
+import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
+import { RateLimits } from '../../../infrastructure/security/rate-limits';
+import type { Actor } from '../../../shared/actor';
+import { Clock } from '../../../shared/clock';
+import { DomainError } from '../../../shared/domain-error';
+import type { DomainEvent } from '../../../shared/domain-event';
+import { describeRefusal, evaluateAccessPolicy, type AccessDecision } from '../domain/access-evaluation';
+import type { PolicyDocument } from '../domain/policy-document';
+import { PolicyStore } from './policy-store';
+import { TeamMemberships } from './team-memberships';
+
+/** Where a credential is being used: its sign-in, a refresh, or any authenticated request. */
+export type AccessStage = 'sign_in' | 'refresh' | 'request';
+
+export interface AccessCaller {
+  organizationId: string;
+  userId: string;
+  role: string;
+  ip: string | null;
+}
+
+/** The event types security detection keys on (names shared with the detector). */
+export const ACCESS_EVENTS = {
+  ipRefused: 'access.ip_refused',
+  outsideWindow: 'access.outside_window',
+  breakGlassUsed: 'access.break_glass_used',
+} as const;
+
+export class AccessRestrictedError extends DomainError {
+  constructor(readonly reason: 'ip_restricted' | 'outside_access_window') {
+    super(
+      reason === 'ip_restricted' ? 'ACCESS.IP_RESTRICTED' : 'ACCESS.OUTSIDE_ACCESS_WINDOW',
+      'forbidden',
+      reason === 'ip_restricted'
+        ? 'Your organization does not allow access from this address'
+        : 'Your organization does not allow access at this time',
+    );
+  }
+}
+
+/**
+ * Applies the organization's IP allow-list and access windows to a user at sign-in, at
+ * refresh and on every request (evaluateAccessPolicy decides; this reads the cached policy,
+ * records and refuses). Refusals are `access.ip_refused` / `access.outside_window`; a
+ * break-glass user's pass is `access.break_glass_used` (high). On requests both are
+ * recorded as samples (the 1st, 10th, 100th… of a window, with the count), since a client
+ * retrying in a loop would otherwise write an event per request.
+ */
+@Injectable()
+export class AccessGate {
+  constructor(
+    private readonly policies: PolicyStore,
+    private readonly memberships: TeamMemberships,
+    private readonly uow: UnitOfWork,
+    private readonly limits: RateLimits,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The verdict for `caller` at `at` (now by default), with no side effect. */
+  async decide(caller: AccessCaller, document?: PolicyDocument, at?: Date): Promise<{ decision: AccessDecision; document: PolicyDocument }> {
+    const policy = document ?? (await this.policies.get(caller.organizationId)).document;
+    // team membership is asked only when some window names teams: the hot path stays query-free
+    const teamIds = policy.accessWindows.some((window) => window.teams) ? await this.memberships.teamsOf(caller.organizationId, caller.userId) : [];
+    const decision = evaluateAccessPolicy(policy, { userId: caller.userId, role: caller.role, teamIds, ip: caller.ip, now: at ?? this.clock.now() });
+    return { decision, document: policy };
+  }
+
+  /**
+   * Lets `caller` through or throws AccessRestrictedError (403). `onRefusal`: events the
+   * caller adds to the refusal's transaction (the sign-in's auth.login_failed); `bypassed`:
+   * restrictions of its own a break-glass caller already passed (SSO-only), to record with the rest.
+   */
+  async admit(
+    actor: Actor,
+    caller: AccessCaller,
+    stage: AccessStage,
+    options: { document?: PolicyDocument; onRefusal?: (reason: string) => DomainEvent[]; bypassed?: string[] } = {},
+  ): Promise<AccessDecision> {
+    const { decision, document } = await this.decide(caller, options.document);
+    const bypassed = [...(decision.breakGlass?.bypassed ?? []), ...(options.bypassed ?? [])];
+    if (decision.allowed && !bypassed.length) return decision;
+    if (!decision.allowed && (decision.reason === 'ip_restricted' || decision.reason === 'outside_access_window')) {
+      const sampled = await this.sample(stage, `${caller.organizationId}|${caller.userId}|${caller.ip ?? '-'}|${decision.reason}`);
+      if (sampled !== null) {
+        await this.record(actor, caller, [
+          {
+            type: decision.reason === 'ip_restricted' ? ACCESS_EVENTS.ipRefused : ACCESS_EVENTS.outsideWindow,
+            organizationId: caller.organizationId,
+            subject: { type: 'user', id: caller.userId },
+            payload: { stage, ip: caller.ip, rule: decision.rule, detail: describeRefusal(document, decision, caller.ip), severity: 'medium', ...sampled },
+          },
+          ...(options.onRefusal?.(decision.reason) ?? []),
+        ]);
+      }
+      throw new AccessRestrictedError(decision.reason);
+    }
+    const sampled = await this.sample(stage, `${caller.organizationId}|${caller.userId}|${caller.ip ?? '-'}|break-glass`);
+    if (sampled !== null) {
+      await this.record(actor, caller, [
+        {
+          type: ACCESS_EVENTS.breakGlassUsed,
+          organizationId: caller.organizationId,
+          subject: { type: 'user', id: caller.userId },
+          payload: { stage, bypassed, ip: caller.ip, rule: decision.rule, severity: 'high', ...sampled },
+        },
+      ]);
+    }
+    return decision;
+  }
+
+  /** Sign-in and refresh are recorded each time; requests as samples (null: not this one). */
+  private async sample(stage: AccessStage, key: string): Promise<Record<string, unknown> | null> {
+    if (stage !== 'request') return {};
+    const windowSeconds = this.config.values.rateLimits.refusalSampleSeconds;
+    const count = await this.limits.sample('access-request', key, windowSeconds);
+    return count === null ? null : { sampled: { count, windowSeconds } };
+  }
+
+  private async record(actor: Actor, caller: AccessCaller, events: DomainEvent[]): Promise<void> {
+    await this.uow.run({ actor: { ...actor, organizationId: caller.organizationId }, organizationId: caller.organizationId }, async (context) => {
+      for (const event of events) context.record(event);
+    });
+  }
+}
