@@ -1,26 +1,39 @@
-import { Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../shared/actor';
 import { IdParam } from '../../../shared/id-param';
 import { CurrentActor, CurrentPrincipal } from '../../../shared/decorators';
-import { NotFoundError } from '../../../shared/domain-error';
+import { InvalidInputError, NotFoundError } from '../../../shared/domain-error';
 import type { Principal } from '../../../shared/principal';
-import { ActsOnUser, RequirePermissions } from '../../access-policy';
+import { ActsOnUser, normalizeAddress, RequirePermissions } from '../../access-policy';
 import { UserAccounts } from '../../users';
 import { RevokeSessionsCommand } from '../commands/revoke-sessions/revoke-sessions.command';
 import { ResetUserMfaCommand } from '../commands/reset-user-mfa/reset-user-mfa.command';
 import { UnlockUserCommand } from '../commands/unlock-user/unlock-user.command';
+import { DiagnoseSignInQuery } from '../queries/diagnose-sign-in/diagnose-sign-in.query';
+import { SignInDiagnosisResponse } from './sign-in-diagnosis.response';
 
-/** What administrators do to another user's sign-in: end sessions (unlock and MFA reset join here). */
+/** What administrators see of and do to another user's sign-in: the diagnosis, ending sessions, unlock, MFA reset. */
 @ApiTags('users')
 @ApiBearerAuth()
 @Controller('api/v1/users/:id')
 export class UserSignInController {
   constructor(
     private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
     private readonly users: UserAccounts,
   ) {}
+
+  @Get('sign-in-diagnosis')
+  @RequirePermissions('users:manage')
+  @ApiQuery({ name: 'ip', required: false, description: 'an IPv4 or IPv6 address to judge the IP allow-list (and address lockouts) for' })
+  @ApiOkResponse({ type: SignInDiagnosisResponse, description: 'why the user can or cannot sign in now, each finding with the fixes an administrator can apply' })
+  diagnose(@CurrentPrincipal() principal: Principal, @Param('id', IdParam) id: string, @Query('ip') ip: string | undefined): Promise<SignInDiagnosisResponse> {
+    const address = ip === undefined ? null : normalizeAddress(ip);
+    if (ip !== undefined && address === null) throw new InvalidInputError('COMMON.INVALID_QUERY', 'ip', 'ip must be an IPv4 or IPv6 address');
+    return this.queries.execute(new DiagnoseSignInQuery(principal.organizationId, id, address));
+  }
 
   @Delete('sessions')
   @HttpCode(204)

@@ -11,6 +11,13 @@ import { PlatformOperators } from './platform-operators';
 import { normalizeEmail, User, type UserStatus } from '../domain/user.entity';
 import { effectiveNotificationPreferences, type NotificationPreferences } from '../domain/profile';
 
+/** A user's latest invitation as the sign-in diagnosis reads it (`expired` also when its time ran out unswept). */
+export interface InvitationState {
+  id: string;
+  status: 'pending' | 'accepted' | 'revoked' | 'expired';
+  expiresAt: Date;
+}
+
 /** Where an invitation link points: the API's accept-preview route for the token. */
 export function invitationAcceptPath(token: string): string {
   return `/api/v1/invitations/accept/${token}`;
@@ -136,6 +143,14 @@ export class UserAccounts {
           createdAt: user.createdAt,
         }
       : null;
+  }
+
+  /** The user's most recent invitation, or null when they never had one (e.g. the bootstrap Administrator). */
+  async latestInvitation(organizationId: string, userId: string): Promise<InvitationState | null> {
+    const invitation = await this.uow.reader(organizationId).findOne(Invitation, { userId }, { orderBy: { createdAt: 'desc' } });
+    if (!invitation) return null;
+    const unusable = invitation.unusableReason(this.clock.now());
+    return { id: invitation.id, status: unusable ?? 'pending', expiresAt: invitation.expiresAt };
   }
 
   /** The account's current password hash (for re-authentication and the history check). */
