@@ -3,6 +3,15 @@ import { TenantOwned } from '../../../infrastructure/database/tenant';
 import { recordEvent } from '../../../shared/domain-event';
 import { DEFAULT_POLICY, type PolicyDocument } from './policy-document';
 
+/** JSON with object keys sorted: PostgreSQL's jsonb hands a stored document back in an order of its own. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}
+
 /** What the change's event notes besides the documents. */
 export interface ChangeNote {
   /** The administrator confirmed a change that locks them out. */
@@ -46,7 +55,7 @@ export class OrganizationPolicy {
     // a document saved before a section existed ran on that section's defaults
     const before: PolicyDocument = { ...DEFAULT_POLICY, ...saved };
     const changed = (Object.keys(after) as (keyof PolicyDocument)[]).filter(
-      (section) => JSON.stringify(before[section]) !== JSON.stringify(after[section]),
+      (section) => canonical(before[section]) !== canonical(after[section]),
     );
     recordEvent(this, {
       type: 'policy.updated',
