@@ -1,7 +1,8 @@
 export { AccessPolicyModule } from './access-policy.module';
 export { PasswordRules } from './contracts/password-rules';
 export { PolicyStore, type VersionedPolicy } from './contracts/policy-store';
-export { AccessGate, AccessRestrictedError, ACCESS_EVENTS, type AccessCaller, type AccessStage } from './contracts/access-gate';
+export { AccessRestrictedError } from './domain/access-restricted.error';
+export { AccessGate, ACCESS_EVENTS, type AccessCaller, type AccessStage } from './contracts/access-gate';
 export { TeamMemberships, type TeamMembershipSource } from './contracts/team-memberships';
 export { evaluateAccessPolicy, describeRefusal, type AccessDecision, type AccessRefusal, type AccessSubject, type PolicyRule } from './domain/access-evaluation';
 export { applicableWindows, nextOpening } from './domain/access-windows';

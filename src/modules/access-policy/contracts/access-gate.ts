@@ -4,8 +4,8 @@ import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import { RateLimits } from '../../../infrastructure/security/rate-limits';
 import type { Actor } from '../../../shared/actor';
 import { Clock } from '../../../shared/clock';
-import { DomainError } from '../../../shared/domain-error';
 import type { DomainEvent } from '../../../shared/domain-event';
+import { AccessRestrictedError } from '../domain/access-restricted.error';
 import { describeRefusal, evaluateAccessPolicy, type AccessDecision } from '../domain/access-evaluation';
 import type { PolicyDocument } from '../domain/policy-document';
 import { PolicyStore } from './policy-store';
@@ -27,18 +27,6 @@ export const ACCESS_EVENTS = {
   outsideWindow: 'access.outside_window',
   breakGlassUsed: 'access.break_glass_used',
 } as const;
-
-export class AccessRestrictedError extends DomainError {
-  constructor(readonly reason: 'ip_restricted' | 'outside_access_window') {
-    super(
-      reason === 'ip_restricted' ? 'ACCESS.IP_RESTRICTED' : 'ACCESS.OUTSIDE_ACCESS_WINDOW',
-      'forbidden',
-      reason === 'ip_restricted'
-        ? 'Your organization does not allow access from this address'
-        : 'Your organization does not allow access at this time',
-    );
-  }
-}
 
 /**
  * Applies the organization's IP allow-list and access windows to a user at sign-in, at

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import type { Actor } from '../../../shared/actor';
-import { DomainError } from '../../../shared/domain-error';
 import { AccessGate, PolicyStore, type PolicyDocument } from '../../access-policy';
 import type { SignInCandidate } from '../../users';
 import type { AuthMethod } from '../domain/session.entity';
+import { SsoOnlyError } from '../domain/sso-only.error';
 import { Challenges } from './challenges';
 import { LoginThrottle } from './login-throttle';
 import { Mfa } from './mfa';
@@ -18,12 +18,6 @@ export type MfaStep = { mfaRequired: true; mfaToken: string } | { mfaEnrollmentR
 export type SignInResult = TokenPair | MfaStep | PasswordExpiredStep;
 
 const MFA_STEP_SECONDS = 300;
-
-export class SsoOnlyError extends DomainError {
-  constructor() {
-    super('AUTH.SSO_ONLY', 'forbidden', 'Your organization signs in through its single sign-on only');
-  }
-}
 
 /**
  * The one way a sign-in ends, whatever proved the first factor (a password, an accepted

@@ -6,19 +6,9 @@ import { AccessGate } from '../../contracts/access-gate';
 import { PolicyStore, type VersionedPolicy } from '../../contracts/policy-store';
 import { describeRefusal } from '../../domain/access-evaluation';
 import { OrganizationPolicy } from '../../domain/organization-policy.entity';
+import { SelfLockoutError } from '../../domain/self-lockout.error';
 import { parsePolicyDocument } from '../../domain/policy-document';
 import { UpdatePoliciesCommand } from './update-policies.command';
-
-export class SelfLockoutError extends DomainError {
-  constructor(field: string, rule: string) {
-    super(
-      'POLICIES.SELF_LOCKOUT',
-      'conflict',
-      `This change would lock you out: ${rule}. Save it with ?confirmSelfLockout=true if that is what you mean.`,
-      [{ field, message: `would lock you out: ${rule}` }],
-    );
-  }
-}
 
 @CommandHandler(UpdatePoliciesCommand)
 export class UpdatePoliciesHandler implements ICommandHandler<UpdatePoliciesCommand, VersionedPolicy> {
