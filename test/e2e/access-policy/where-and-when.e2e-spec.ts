@@ -193,6 +193,9 @@ describe('where and when: IP allow-lists, access windows and break-glass', () =>
     expect(payload).toMatchObject({ bypassed: ['ip_restricted', 'outside_access_window'], ip: '198.51.100.13' });
     expect((await me(signedIn.body.accessToken as string, '198.51.100.13')).status).toBe(200);
     expect(await events('access.break_glass_used', user.id, "and payload->>'stage' = 'request'")).toBe(1);
+    const refreshed = await call('POST', '/api/v1/auth/refresh', '198.51.100.13', { body: { refreshToken: signedIn.body.refreshToken } });
+    expect(refreshed.status).toBe(200);
+    expect(await events('access.break_glass_used', user.id, "and payload->>'stage' = 'refresh'")).toBe(1);
     await setPolicies({});
   });
 
