@@ -53,6 +53,7 @@ import { SessionLiveness } from './infrastructure/session-liveness';
 import { VerifiedTokens } from './infrastructure/verified-tokens';
 import { SigningKeyRetirements } from './infrastructure/signing-key-retirements';
 import { ListSessionsHandler } from './queries/list-sessions/list-sessions.handler';
+import { CheckPasswordResetHandler } from './queries/check-password-reset/check-password-reset.handler';
 import { Session } from './domain/session.entity';
 import { AuthController } from './http/auth.controller';
 import { AuthenticationGuard } from './http/authentication.guard';
@@ -104,6 +105,7 @@ import { TokenIssuer } from './infrastructure/token-issuer';
     RevokeSessionsHandler,
     UnlockUserHandler,
     ListSessionsHandler,
+    CheckPasswordResetHandler,
   ],
   exports: [AuthenticationGuard, SigningKeys],
 })
