@@ -11,9 +11,9 @@ import { PlatformOperators } from './platform-operators';
 import { normalizeEmail, User, type UserStatus } from '../domain/user.entity';
 import { effectiveNotificationPreferences, type NotificationPreferences } from '../domain/profile';
 
-/** Where an invitation link points: the API's accept-preview route for the token. */
+/** Where an invitation link points: the page that shows the invitation and accepts it. */
 export function invitationAcceptPath(token: string): string {
-  return `/api/v1/invitations/accept/${token}`;
+  return `/invitations/${token}`;
 }
 
 export interface SignInCandidate {
