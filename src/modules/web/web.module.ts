@@ -7,6 +7,7 @@ import { AssetsController } from './http/assets.controller';
 import { InvitationPageController } from './http/invitation-page.controller';
 import { PasswordPageController } from './http/password-page.controller';
 import { SignInPageController } from './http/sign-in-page.controller';
+import { AvatarFormParser } from './pages/avatar-form.parser';
 import { PageCsrfGuard } from './pages/page-csrf.guard';
 import { PageErrorFilter } from './pages/page-error.filter';
 import { PageFlow } from './pages/page-flow';
@@ -23,7 +24,7 @@ const PAGE_CONTROLLERS = [SignInPageController, InvitationPageController, Passwo
 @Module({
   imports: [AccessPolicyModule, OrganizationsModule, UsersModule],
   controllers: [...PAGE_CONTROLLERS, AssetsController],
-  providers: [PageSessions, PageRenderer, PageFlow, PageCsrfGuard, PageErrorFilter, PageSessionMiddleware],
+  providers: [AvatarFormParser, PageSessions, PageRenderer, PageFlow, PageCsrfGuard, PageErrorFilter, PageSessionMiddleware],
 })
 export class WebModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as OTPAuth from 'otpauth';
+import sharp from 'sharp';
 import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
 import { eventually, startTestAppWithMail, type TestApp } from '../../support/test-app';
 import type { SmtpSink } from '../../support/smtp-sink';
@@ -104,6 +105,13 @@ describe('the pages people click, in a real browser', () => {
     expect(await text(page, '#email')).toBe(email);
     expect(await page.inputValue('#name')).toBe('Ivy Invitee');
     await shot(page, '03-account-profile');
+
+    // a picture, uploaded by a plain form
+    const picture = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#3366cc' } }).png().toBuffer();
+    await page.setInputFiles('#avatar', { name: 'me.png', mimeType: 'image/png', buffer: picture });
+    await submit(page, 'form[action="/account/avatar"] button');
+    expect(await text(page, '.notice')).toBe('Your picture is saved.');
+    expect(await page.$eval('img.avatar', (img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(256);
 
     // the link is spent: it says so, and whom to ask
     const again = await page.goto(base + link);
@@ -243,6 +251,40 @@ describe('the pages people click, in a real browser', () => {
     await page.goto(`${base}/account`);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     await context.close();
+  });
+
+  it('goes back to where the person was after signing in, but never to another site', async () => {
+    const user = await createUser(t, { organizationId: orgId, role: 'Developer' });
+    const { context, page } = await person();
+    await page.goto(`${base}/account/api-keys`);
+    expect(page.url()).toBe(`${base}/sign-in?returnTo=${encodeURIComponent('/account/api-keys')}`);
+    await page.fill('#organization', 'default');
+    await page.fill('#email', user.email);
+    await page.fill('#password', user.password);
+    await submit(page);
+    expect(new URL(page.url()).pathname).toBe('/account/api-keys');
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/sign-out"] button')]);
+
+    await page.goto(`${base}/sign-in?returnTo=${encodeURIComponent('https://evil.example.net/')}`);
+    expect(await page.inputValue('input[name=returnTo]')).toBe('');
+    await context.close();
+  });
+
+  it('says when to try again once an account is locked, in a sentence', async () => {
+    const form = await fetch(`${base}/sign-in`);
+    const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+    const attempt = () =>
+      fetch(`${base}/sign-in`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf, organization: 'default', email: 'nobody-locked@example.com', password: 'a wrong guess' }),
+      });
+    for (let i = 0; i < 5; i++) expect((await attempt()).status).toBe(401);
+    const locked = await attempt();
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await locked.text()).toMatch(/Too many failed attempts\. For your security, signing in is paused\. Try again in \d+ minutes \(after \d\d:\d\d UTC\)\./);
   });
 
   it('refuses a form posted without its CSRF token', async () => {

@@ -21,7 +21,7 @@ import {
   RevokeSessionsCommand,
   StartTotpEnrolmentCommand,
 } from '../../auth';
-import { GetAvatarQuery, NOTIFICATION_PREFERENCE_NAMES, RemoveAvatarCommand, UpdateProfileCommand, UserAccounts, type UserProfile } from '../../users';
+import { GetAvatarQuery, NOTIFICATION_PREFERENCE_NAMES, RemoveAvatarCommand, SetAvatarCommand, UpdateProfileCommand, UserAccounts, type UserProfile } from '../../users';
 import type { MessageKey } from '../pages/messages.en';
 import type { PageLanguage } from '../pages/messages';
 import { PageCsrfGuard } from '../pages/page-csrf.guard';
@@ -92,6 +92,20 @@ export class AccountPageController {
   async avatar(@Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal): Promise<void> {
     const avatar = await this.queries.execute(new GetAvatarQuery(principal.organizationId, principal.userId));
     await reply.header('Content-Type', avatar.contentType).header('Cache-Control', 'private, no-cache').send(avatar.image);
+  }
+
+  @Post('account/avatar')
+  async uploadAvatar(@Req() request: PageRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Body() body: unknown): Promise<void> {
+    const page = await this.page(request, reply, principal);
+    const upload = body && typeof body === 'object' ? (body as Record<string, unknown>).avatar : undefined;
+    try {
+      await this.commands.execute(new SetAvatarCommand(this.self(principal), Buffer.isBuffer(upload) && upload.length ? upload : undefined, actor));
+    } catch (error) {
+      if (!(error instanceof DomainError) || (error.kind !== 'invalid' && error.kind !== 'unavailable')) throw error;
+      const errors = error.fieldErrors.length ? error.fieldErrors.map((e) => e.message) : [error.message];
+      return this.show(page, 'account-profile', 'profile', 'account.title', { preferences: this.preferences(page), errors }, error.kind === 'invalid' ? 400 : 503);
+    }
+    return this.done(page, 'avatar.saved', '/account');
   }
 
   @Post('account/avatar/remove')

@@ -57,7 +57,7 @@ export class InvitationPageController {
     const values = { name: field(body, 'name').trim().slice(0, 200), returnTo: field(body, 'returnTo') };
     if (!values.name) {
       const { t } = this.flow.language(request);
-      return this.render(request, reply, session, token, values, null, t('field.name'), 400);
+      return this.render(request, reply, session, token, values, null, t('invitation.nameMissing'), 400);
     }
     const preview = await this.preview(token);
     if ('unusable' in preview) return this.unusable(request, reply, session, preview.unusable);
@@ -113,7 +113,8 @@ export class InvitationPageController {
         action: `/invitations/${encodeURIComponent(token)}`,
         rules: passwordRules(t, policy),
         errors: refusal ? weakPasswordMessages(t, refusal, policy) : [],
-        missing,
+        missing: !!missing,
+        error: missing,
         values,
       },
       status,

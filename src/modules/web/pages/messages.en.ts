@@ -85,6 +85,7 @@ export const EN = {
   'invitation.introNoInviter': 'You are invited to {organization} as {role}.',
   'invitation.email': 'You will sign in as {email}.',
   'invitation.submit': 'Create my account',
+  'invitation.nameMissing': 'Enter your name.',
   'invitation.unusable.title': 'This invitation can’t be used',
   'invitation.accepted': 'This invitation has already been used. If it was you, sign in; otherwise ask the person who invited you, or an administrator of your organization, for a new one.',
   'invitation.revoked': 'This invitation was revoked. Ask an administrator of your organization for a new one.',
