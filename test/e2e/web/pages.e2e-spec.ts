@@ -287,6 +287,38 @@ describe('the pages people click, in a real browser', () => {
     expect(await locked.text()).toMatch(/Too many failed attempts\. For your security, signing in is paused\. Try again in \d+ minutes \(after \d\d:\d\d UTC\)\./);
   });
 
+  it('says a revoked invitation was revoked and whom to ask', async () => {
+    const email = `revoked-${Date.now()}@example.com`;
+    const created = await t.api.post<{ id: string }>('/api/v1/invitations', { email, role: 'Viewer' }, admin);
+    const link = await linkMailedTo(email, /http:\/\/gatehouse\.test(\/invitations\/[A-Za-z0-9_-]+)/);
+    expect((await t.api.request('DELETE', `/api/v1/invitations/${created.body.id}`, { token: admin })).status).toBe(204);
+    const page = await fetch(base + link);
+    expect(page.status).toBe(410);
+    expect(await page.text()).toContain('This invitation was revoked. Ask an administrator of your organization for a new one.');
+  });
+
+  it('keeps the page session to the pages: the API does not accept its cookie', async () => {
+    const user = await createUser(t, { organizationId: orgId, role: 'Developer' });
+    const form = await fetch(`${base}/sign-in`);
+    const anonymous = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+    const signedIn = await fetch(`${base}/sign-in`, {
+      method: 'POST',
+      headers: { cookie: anonymous, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, organization: 'default', email: user.email, password: user.password }),
+      redirect: 'manual',
+    });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe('/account');
+    const session = signedIn.headers.getSetCookie().find((c) => c.startsWith('gh_session='))!.split(';')[0];
+    // a new id on sign-in: the anonymous one is not the signed-in one
+    expect(anonymous).not.toContain(session);
+    expect((await fetch(`${base}/account`, { headers: { cookie: session } })).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/me`, { headers: { cookie: session } })).status).toBe(401);
+    // the old anonymous id opens nothing
+    expect((await fetch(`${base}/account`, { headers: { cookie: anonymous }, redirect: 'manual' })).status).toBe(303);
+  });
+
   it('refuses a form posted without its CSRF token', async () => {
     const form = await fetch(`${base}/sign-in`);
     const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
