@@ -244,8 +244,16 @@ describe('the pages people click, in a real browser', () => {
     expect(await text(page, '.notice')).toContain('Your password is changed');
     await shot(page, '13-password-change');
 
+    // two-factor from the account page: enrol, then the codes once, then it says it is on
     await page.goto(`${base}/account/mfa`);
     await shot(page, '14-mfa-account');
+    await submit(page, 'form[action="/account/mfa/enrol"] button');
+    expect(new URL(page.url()).pathname).toBe('/account/mfa/enrol');
+    await page.fill('#code', codeAt(await text(page, '#secret')));
+    await submit(page);
+    expect(new URL(page.url()).pathname).toBe('/sign-in/recovery-codes');
+    await Promise.all([page.waitForNavigation(), page.click('main a.button:not([download])')]);
+    expect(await text(page, '#mfa-state')).toBe('Two-factor authentication is on.');
     await Promise.all([page.waitForNavigation(), page.click('form[action="/sign-out"] button')]);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     await page.goto(`${base}/account`);
