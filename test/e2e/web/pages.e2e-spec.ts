@@ -261,6 +261,36 @@ describe('the pages people click, in a real browser', () => {
     await context.close();
   });
 
+  it('asks for a new password when the old one has expired, then signs in with the new one', async () => {
+    const user = await createUser(t, { organizationId: orgId, role: 'Developer' });
+    const policy = await t.api.get<{ password: Record<string, unknown> }>('/api/v1/policies', admin);
+    const saved = await t.api.request('PUT', '/api/v1/policies', {
+      token: admin,
+      body: { ...policy.body, password: { ...policy.body.password, expiryDays: 30 } },
+      headers: { 'if-match': policy.headers.get('etag')! },
+    });
+    expect(saved.status).toBe(200);
+    const sql = await t.env.sql();
+    try {
+      await sql.query("update users set password_changed_at = now() - interval '40 days' where id = $1", [user.id]);
+    } finally {
+      await sql.end();
+    }
+
+    const { context, page } = await person();
+    await signIn(page, user.email, user.password);
+    expect(new URL(page.url()).pathname).toBe('/sign-in/password');
+    await shot(page, '15-password-expired');
+    await page.fill('#password', 'an entirely fresh passphrase');
+    await submit(page);
+    expect(await text(page, '.notice')).toBe('Your password is changed. Sign in with the new one.');
+    await page.fill('#email', user.email);
+    await page.fill('#password', 'an entirely fresh passphrase');
+    await submit(page);
+    expect(new URL(page.url()).pathname).toBe('/account');
+    await context.close();
+  });
+
   it('goes back to where the person was after signing in, but never to another site', async () => {
     const user = await createUser(t, { organizationId: orgId, role: 'Developer' });
     const { context, page } = await person();
