@@ -17,6 +17,7 @@ import { AuditModule } from './modules/audit';
 import { AuthenticationGuard, AuthModule } from './modules/auth';
 import { OrganizationsModule } from './modules/organizations';
 import { UsersModule } from './modules/users';
+import { WebModule } from './modules/web';
 import { flattenValidationErrors, ProblemDetailsFilter, RequestValidationError } from './shared/problem-details.filter';
 
 @Module({})
@@ -40,6 +41,7 @@ export class AppModule {
         OrganizationsModule,
         AuthModule.register({ workers }),
         AuditModule.register({ workers }),
+        WebModule,
       ],
       providers: [
         // anonymous floods are refused before anything else runs

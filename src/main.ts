@@ -14,19 +14,14 @@ function signInHelp(outcome: BootstrapOutcome, publicUrl: string): string {
   ];
   if (outcome.setupUrl) {
     lines.push(
-      'Set the administrator’s password with this one-time link (valid for 7 days):',
+      'Open this one-time link in a browser to set the administrator’s name and password (valid for 7 days):',
       `  ${outcome.setupUrl}`,
-      `  (GET it to see the invitation, then POST ${publicUrl}/api/v1/invitations/accept { token, name, password })`,
+      `Afterwards, sign in at ${publicUrl}/sign-in (organization "${outcome.organization}").`,
     );
   } else {
-    lines.push('Sign in with the password from BOOTSTRAP_ADMIN_PASSWORD:');
+    lines.push(`Sign in at ${publicUrl}/sign-in with the password from BOOTSTRAP_ADMIN_PASSWORD (organization "${outcome.organization}").`);
   }
-  lines.push(
-    `  curl -X POST ${publicUrl}/api/v1/auth/login -H 'content-type: application/json' \\`,
-    `       -d '{"organization":"${outcome.organization}","email":"${outcome.adminEmail}","password":"…"}'`,
-    `API documentation: ${publicUrl}/api/docs`,
-    '',
-  );
+  lines.push(`API documentation: ${publicUrl}/api/docs`, '');
   return lines.join('\n');
 }
 

@@ -108,6 +108,19 @@ export const appConfigSchema = z
       pollIntervalMs: integer(50, 60000),
       batchSize: integer(1, 5000),
     }),
+    pages: z.object({
+      // outside development the page cookies are Secure; plain-http tests and demos switch it off
+      secureCookies: boolean,
+      // origins besides PUBLIC_URL a page may send a person back to after signing in (returnTo)
+      returnToOrigins: z
+        .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))])
+        .pipe(
+          z.array(
+            url(['http:', 'https:']).refine((v) => new URL(v).origin === v.replace(/\/+$/, ''), { message: 'must be an origin: scheme, host and port only' }),
+          ),
+        )
+        .transform((origins) => origins.map((o) => new URL(o).origin)),
+    }),
     mail: z.object({
       attempts: integer(1, 50),
       backoffMs: integer(10, 3_600_000),

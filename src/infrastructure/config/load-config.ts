@@ -38,6 +38,8 @@ const ENVIRONMENT: Record<string, string[]> = {
   RATE_LIMIT_PASSWORD_FORGOT_POINTS: ['rateLimits', 'passwordForgot', 'points'],
   RATE_LIMIT_PASSWORD_FORGOT_SECONDS: ['rateLimits', 'passwordForgot', 'durationSeconds'],
   OUTBOX_POLL_INTERVAL_MS: ['outbox', 'pollIntervalMs'],
+  PAGES_SECURE_COOKIES: ['pages', 'secureCookies'],
+  PAGES_RETURN_TO_ORIGINS: ['pages', 'returnToOrigins'],
   MAIL_ATTEMPTS: ['mail', 'attempts'],
   MAIL_BACKOFF_MS: ['mail', 'backoffMs'],
   MAIL_REQUEUE_AFTER_MS: ['mail', 'requeueAfterMs'],

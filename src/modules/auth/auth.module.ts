@@ -54,6 +54,7 @@ import { VerifiedTokens } from './infrastructure/verified-tokens';
 import { SigningKeyRetirements } from './infrastructure/signing-key-retirements';
 import { ListSessionsHandler } from './queries/list-sessions/list-sessions.handler';
 import { DiagnoseSignInHandler } from './queries/diagnose-sign-in/diagnose-sign-in.handler';
+import { CheckPasswordResetHandler } from './queries/check-password-reset/check-password-reset.handler';
 import { Session } from './domain/session.entity';
 import { AuthController } from './http/auth.controller';
 import { AuthenticationGuard } from './http/authentication.guard';
@@ -106,6 +107,7 @@ import { TokenIssuer } from './infrastructure/token-issuer';
     UnlockUserHandler,
     ListSessionsHandler,
     DiagnoseSignInHandler,
+    CheckPasswordResetHandler,
   ],
   exports: [AuthenticationGuard, SigningKeys],
 })

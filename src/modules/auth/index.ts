@@ -1,3 +1,25 @@
 export { AuthModule } from './auth.module';
 export { AuthenticationGuard } from './http/authentication.guard';
 export { SigningKeys } from './infrastructure/signing-keys';
+// what the pages (the web module) execute: the same commands and queries as the REST controllers
+export { LoginCommand } from './commands/login/login.command';
+export { VerifyMfaChallengeCommand } from './commands/verify-mfa-challenge/verify-mfa-challenge.command';
+export { StartChallengedEnrolmentCommand } from './commands/start-challenged-enrolment/start-challenged-enrolment.command';
+export { ConfirmChallengedEnrolmentCommand } from './commands/confirm-challenged-enrolment/confirm-challenged-enrolment.command';
+export { AcceptInvitationAndSignInCommand } from './commands/accept-invitation/accept-invitation-and-sign-in.command';
+export { RefreshSessionCommand } from './commands/refresh-session/refresh-session.command';
+export { RevokeSessionsCommand } from './commands/revoke-sessions/revoke-sessions.command';
+export { RequestPasswordResetCommand } from './commands/request-password-reset/request-password-reset.command';
+export { ResetPasswordCommand } from './commands/reset-password/reset-password.command';
+export { ChangePasswordCommand } from './commands/change-password/change-password.command';
+export { StartTotpEnrolmentCommand } from './commands/start-totp-enrolment/start-totp-enrolment.command';
+export { ConfirmTotpEnrolmentCommand } from './commands/confirm-totp-enrolment/confirm-totp-enrolment.command';
+export { DisableMfaCommand } from './commands/disable-mfa/disable-mfa.command';
+export { RegenerateRecoveryCodesCommand } from './commands/regenerate-recovery-codes/regenerate-recovery-codes.command';
+export { CreateApiKeyCommand } from './commands/create-api-key/create-api-key.command';
+export { RevokeApiKeyCommand } from './commands/revoke-api-key/revoke-api-key.command';
+export { ListSessionsQuery, type SessionView } from './queries/list-sessions/list-sessions.query';
+export { ListApiKeysQuery, type ApiKeyView } from './queries/list-api-keys/list-api-keys.query';
+export { CheckPasswordResetQuery } from './queries/check-password-reset/check-password-reset.query';
+export type { SignInResult } from './infrastructure/sign-in-completion';
+export type { TokenPair } from './infrastructure/token-issuer';

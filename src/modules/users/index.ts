@@ -4,3 +4,8 @@ export { UserAccounts, invitationAcceptPath, type InvitationState, type SignInCa
 export { AcceptInvitationCommand, type AcceptedInvitation } from './commands/accept-invitation/accept-invitation.command';
 export { PreviewInvitationQuery, type InvitationPreview } from './queries/preview-invitation/preview-invitation.query';
 export { ProfileResponse, toProfileResponse } from './http/profile.response';
+export { UpdateProfileCommand } from './commands/update-profile/update-profile.command';
+export { SetAvatarCommand } from './commands/set-avatar/set-avatar.command';
+export { RemoveAvatarCommand } from './commands/remove-avatar/remove-avatar.command';
+export { GetAvatarQuery } from './queries/get-avatar/get-avatar.query';
+export { NOTIFICATION_PREFERENCE_NAMES, type NotificationPreference } from './domain/profile';

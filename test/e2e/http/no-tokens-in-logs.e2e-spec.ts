@@ -54,7 +54,7 @@ describe('tokens never reach the log of a real process', () => {
       15_000,
       'the invitation mail',
     );
-    const [link, token] = /https?:\/\/\S+\/api\/v1\/invitations\/accept\/([A-Za-z0-9_-]+)/.exec(
+    const [link, token] = /https?:\/\/\S+\/invitations\/([A-Za-z0-9_-]+)/.exec(
       parseMail(readFileSync(join(mailDir, file), 'latin1')).text,
     )!;
     return { link, token };
@@ -80,6 +80,9 @@ describe('tokens never reach the log of a real process', () => {
     const resetToken = randomBytes(24).toString('base64url');
     const reset = await app.api.get(`/api/v1/auth/password/reset/${resetToken}`);
     expect(reset.status).toBeGreaterThanOrEqual(400);
+    // the pages the mails link to carry the same tokens in their paths
+    expect((await fetch(`${app.api.baseUrl}/invitations/${token}`)).status).toBe(200);
+    expect((await fetch(`${app.api.baseUrl}/password/reset/${resetToken}`)).status).toBe(410);
     const ssoCode = randomBytes(24).toString('base64url');
     await app.api.get(`/api/v1/auth/sso/default/callback?code=${ssoCode}&state=x`);
 
@@ -89,6 +92,8 @@ describe('tokens never reach the log of a real process', () => {
         const found = logLines(app.stdout());
         const urls = found.map((line) => line.req?.url);
         return urls.includes('/api/v1/invitations/accept/[redacted]') &&
+          urls.includes('/invitations/[redacted]') &&
+          urls.includes('/password/reset/[redacted]') &&
           urls.includes('/api/v1/auth/password/reset/[redacted]') &&
           urls.includes('/api/v1/auth/sso/default/callback?[redacted]')
           ? found

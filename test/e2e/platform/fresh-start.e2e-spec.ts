@@ -87,8 +87,7 @@ describe('a fresh start of the built application (node dist/main.js)', () => {
     expect(await appliedMigrations(env)).toEqual(EVERY_MIGRATION_ONCE);
     const stdout = app.stdout();
     expect(stdout).toContain(`Gatehouse created the organization "default" and its first Administrator ${ADMIN_EMAIL}.`);
-    expect(stdout).toContain('Sign in with the password from BOOTSTRAP_ADMIN_PASSWORD');
-    expect(stdout).toContain('http://gatehouse.test/api/v1/auth/login');
+    expect(stdout).toContain('Sign in at http://gatehouse.test/sign-in with the password from BOOTSTRAP_ADMIN_PASSWORD');
     expect(stdout).not.toContain(ADMIN_PASSWORD); // the password is never printed
     expect(help[0]).toBe('API documentation: http://gatehouse.test/api/docs');
 
@@ -114,9 +113,14 @@ describe('a fresh start of the built application (node dist/main.js)', () => {
     // an empty value is ignored by the loader, so the default (no password) applies
     const app = new AppProcess(env.env({ PORT: String(await freePort()), BOOTSTRAP_ADMIN_PASSWORD: '' }));
     await app.listening();
-    const [link, token] = await app.waitForOutput(/http:\/\/gatehouse\.test\/api\/v1\/invitations\/accept\/([A-Za-z0-9_-]+)/);
-    expect(link).toBe(`http://gatehouse.test/api/v1/invitations/accept/${token}`);
-    expect(app.stdout()).toContain('one-time link');
+    const [link, token] = await app.waitForOutput(/http:\/\/gatehouse\.test\/invitations\/([A-Za-z0-9_-]+)/);
+    // the link opens the setup page, not JSON
+    expect(link).toBe(`http://gatehouse.test/invitations/${token}`);
+    expect(app.stdout()).toContain('one-time link in a browser');
+    const page = await fetch(`${app.api.baseUrl}/invitations/${token}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('Join default');
 
     // the admin has no password yet: nothing signs in before the link is used
     const early = await app.api.post('/api/v1/auth/login', { organization: 'default', email: ADMIN_EMAIL, password: ADMIN_PASSWORD });

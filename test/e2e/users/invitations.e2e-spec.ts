@@ -38,7 +38,7 @@ interface Problem {
   errors?: { field: string; message: string }[];
 }
 
-const LINK = /http:\/\/gatehouse\.test\/api\/v1\/invitations\/accept\/([A-Za-z0-9_-]+)/;
+const LINK = /http:\/\/gatehouse\.test\/invitations\/([A-Za-z0-9_-]+)/;
 
 describe('invitations', () => {
   let t: TestApp;

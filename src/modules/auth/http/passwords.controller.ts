@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Logger, Param, Post } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import type { Actor } from '../../../shared/actor';
 import { CurrentActor, CurrentPrincipal, Public, Throttle } from '../../../shared/decorators';
 import type { Principal } from '../../../shared/principal';
@@ -11,7 +10,7 @@ import { RequestPasswordResetCommand } from '../commands/request-password-reset/
 import { ForgotPasswordRequest } from '../commands/request-password-reset/request-password-reset.request';
 import { ResetPasswordCommand } from '../commands/reset-password/reset-password.command';
 import { ResetPasswordRequest } from '../commands/reset-password/reset-password.request';
-import { Challenges } from '../infrastructure/challenges';
+import { CheckPasswordResetQuery } from '../queries/check-password-reset/check-password-reset.query';
 
 @ApiTags('auth')
 @Controller('api/v1')
@@ -20,8 +19,7 @@ export class PasswordsController {
 
   constructor(
     private readonly commands: CommandBus,
-    private readonly challenges: Challenges,
-    private readonly uow: UnitOfWork,
+    private readonly queries: QueryBus,
   ) {}
 
   @Post('me/password')
@@ -50,8 +48,8 @@ export class PasswordsController {
   @Get('auth/password/reset/:token')
   @ApiOkResponse({ description: '`{ valid: true, expiresAt }` while the link can be used; otherwise 401' })
   async check(@Param('token') token: string): Promise<{ valid: true; expiresAt: string }> {
-    const challenge = await this.challenges.find(this.uow.reader(null), token, 'password_reset');
-    return { valid: true, expiresAt: challenge.expiresAt.toISOString() };
+    const { expiresAt } = await this.queries.execute(new CheckPasswordResetQuery(token));
+    return { valid: true, expiresAt: expiresAt.toISOString() };
   }
 
   @Public()

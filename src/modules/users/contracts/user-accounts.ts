@@ -18,9 +18,9 @@ export interface InvitationState {
   expiresAt: Date;
 }
 
-/** Where an invitation link points: the API's accept-preview route for the token. */
+/** Where an invitation link points: the page that shows the invitation and accepts it. */
 export function invitationAcceptPath(token: string): string {
-  return `/api/v1/invitations/accept/${token}`;
+  return `/invitations/${token}`;
 }
 
 export interface SignInCandidate {

@@ -48,7 +48,7 @@ export class RequestPasswordResetHandler implements ICommandHandler<RequestPassw
         template: PASSWORD_RESET_TEMPLATE,
         // the address on the account, never the one typed into the form
         to: profile.email,
-        data: { organizationName: organization.name, link: this.mail.link(`/api/v1/auth/password/reset/${token}`), validMinutes: RESET_MINUTES },
+        data: { organizationName: organization.name, link: this.mail.link(`/password/reset/${token}`), validMinutes: RESET_MINUTES },
         subject: { type: 'user', id: profile.id },
         events: { sent: 'auth.password_reset_mail_sent', failed: 'auth.password_reset_mail_failed' },
       });

@@ -1,0 +1,34 @@
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { AccessPolicyModule } from '../access-policy';
+import { OrganizationsModule } from '../organizations';
+import { UsersModule } from '../users';
+import { AccountPageController } from './http/account-page.controller';
+import { AssetsController } from './http/assets.controller';
+import { InvitationPageController } from './http/invitation-page.controller';
+import { PasswordPageController } from './http/password-page.controller';
+import { SignInPageController } from './http/sign-in-page.controller';
+import { AvatarFormParser } from './pages/avatar-form.parser';
+import { PageCsrfGuard } from './pages/page-csrf.guard';
+import { PageErrorFilter } from './pages/page-error.filter';
+import { PageFlow } from './pages/page-flow';
+import { PageRenderer } from './pages/page-renderer';
+import { PageSessionMiddleware } from './pages/page-session.middleware';
+import { PageSessions } from './pages/page-sessions';
+
+const PAGE_CONTROLLERS = [SignInPageController, InvitationPageController, PasswordPageController, AccountPageController];
+
+/**
+ * The server-rendered pages people click. It owns no data: every change is a command of
+ * the module that owns it, executed on the bus exactly as the REST controllers do.
+ */
+@Module({
+  imports: [AccessPolicyModule, OrganizationsModule, UsersModule],
+  controllers: [...PAGE_CONTROLLERS, AssetsController],
+  providers: [AvatarFormParser, PageSessions, PageRenderer, PageFlow, PageCsrfGuard, PageErrorFilter, PageSessionMiddleware],
+})
+export class WebModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    // the page session reaches the page routes only: the API never accepts the cookie
+    consumer.apply(PageSessionMiddleware).forRoutes(...PAGE_CONTROLLERS);
+  }
+}

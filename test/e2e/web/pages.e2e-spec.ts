@@ -1,0 +1,382 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as OTPAuth from 'otpauth';
+import sharp from 'sharp';
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
+import { eventually, startTestAppWithMail, type TestApp } from '../../support/test-app';
+import type { SmtpSink } from '../../support/smtp-sink';
+import { createUser, organizationId } from '../../support/users';
+
+const CHROMIUM = '/usr/bin/chromium';
+/** `SCREENSHOTS=1` writes a picture of every page the stories pass through, for a person to look at. */
+const SCREENSHOT_DIR = process.env.SCREENSHOTS === '1' ? join(__dirname, '..', '..', 'output', 'screenshots') : null;
+
+function codeAt(secret: string, offsetSteps = 0): string {
+  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 });
+  return totp.generate({ timestamp: Date.now() + offsetSteps * 30_000 });
+}
+
+describe('the pages people click, in a real browser', () => {
+  let t: TestApp & { smtp: SmtpSink };
+  let browser: Browser;
+  let base: string;
+  let admin: string;
+  let orgId: string;
+  /** Every HTML document the browser received: its URL, CSP header and body. */
+  const documents: { url: string; csp: string | undefined; html: string }[] = [];
+
+  beforeAll(async () => {
+    t = await startTestAppWithMail();
+    base = t.api.baseUrl;
+    admin = await t.adminToken();
+    orgId = await organizationId(t);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    if (SCREENSHOT_DIR) mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** A fresh browser profile (no cookies), recording the documents it loads. */
+  async function person(): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    page.on('response', (response: Response) => {
+      if (response.request().resourceType() !== 'document' || response.status() >= 300 && response.status() < 400) return;
+      void response.text().then(
+        (html) => documents.push({ url: response.url(), csp: response.headers()['content-security-policy'], html }),
+        () => undefined,
+      );
+    });
+    return { context, page };
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    if (SCREENSHOT_DIR) await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  }
+
+  async function submit(page: Page, selector = 'main form button[type=submit]'): Promise<void> {
+    await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  }
+
+  async function text(page: Page, selector = 'main'): Promise<string> {
+    return page.innerText(selector);
+  }
+
+  /** The path of the link in the mail sent to `address` that matches `link`. */
+  async function linkMailedTo(address: string, link: RegExp): Promise<string> {
+    const mail = await eventually(async () => t.smtp.received.find((m) => m.envelopeTo.includes(address) && link.test(m.text)), 15_000, `a mail to ${address}`);
+    return link.exec(mail.text)![1];
+  }
+
+  async function signIn(page: Page, email: string, password: string): Promise<void> {
+    await page.goto(`${base}/sign-in`);
+    await page.fill('#organization', 'default');
+    await page.fill('#email', email);
+    await page.fill('#password', password);
+    await submit(page);
+  }
+
+  it('opens a mailed invitation, refuses a weak password naming the rule, signs the invitee in and shows my account', async () => {
+    const email = `invitee-${Date.now()}@example.com`;
+    expect((await t.api.post('/api/v1/invitations', { email, role: 'Developer' }, admin)).status).toBe(201);
+    const link = await linkMailedTo(email, /http:\/\/gatehouse\.test(\/invitations\/[A-Za-z0-9_-]+)/);
+
+    const { context, page } = await person();
+    const opened = await page.goto(base + link);
+    expect(opened!.status()).toBe(200);
+    expect(await page.textContent('h1')).toBe('Join default');
+    expect(await text(page)).toContain('as Developer');
+    expect(await text(page)).toContain('be at least 12 characters long');
+    await shot(page, '01-invitation');
+
+    await page.fill('#name', 'Ivy Invitee');
+    await page.fill('#password', 'password');
+    await submit(page);
+    expect(await text(page, '#password-errors')).toMatch(/be at least 12 characters long[\s\S]*not be a commonly used password/);
+    await shot(page, '02-invitation-weak-password');
+
+    await page.fill('#password', 'a very memorable passphrase');
+    await submit(page);
+    expect(new URL(page.url()).pathname).toBe('/account');
+    expect(await text(page, '#email')).toBe(email);
+    expect(await page.inputValue('#name')).toBe('Ivy Invitee');
+    await shot(page, '03-account-profile');
+
+    // a picture, uploaded by a plain form
+    const picture = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#3366cc' } }).png().toBuffer();
+    await page.setInputFiles('#avatar', { name: 'me.png', mimeType: 'image/png', buffer: picture });
+    await submit(page, 'form[action="/account/avatar"] button');
+    expect(await text(page, '.notice')).toBe('Your picture is saved.');
+    expect(await page.$eval('img.avatar', (img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(256);
+
+    // the link is spent: it says so, and whom to ask
+    const again = await page.goto(base + link);
+    expect(again!.status()).toBe(410);
+    expect(await text(page)).toContain('This invitation has already been used');
+    await shot(page, '04-invitation-used');
+    await context.close();
+  });
+
+  it('signs in with MFA using a code computed here', async () => {
+    const user = await createUser(t, { organizationId: orgId, role: 'Developer' });
+    const token = await t.api.login('default', user.email, user.password);
+    const { body } = await t.api.post<{ secret: string }>('/api/v1/me/mfa/totp', {}, token);
+    expect((await t.api.post('/api/v1/me/mfa/totp/confirm', { code: codeAt(body.secret) }, token)).status).toBe(200);
+
+    const { context, page } = await person();
+    await signIn(page, user.email, 'not the password at all');
+    expect(await text(page, '#form-error')).toBe('The organization, email or password is not correct.');
+    await shot(page, '05-sign-in-failed');
+
+    await page.fill('#password', user.password);
+    await submit(page);
+    expect(new URL(page.url()).pathname).toBe('/sign-in/mfa');
+    await shot(page, '06-mfa');
+    // the enrolment's code is spent; the next step's is accepted (±1 step)
+    await page.fill('#code', codeAt(body.secret, 1));
+    await submit(page);
+    expect(new URL(page.url()).pathname).toBe('/account');
+    await context.close();
+  });
+
+  it('enrols MFA when the policy requires it, with the secret shown for manual entry, and shows the recovery codes once', async () => {
+    const policy = await t.api.get<Record<string, unknown>>('/api/v1/policies', admin);
+    const saved = await t.api.request('PUT', '/api/v1/policies', {
+      token: admin,
+      body: { ...policy.body, mfa: { requiredForRoles: ['Viewer'] } },
+      headers: { 'if-match': policy.headers.get('etag')! },
+    });
+    expect(saved.status).toBe(200);
+    const user = await createUser(t, { organizationId: orgId, role: 'Viewer' });
+
+    const { context, page } = await person();
+    await signIn(page, user.email, user.password);
+    expect(new URL(page.url()).pathname).toBe('/sign-in/mfa/enrol');
+    expect(await page.getAttribute('img.qr', 'src')).toMatch(/^data:image\/png;base64,/);
+    await shot(page, '07-mfa-enrolment');
+    const secret = await text(page, '#secret');
+    await page.fill('#code', codeAt(secret));
+    await submit(page);
+
+    expect(new URL(page.url()).pathname).toBe('/sign-in/recovery-codes');
+    const codes = await page.locator('#recovery-codes code').allInnerTexts();
+    expect(codes.length).toBeGreaterThanOrEqual(8);
+    expect(await page.getAttribute('a[download]', 'href')).toContain(encodeURIComponent(codes[0]));
+    await shot(page, '08-recovery-codes');
+    await Promise.all([page.waitForNavigation(), page.click('main a.button:not([download])')]);
+    expect(new URL(page.url()).pathname).toBe('/account');
+
+    // shown once: coming back finds nothing
+    await page.goto(`${base}/sign-in/recovery-codes`);
+    expect(new URL(page.url()).pathname).toBe('/account');
+    await context.close();
+  });
+
+  it('resets a forgotten password from the mailed link, then signs in with it', async () => {
+    const user = await createUser(t, { organizationId: orgId, role: 'Developer' });
+    const { context, page } = await person();
+    await page.goto(`${base}/sign-in`);
+    await Promise.all([page.waitForNavigation(), page.click('a[href="/password/forgot"]')]);
+    await page.fill('#organization', 'default');
+    await page.fill('#email', user.email);
+    await shot(page, '09-password-forgot');
+    await submit(page);
+    expect(await text(page, '#forgot-sent')).toContain('If an account with that email exists');
+
+    const link = await linkMailedTo(user.email, /http:\/\/gatehouse\.test(\/password\/reset\/[A-Za-z0-9_-]+)/);
+    await page.goto(base + link);
+    await shot(page, '10-password-reset');
+    await page.fill('#password', 'my brand new passphrase');
+    await submit(page);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    expect(await text(page, '.notice')).toBe('Your password is changed. Sign in with the new one.');
+
+    await page.fill('#email', user.email);
+    await page.fill('#password', 'my brand new passphrase');
+    await submit(page);
+    expect(new URL(page.url()).pathname).toBe('/account');
+
+    // the link is spent
+    const again = await page.goto(base + link);
+    expect(again!.status()).toBe(410);
+    await context.close();
+  });
+
+  it('lists my sessions and ends another one, whose refresh token then stops working', async () => {
+    const user = await createUser(t, { organizationId: orgId, role: 'Developer' });
+    const elsewhere = await t.api.post<{ refreshToken: string }>('/api/v1/auth/login', { organization: 'default', email: user.email, password: user.password });
+    const { context, page } = await person();
+    await signIn(page, user.email, user.password);
+    await page.goto(`${base}/account/sessions`);
+    expect(await page.$$eval('#sessions li', (items) => items.length)).toBe(2);
+    await shot(page, '11-sessions');
+
+    await submit(page, '#sessions li:not(:has(.badge)) form button');
+    expect(await text(page, '.notice')).toBe('The session is ended.');
+    expect(await page.$$eval('#sessions li', (items) => items.length)).toBe(1);
+    expect((await t.api.post('/api/v1/auth/refresh', { refreshToken: elsewhere.body.refreshToken })).status).toBe(401);
+    await context.close();
+  });
+
+  it('creates a personal API key shown once, and changes the password', async () => {
+    const user = await createUser(t, { organizationId: orgId, role: 'Developer' });
+    const { context, page } = await person();
+    await signIn(page, user.email, user.password);
+    await page.goto(`${base}/account/api-keys`);
+    await page.fill('#key-name', 'CI deploys');
+    await page.click('#scope-account-read');
+    await submit(page, 'main form[action="/account/api-keys"] button');
+    const key = await text(page, '#created-key');
+    expect(key).toMatch(/^ghk_/);
+    await shot(page, '12-api-keys');
+    expect((await t.api.get('/api/v1/me', key)).status).toBe(200);
+    await page.reload();
+    expect(await page.$('#created-key')).toBeNull();
+
+    await page.goto(`${base}/account/password`);
+    await page.fill('#currentPassword', user.password);
+    await page.fill('#newPassword', 'another fine passphrase');
+    await submit(page);
+    expect(await text(page, '.notice')).toContain('Your password is changed');
+    await shot(page, '13-password-change');
+
+    // two-factor from the account page: enrol, then the codes once, then it says it is on
+    await page.goto(`${base}/account/mfa`);
+    await shot(page, '14-mfa-account');
+    await submit(page, 'form[action="/account/mfa/enrol"] button');
+    expect(new URL(page.url()).pathname).toBe('/account/mfa/enrol');
+    await page.fill('#code', codeAt(await text(page, '#secret')));
+    await submit(page);
+    expect(new URL(page.url()).pathname).toBe('/sign-in/recovery-codes');
+    await Promise.all([page.waitForNavigation(), page.click('main a.button:not([download])')]);
+    expect(await text(page, '#mfa-state')).toBe('Two-factor authentication is on.');
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/sign-out"] button')]);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await page.goto(`${base}/account`);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await context.close();
+  });
+
+  it('asks for a new password when the old one has expired, then signs in with the new one', async () => {
+    const user = await createUser(t, { organizationId: orgId, role: 'Developer' });
+    const policy = await t.api.get<{ password: Record<string, unknown> }>('/api/v1/policies', admin);
+    const saved = await t.api.request('PUT', '/api/v1/policies', {
+      token: admin,
+      body: { ...policy.body, password: { ...policy.body.password, expiryDays: 30 } },
+      headers: { 'if-match': policy.headers.get('etag')! },
+    });
+    expect(saved.status).toBe(200);
+    const sql = await t.env.sql();
+    try {
+      await sql.query("update users set password_changed_at = now() - interval '40 days' where id = $1", [user.id]);
+    } finally {
+      await sql.end();
+    }
+
+    const { context, page } = await person();
+    await signIn(page, user.email, user.password);
+    expect(new URL(page.url()).pathname).toBe('/sign-in/password');
+    await shot(page, '15-password-expired');
+    await page.fill('#password', 'an entirely fresh passphrase');
+    await submit(page);
+    expect(await text(page, '.notice')).toBe('Your password is changed. Sign in with the new one.');
+    await page.fill('#email', user.email);
+    await page.fill('#password', 'an entirely fresh passphrase');
+    await submit(page);
+    expect(new URL(page.url()).pathname).toBe('/account');
+    await context.close();
+  });
+
+  it('goes back to where the person was after signing in, but never to another site', async () => {
+    const user = await createUser(t, { organizationId: orgId, role: 'Developer' });
+    const { context, page } = await person();
+    await page.goto(`${base}/account/api-keys`);
+    expect(page.url()).toBe(`${base}/sign-in?returnTo=${encodeURIComponent('/account/api-keys')}`);
+    await page.fill('#organization', 'default');
+    await page.fill('#email', user.email);
+    await page.fill('#password', user.password);
+    await submit(page);
+    expect(new URL(page.url()).pathname).toBe('/account/api-keys');
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/sign-out"] button')]);
+
+    await page.goto(`${base}/sign-in?returnTo=${encodeURIComponent('https://evil.example.net/')}`);
+    expect(await page.inputValue('input[name=returnTo]')).toBe('');
+    await context.close();
+  });
+
+  it('says when to try again once an account is locked, in a sentence', async () => {
+    const form = await fetch(`${base}/sign-in`);
+    const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+    const attempt = () =>
+      fetch(`${base}/sign-in`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf, organization: 'default', email: 'nobody-locked@example.com', password: 'a wrong guess' }),
+      });
+    for (let i = 0; i < 5; i++) expect((await attempt()).status).toBe(401);
+    const locked = await attempt();
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await locked.text()).toMatch(/Too many failed attempts\. For your security, signing in is paused\. Try again in \d+ minutes \(after \d\d:\d\d UTC\)\./);
+  });
+
+  it('says a revoked invitation was revoked and whom to ask', async () => {
+    const email = `revoked-${Date.now()}@example.com`;
+    const created = await t.api.post<{ id: string }>('/api/v1/invitations', { email, role: 'Viewer' }, admin);
+    const link = await linkMailedTo(email, /http:\/\/gatehouse\.test(\/invitations\/[A-Za-z0-9_-]+)/);
+    expect((await t.api.request('DELETE', `/api/v1/invitations/${created.body.id}`, { token: admin })).status).toBe(204);
+    const page = await fetch(base + link);
+    expect(page.status).toBe(410);
+    expect(await page.text()).toContain('This invitation was revoked. Ask an administrator of your organization for a new one.');
+  });
+
+  it('keeps the page session to the pages: the API does not accept its cookie', async () => {
+    const user = await createUser(t, { organizationId: orgId, role: 'Developer' });
+    const form = await fetch(`${base}/sign-in`);
+    const anonymous = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+    const signedIn = await fetch(`${base}/sign-in`, {
+      method: 'POST',
+      headers: { cookie: anonymous, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, organization: 'default', email: user.email, password: user.password }),
+      redirect: 'manual',
+    });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe('/account');
+    const session = signedIn.headers.getSetCookie().find((c) => c.startsWith('gh_session='))!.split(';')[0];
+    // a new id on sign-in: the anonymous one is not the signed-in one
+    expect(anonymous).not.toContain(session);
+    expect((await fetch(`${base}/account`, { headers: { cookie: session } })).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/me`, { headers: { cookie: session } })).status).toBe(401);
+    // the old anonymous id opens nothing
+    expect((await fetch(`${base}/account`, { headers: { cookie: anonymous }, redirect: 'manual' })).status).toBe(303);
+  });
+
+  it('refuses a form posted without its CSRF token', async () => {
+    const form = await fetch(`${base}/sign-in`);
+    const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    expect(form.headers.getSetCookie().join('\n')).toMatch(/gh_session=[^;]+;.*HttpOnly.*SameSite=Lax/i);
+    const body = new URLSearchParams({ organization: 'default', email: 'admin@example.com', password: 'whatever it is' });
+    const refused = await fetch(`${base}/sign-in`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('This form expired');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+    body.set('_csrf', csrf);
+    const accepted = await fetch(`${base}/sign-in`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
+    expect(accepted.status).toBe(401); // the form was accepted; the password was wrong
+  });
+
+  it('served every page with a strict CSP and without any script', () => {
+    expect(documents.length).toBeGreaterThan(15);
+    for (const document of documents) {
+      expect({ url: document.url, csp: document.csp }).toEqual({ url: document.url, csp: expect.stringContaining("script-src 'none'") });
+      expect(document.html).not.toMatch(/<script/i);
+      expect(document.html).not.toMatch(/\son[a-z]+=/i);
+    }
+  });
+});
