@@ -1,0 +1,29 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
+import { Clock } from '../../../../shared/clock';
+import { NotFoundError } from '../../../../shared/domain-error';
+import { parseDashboardLayout, type DashboardLayout } from '../../domain/dashboard-layout';
+import { Team } from '../../domain/team.entity';
+import { TeamAccess } from '../../infrastructure/team-access';
+import { SaveTeamDashboardCommand } from './save-team-dashboard.command';
+
+@CommandHandler(SaveTeamDashboardCommand)
+export class SaveTeamDashboardHandler implements ICommandHandler<SaveTeamDashboardCommand, DashboardLayout> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly access: TeamAccess,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(command: SaveTeamDashboardCommand): Promise<DashboardLayout> {
+    const layout = parseDashboardLayout(command.layout);
+    const { result } = await this.uow.run({ actor: command.actor, organizationId: command.principal.organizationId }, async ({ em }) => {
+      const team = await em.findOne(Team, { id: command.teamId, archivedAt: null });
+      if (!team) throw new NotFoundError('Team');
+      await this.access.assert(command.principal, command.actor, team.id, 'manage_dashboard');
+      team.saveDashboard(layout, this.clock.now());
+      return team.dashboard;
+    });
+    return result;
+  }
+}
