@@ -52,13 +52,14 @@ export class TeamMembershipsReader implements TeamMemberships, TeamDirectory {
     return (await this.activeTeams(organizationId, [teamId])).length === 1;
   }
 
-  async activeTeams(organizationId: string, teamIds: readonly string[]): Promise<string[]> {
+  async activeTeams(organizationId: string, teamIds: readonly string[], em?: CommandContext['em']): Promise<string[]> {
     const ids = teamIds.filter((id) => UUID.test(id)).map((id) => id.toLowerCase());
     if (!ids.length) return [];
     const rows = await this.execute<{ id: string }>(
       organizationId,
       'select id from teams where organization_id = ? and archived_at is null and id in (select (jsonb_array_elements_text(?::jsonb))::uuid)',
       [organizationId, JSON.stringify(ids)],
+      em,
     );
     return rows.map((row) => row.id);
   }
@@ -72,7 +73,8 @@ export class TeamMembershipsReader implements TeamMemberships, TeamDirectory {
   }
 
   async join(context: CommandContext, organizationId: string, userId: string, teamIds: readonly string[]): Promise<string[]> {
-    const active = await this.activeTeams(organizationId, teamIds);
+    // inside the caller's transaction: a second connection per accept could starve the pool
+    const active = await this.activeTeams(organizationId, teamIds, context.em);
     const joined: string[] = [];
     for (const teamId of active) {
       const inserted = await this.execute<{ team_id: string }>(

@@ -1,3 +1,6 @@
+// the team row is locked: one membership change of a team at a time, so racing requests
+// for the same member meet an existing row instead of a duplicate key
+import { LockMode } from '@mikro-orm/core';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { Clock } from '../../../../shared/clock';
@@ -24,16 +27,17 @@ export class PutTeamMemberHandler implements ICommandHandler<PutTeamMemberComman
     const organizationId = principal.organizationId;
     const teamId = command.teamId.toLowerCase();
     const userId = command.userId.toLowerCase();
+    // who may, and whom, is read before the transaction: it holds one connection and the team's lock
+    if (!(await this.uow.reader(organizationId).count(Team, { id: teamId, archivedAt: null }))) throw new NotFoundError('Team');
+    const by = await this.access.assert(principal, command.actor, teamId, 'manage_members');
+    const user = await this.accounts.findProfile(organizationId, userId);
+    if (!user || user.status === 'removed') throw new InvalidInputError('TEAMS.UNKNOWN_USER', 'userId', 'userId names no user of this organization');
     const { result } = await this.uow.run({ actor: command.actor, organizationId }, async (context) => {
       const { em } = context;
-      const team = await em.findOne(Team, { id: teamId, archivedAt: null });
+      const team = await em.findOne(Team, { id: teamId, archivedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!team) throw new NotFoundError('Team');
-      const by = await this.access.assert(principal, command.actor, team.id, 'manage_members');
-      const user = await this.accounts.findProfile(organizationId, userId);
-      if (!user || user.status === 'removed') throw new InvalidInputError('TEAMS.UNKNOWN_USER', 'userId', 'userId names no user of this organization');
       const existing = await em.findOne(TeamMember, { teamId: team.id, userId });
       if (by === 'lead' && (command.lead || existing?.lead)) {
-        await this.access.refuse(principal, command.actor, 'name team lead', 'TEAMS.LEADS_BY_MANAGERS');
         throw new InvalidInputError('TEAMS.LEADS_BY_MANAGERS', 'lead', 'only team managers name or unname leads');
       }
       const now = this.clock.now();

@@ -1,3 +1,6 @@
+// the team row is locked: one membership change of a team at a time, so racing requests
+// for the same member meet an existing row instead of a duplicate key
+import { LockMode } from '@mikro-orm/core';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { ForbiddenError, NotFoundError } from '../../../../shared/domain-error';
@@ -19,15 +22,16 @@ export class RemoveTeamMemberHandler implements ICommandHandler<RemoveTeamMember
     const { principal } = command;
     const organizationId = principal.organizationId;
     const userId = command.userId.toLowerCase();
+    // who may is read before the transaction: it holds one connection and the team's lock
+    if (!(await this.uow.reader(organizationId).count(Team, { id: command.teamId, archivedAt: null }))) throw new NotFoundError('Team');
+    const by = await this.access.assert(principal, command.actor, command.teamId, 'manage_members');
     await this.uow.run({ actor: command.actor, organizationId }, async (context) => {
-      const team = await context.em.findOne(Team, { id: command.teamId, archivedAt: null });
+      const team = await context.em.findOne(Team, { id: command.teamId, archivedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!team) throw new NotFoundError('Team');
-      const by = await this.access.assert(principal, command.actor, team.id, 'manage_members');
       const member = await context.em.findOne(TeamMember, { teamId: team.id, userId });
       if (!member) throw new NotFoundError('Team member');
       // a lead takes out members, and themselves, but not a fellow lead
       if (by === 'lead' && member.lead && userId !== principal.userId.toLowerCase()) {
-        await this.access.refuse(principal, command.actor, 'remove team lead', 'TEAMS.LEADS_BY_MANAGERS');
         throw new ForbiddenError('TEAMS.LEADS_BY_MANAGERS', 'Only team managers take a lead out of a team');
       }
       context.em.remove(member);

@@ -17,10 +17,12 @@ export class SaveTeamDashboardHandler implements ICommandHandler<SaveTeamDashboa
 
   async execute(command: SaveTeamDashboardCommand): Promise<DashboardLayout> {
     const layout = parseDashboardLayout(command.layout);
-    const { result } = await this.uow.run({ actor: command.actor, organizationId: command.principal.organizationId }, async ({ em }) => {
+    const organizationId = command.principal.organizationId;
+    if (!(await this.uow.reader(organizationId).count(Team, { id: command.teamId, archivedAt: null }))) throw new NotFoundError('Team');
+    await this.access.assert(command.principal, command.actor, command.teamId, 'manage_dashboard');
+    const { result } = await this.uow.run({ actor: command.actor, organizationId }, async ({ em }) => {
       const team = await em.findOne(Team, { id: command.teamId, archivedAt: null });
       if (!team) throw new NotFoundError('Team');
-      await this.access.assert(command.principal, command.actor, team.id, 'manage_dashboard');
       team.saveDashboard(layout, this.clock.now());
       return team.dashboard;
     });
