@@ -15,6 +15,11 @@ export interface CatalogueRole {
   description: string | null;
 }
 
+/** Every role sees its holder's own account (as every built-in role does), whatever it was made from. */
+function withBasics(permissions: readonly Permission[]): Permission[] {
+  return permissions.includes('account:read') ? [...permissions] : ['account:read', ...permissions];
+}
+
 interface Entry {
   stamp: string;
   roles: Map<string, CatalogueRole>;
@@ -48,7 +53,7 @@ export class RoleCatalogue {
         [organizationId],
         'all',
       );
-    const roles = new Map<string, CatalogueRole>(rows.map((row) => [row.name.toLowerCase(), { id: row.id, name: row.name, permissions: row.permissions, custom: true, description: row.description }]));
+    const roles = new Map<string, CatalogueRole>(rows.map((row) => [row.name.toLowerCase(), { id: row.id, name: row.name, permissions: withBasics(row.permissions), custom: true, description: row.description }]));
     const entry: Entry = { stamp: stamp ?? '', roles, abilities: new Map() };
     if (stamp !== null) {
       if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value as string);
