@@ -1,1 +1,2 @@
 export { TeamsModule } from './teams.module';
+export { TeamRoster } from './contracts/team-roster';

@@ -11,6 +11,7 @@ import { UpdateTeamHandler } from './commands/update-team/update-team.handler';
 import { TeamMember } from './domain/team-member.entity';
 import { Team } from './domain/team.entity';
 import { TeamsController } from './http/teams.controller';
+import { TeamRoster } from './contracts/team-roster';
 import { TeamAccess } from './infrastructure/team-access';
 import { TeamMembershipsReader } from './infrastructure/team-memberships.reader';
 import { GetTeamDashboardHandler } from './queries/get-team-dashboard/get-team-dashboard.handler';
@@ -29,6 +30,7 @@ import { ListTeamsHandler } from './queries/list-teams/list-teams.handler';
     { provide: TeamMemberships, useExisting: TeamMembershipsReader },
     { provide: TeamDirectory, useExisting: TeamMembershipsReader },
     TeamAccess,
+    TeamRoster,
     CreateTeamHandler,
     UpdateTeamHandler,
     ArchiveTeamHandler,
@@ -39,5 +41,6 @@ import { ListTeamsHandler } from './queries/list-teams/list-teams.handler';
     GetTeamHandler,
     GetTeamDashboardHandler,
   ],
+  exports: [TeamRoster],
 })
 export class TeamsModule {}

@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '../../support/test-app';
+import { auditCaughtUp, startTestApp, type TestApp } from '../../support/test-app';
 import { createUser, organizationId } from '../../support/users';
 
 interface Team {
@@ -97,6 +97,20 @@ describe('teams: departments, members, leads and dashboards', () => {
     expect(byAdmin.status).toBe(201);
     const dashboard = await t.api.get<{ overview: { pendingInvitations: number } }>(`/api/v1/teams/${payments}/dashboard`, admin);
     expect(dashboard.body.overview.pendingInvitations).toBe(1);
+  });
+
+  it('answers the audit API’s team filter: events about the team and by or about its members', async () => {
+    await auditCaughtUp(t.env, 'team events');
+    const page = await t.api.get<{ items: { type: string; subject: { id: string }; actor: { id: string } }[] }>(`/api/v1/audit/events?team=${payments}&limit=200`, admin);
+    expect(page.status).toBe(200);
+    const types = page.body.items.map((item) => item.type);
+    expect(types).toEqual(expect.arrayContaining(['team.created', 'team.member_added', 'team.dashboard_saved']));
+    // the lead's own events (their account was created) come with them; another team's do not
+    expect(page.body.items.some((item) => item.subject.id === lead.id)).toBe(true);
+    expect(page.body.items.some((item) => item.subject.id === search)).toBe(false);
+    const unknown = await t.api.get(`/api/v1/audit/events?team=${crypto.randomUUID()}`, admin);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({ errors: [{ field: 'team' }] });
   });
 
   it('adds a member once when 50 identical requests race', async () => {
