@@ -16,6 +16,7 @@ import { AccessPolicyModule, PermissionsGuard } from './modules/access-policy';
 import { AuditModule } from './modules/audit';
 import { AuthenticationGuard, AuthModule } from './modules/auth';
 import { OrganizationsModule } from './modules/organizations';
+import { TeamsModule } from './modules/teams';
 import { UsersModule } from './modules/users';
 import { WebModule } from './modules/web';
 import { flattenValidationErrors, ProblemDetailsFilter, RequestValidationError } from './shared/problem-details.filter';
@@ -38,6 +39,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         AccessPolicyModule,
         UsersModule,
+        TeamsModule,
         OrganizationsModule,
         AuthModule.register({ workers }),
         AuditModule.register({ workers }),

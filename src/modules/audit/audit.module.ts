@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { EventConsumers } from '../../infrastructure/event-store/event-consumers';
+import { TeamsModule } from '../teams';
 import { AccessPolicyModule } from '../access-policy';
 import { AUDIT_QUEUE } from './audit.constants';
 import { AuditController } from './http/audit.controller';
@@ -17,7 +18,7 @@ export class AuditModule implements OnModuleInit {
   static register(options: { workers: boolean }): DynamicModule {
     return {
       module: AuditModule,
-      imports: [BullModule.registerQueue({ name: AUDIT_QUEUE }), AccessPolicyModule],
+      imports: [BullModule.registerQueue({ name: AUDIT_QUEUE }), AccessPolicyModule, TeamsModule],
       controllers: [AuditController],
       providers: [
         ListAuditEventsHandler,

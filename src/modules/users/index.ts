@@ -9,3 +9,4 @@ export { SetAvatarCommand } from './commands/set-avatar/set-avatar.command';
 export { RemoveAvatarCommand } from './commands/remove-avatar/remove-avatar.command';
 export { GetAvatarQuery } from './queries/get-avatar/get-avatar.query';
 export { NOTIFICATION_PREFERENCE_NAMES, type NotificationPreference } from './domain/profile';
+export { TeamDirectory, type TeamRef } from './contracts/team-directory';

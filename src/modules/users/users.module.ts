@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { AccessPolicyModule } from '../access-policy';
+import { AccessPolicyModule, AccountStanding } from '../access-policy';
+import { UserAccountStanding } from './infrastructure/user-account-standing';
 import { AcceptInvitationHandler } from './commands/accept-invitation/accept-invitation.handler';
 import { UserAccounts } from './contracts/user-accounts';
 import { Invitation } from './domain/invitation.entity';
@@ -66,7 +67,12 @@ const PLATFORM_OPERATORS = [PlatformOperators, GrantPlatformOperatorHandler, Rev
 @Module({
   imports: [MikroOrmModule.forFeature([User, Invitation, Avatar, PlatformOperatorGrant]), AccessPolicyModule],
   controllers: [UserAdministrationController, MeProfileController, UserProfileController, InvitationsController, PlatformOperatorsController],
-  providers: [UserAccounts, AcceptInvitationHandler, PreviewInvitationHandler, ...USER_ADMINISTRATION, ...PROFILES, ...INVITATIONS, ...PLATFORM_OPERATORS],
+  providers: [
+    UserAccounts,
+    // access-policy's port, provided here and found by access-policy in the container
+    UserAccountStanding,
+    { provide: AccountStanding, useExisting: UserAccountStanding },
+    AcceptInvitationHandler, PreviewInvitationHandler, ...USER_ADMINISTRATION, ...PROFILES, ...INVITATIONS, ...PLATFORM_OPERATORS],
   exports: [UserAccounts, PlatformOperators],
 })
 export class UsersModule {}

@@ -279,7 +279,7 @@ describe('invitations', () => {
     expect(badRole.body.errors?.map((e) => e.field)).toEqual(['role']);
     const teams = await invite({ email: 'someone@example.com', role: 'Viewer', teamIds: [crypto.randomUUID()] });
     expect(teams.status).toBe(400);
-    expect(teams.body.errors).toEqual([{ field: 'teamIds', message: expect.stringContaining('teams are not available yet') }]);
+    expect(teams.body.errors).toEqual([{ field: 'teamIds', message: expect.stringContaining('names no active team') }]);
     expect((await invite({ email: 'someone@example.com', role: 'Viewer', teamIds: [] })).status).toBe(201);
   });
 

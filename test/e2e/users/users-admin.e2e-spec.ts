@@ -112,7 +112,7 @@ describe('users administration (issue 3)', () => {
 
     const team = await list(`team=${crypto.randomUUID()}`);
     expect(team.status).toBe(400);
-    expect(team.body).toMatchObject({ errors: [{ field: 'team', message: 'teams are not available yet' }] });
+    expect(team.body).toMatchObject({ errors: [{ field: 'team', message: 'team names no team of this organization' }] });
     const bad = await t.api.get<Problem>('/api/v1/users?status=gone&role=Overlord&limit=500', admin);
     expect(bad.status).toBe(400);
     expect(fields(bad.body).sort()).toEqual(['limit', 'role', 'status']);

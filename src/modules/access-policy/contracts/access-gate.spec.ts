@@ -8,7 +8,7 @@ import { AccessRestrictedError } from '../domain/access-restricted.error';
 import { DEFAULT_POLICY, type PolicyDocument } from '../domain/policy-document';
 import { AccessGate } from './access-gate';
 import type { PolicyStore } from './policy-store';
-import { TeamMemberships } from './team-memberships';
+import type { Ports } from '../infrastructure/ports';
 
 const USER = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const TEAM = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
@@ -26,8 +26,10 @@ function setup(policy: Partial<PolicyDocument>, samples: (number | null)[] = [])
   const policies = { get: async () => ({ document: { ...DEFAULT_POLICY, ...policy }, version: 1 }) } as unknown as PolicyStore;
   const limits = { sample: async () => (samples.length ? samples.shift()! : 1) } as unknown as RateLimits;
   const config = { values: { rateLimits: { refusalSampleSeconds: 60 } } } as AppConfig;
-  const memberships = new TeamMemberships();
-  const sut = new AccessGate(policies, memberships, uow, limits, config, new FixedClock());
+  // the teams module's answer, as the port hands it over
+  const memberships = { teams: [] as string[] };
+  const ports = { get: () => ({ teamsOf: async () => memberships.teams.map((teamId) => ({ teamId, lead: false })) }) } as unknown as Ports;
+  const sut = new AccessGate(policies, ports, uow, limits, config, new FixedClock());
   return { sut, recorded, memberships };
 }
 
@@ -67,7 +69,7 @@ describe(AccessGate.name, () => {
     const { sut, memberships } = setup({ accessWindows: [{ teams: [TEAM], timezone: 'Europe/Berlin', days: [6], start: '09:00', end: '10:00' }] });
     // no teams module yet: nobody is in a team, so the team's window binds no one
     expect((await sut.decide(caller('203.0.113.1'))).decision.allowed).toBe(true);
-    memberships.provide({ teamsOf: async () => [TEAM] });
+    memberships.teams = [TEAM];
     expect((await sut.decide(caller('203.0.113.1'))).decision.reason).toBe('outside_access_window');
   });
 });

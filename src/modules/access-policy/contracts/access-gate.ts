@@ -9,6 +9,7 @@ import { AccessRestrictedError } from '../domain/access-restricted.error';
 import { describeRefusal, evaluateAccessPolicy, type AccessDecision } from '../domain/access-evaluation';
 import type { PolicyDocument } from '../domain/policy-document';
 import { PolicyStore } from './policy-store';
+import { Ports } from '../infrastructure/ports';
 import { TeamMemberships } from './team-memberships';
 
 /** Where a credential is being used: its sign-in, a refresh, or any authenticated request. */
@@ -40,7 +41,7 @@ export const ACCESS_EVENTS = {
 export class AccessGate {
   constructor(
     private readonly policies: PolicyStore,
-    private readonly memberships: TeamMemberships,
+    private readonly ports: Ports,
     private readonly uow: UnitOfWork,
     private readonly limits: RateLimits,
     private readonly config: AppConfig,
@@ -51,7 +52,7 @@ export class AccessGate {
   async decide(caller: AccessCaller, document?: PolicyDocument, at?: Date): Promise<{ decision: AccessDecision; document: PolicyDocument }> {
     const policy = document ?? (await this.policies.get(caller.organizationId)).document;
     // team membership is asked only when some window names teams: the hot path stays query-free
-    const teamIds = policy.accessWindows.some((window) => window.teams) ? await this.memberships.teamsOf(caller.organizationId, caller.userId) : [];
+    const teamIds = policy.accessWindows.some((window) => window.teams) ? (await this.ports.get(TeamMemberships).teamsOf(caller.organizationId, caller.userId)).map((team) => team.teamId) : [];
     const decision = evaluateAccessPolicy(policy, { userId: caller.userId, role: caller.role, teamIds, ip: caller.ip, now: at ?? this.clock.now() });
     return { decision, document: policy };
   }

@@ -1,25 +1,10 @@
-import { Injectable } from '@nestjs/common';
-
-/** Answers which teams a user is in; the teams module provides it. */
-export interface TeamMembershipSource {
-  teamsOf(organizationId: string, userId: string): Promise<string[]>;
-}
-
 /**
- * The port through which access policy asks "which teams is this user in?" (team-scoped
- * access windows). Teams sit above access-policy, so they hand in their answer at start-up
- * (`provide`) rather than being imported; until a source is provided nobody is in a team,
- * and windows that name only teams bind no one.
+ * The port through which access-policy asks about teams; the teams module provides it (the
+ * graph points down, so access-policy may not import teams). Reads only, no transaction.
  */
-@Injectable()
-export class TeamMemberships {
-  private source: TeamMembershipSource = { teamsOf: async () => [] };
-
-  provide(source: TeamMembershipSource): void {
-    this.source = source;
-  }
-
-  teamsOf(organizationId: string, userId: string): Promise<string[]> {
-    return this.source.teamsOf(organizationId, userId);
-  }
+export abstract class TeamMemberships {
+  /** The user's teams and every department above them; `lead` for those they lead. */
+  abstract teamsOf(organizationId: string, userId: string): Promise<{ teamId: string; lead: boolean }[]>;
+  /** Whether the team exists, in this organization, and is not archived. */
+  abstract isActiveTeam(organizationId: string, teamId: string): Promise<boolean>;
 }

@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { AbilityBuilder, createMongoAbility, type MongoAbility } from '@casl/ability';
+import { AbilityBuilder, createMongoAbility } from '@casl/ability';
 import type { Principal } from '../../../shared/principal';
 import type { Permission } from './permissions';
 import { isBuiltInRole, ROLE_PERMISSIONS } from './roles';
+import type { AppAbility } from './user-ability';
 
-export type AppAbility = MongoAbility;
+export type { AppAbility } from './user-ability';
 
 /**
- * Builds CASL abilities. Built-in roles' abilities never change, so each is built once;
- * team grants, custom roles and policies narrow or widen this as those modules arrive.
+ * Builds the CASL abilities of roles. Built-in roles' abilities never change, so each is
+ * built once; custom roles' come through RoleCatalogue, a user's whole ability (teams and
+ * grants too) through Abilities.
  */
 @Injectable()
 export class AbilityFactory {
@@ -17,16 +19,19 @@ export class AbilityFactory {
   forRole(role: string): AppAbility {
     let ability = this.byRole.get(role);
     if (!ability) {
-      const { can, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
-      const permissions = isBuiltInRole(role) ? ROLE_PERMISSIONS[role] : [];
-      for (const permission of permissions) {
-        const [subject, action] = permission.split(':');
-        can(action, subject);
-      }
-      ability = build();
+      ability = this.forPermissions(isBuiltInRole(role) ? ROLE_PERMISSIONS[role] : []);
       this.byRole.set(role, ability);
     }
     return ability;
+  }
+
+  forPermissions(permissions: readonly string[]): AppAbility {
+    const { can, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
+    for (const permission of permissions) {
+      const [subject, action] = permission.split(':');
+      can(action, subject);
+    }
+    return build();
   }
 
   can(principal: Pick<Principal, 'role'>, permission: Permission): boolean {
@@ -34,6 +39,7 @@ export class AbilityFactory {
     return this.forRole(principal.role).can(action, subject);
   }
 
+  /** A built-in role's permissions; custom roles' come from RoleCatalogue.permissionsOf. */
   permissionsOf(role: string): Permission[] {
     return isBuiltInRole(role) ? [...ROLE_PERMISSIONS[role]] : [];
   }

@@ -8,6 +8,7 @@ export const PERMISSIONS = {
   'users:invite': 'Invite users',
   'users:manage': 'Edit, deactivate, reactivate and remove users',
   'roles:assign': 'Change users’ roles (within the privilege rules)',
+  'roles:manage': 'Create, edit and delete custom roles (only from permissions one holds)',
   'teams:read': 'See teams',
   'teams:manage': 'Create and manage teams, members and leads',
   'policies:read': 'See access policies',
@@ -23,6 +24,7 @@ export const PERMISSIONS = {
   'dashboards:read': 'View dashboards',
   'reports:generate': 'Generate reports',
   'api:access': 'Use the API programmatically',
+  'authz:check': 'Ask the decision API about other users (services); anyone may ask about themselves',
   'platform:operate': 'Act as a platform operator (create organizations, rotate signing keys); needs a platform-operator grant too',
 } as const;
 

@@ -1,31 +1,51 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
 import { ForbiddenError } from '../../../shared/domain-error';
-import type { GatehouseRequest } from '../../../shared/request-context';
-import { AbilityFactory } from '../domain/ability.factory';
+import { actorOf, type GatehouseRequest } from '../../../shared/request-context';
+import { RecordAccessDeniedCommand } from '../commands/record-access-denied/record-access-denied.command';
 import type { Permission } from '../domain/permissions';
+import { isBuiltInRole } from '../domain/roles';
+import { AbilityFactory } from '../domain/ability.factory';
+import { RoleCatalogue } from '../infrastructure/role-catalogue';
 import { REQUIRED_PERMISSIONS, TARGET_USER_PARAM } from './require-permissions.decorator';
 
 /**
  * Runs after authentication: checks the route's required permissions against the caller's
- * ability. An API key is held to its scopes and fails closed: a route that declares no
- * permission (one's own account, sign-out) takes a signed-in session only, and a route
- * acting on a user (@ActsOnUser) may not be aimed at the key's own owner.
+ * role (built-in, or the organization's custom role as it is now). An API key is held to its
+ * scopes and fails closed: a route that declares no permission (one's own account, sign-out)
+ * takes a signed-in session only, and a route acting on a user (@ActsOnUser) may not be
+ * aimed at the key's own owner. Every refusal is recorded as an `access.denied` event.
  */
 @Injectable()
 export class PermissionsGuard implements CanActivate {
+  private readonly logger = new Logger(PermissionsGuard.name);
+
   constructor(
     private readonly reflector: Reflector,
     private readonly abilities: AbilityFactory,
+    private readonly roles: RoleCatalogue,
+    private readonly commands: CommandBus,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     const required = this.reflector.getAllAndOverride<Permission[] | undefined>(REQUIRED_PERMISSIONS, targets) ?? [];
     const targetParam = this.reflector.getAllAndOverride<string | undefined>(TARGET_USER_PARAM, targets);
     const request = context.switchToHttp().getRequest<GatehouseRequest>();
     const principal = request.principal;
     if (!principal) return true; // public route: the authentication guard let it through
+    try {
+      await this.check(request, required, targetParam);
+      return true;
+    } catch (error) {
+      if (error instanceof ForbiddenError) await this.recordDenial(request, required, error);
+      throw error;
+    }
+  }
+
+  private async check(request: GatehouseRequest, required: Permission[], targetParam: string | undefined): Promise<void> {
+    const principal = request.principal!;
     const reads = ['GET', 'HEAD'].includes(request.method);
     if (principal.apiKeyId) {
       // a Viewer's API keys are read-only ("limited API access")
@@ -43,13 +63,24 @@ export class PermissionsGuard implements CanActivate {
         throw new ForbiddenError('ACCESS.KEY_OWNER_TARGET', 'An API key cannot act on its own owner’s account; sign in to do that');
       }
     }
+    if (!required.length) return;
+    // built-in roles answer from memory; a custom role as the organization has it now
+    const ability = isBuiltInRole(principal.role) ? this.abilities.forRole(principal.role) : await this.roles.abilityOf(principal.organizationId, principal.role);
     // an API key may use only its scopes, and only while its owner still holds them
-    const missing = required.filter(
-      (permission) => !this.abilities.can(principal, permission) || (principal.scopes !== null && !principal.scopes.includes(permission)),
-    );
+    const missing = required.filter((permission) => {
+      const [subject, action] = permission.split(':');
+      return !ability.can(action, subject) || (principal.scopes !== null && !principal.scopes.includes(permission));
+    });
     if (missing.length) {
       throw new ForbiddenError('ACCESS.MISSING_PERMISSION', `This needs the permission ${missing.join(', ')}`);
     }
-    return true;
+  }
+
+  private async recordDenial(request: GatehouseRequest, required: Permission[], error: ForbiddenError): Promise<void> {
+    const principal = request.principal!;
+    const route = (request as { routeOptions?: { url?: string } }).routeOptions?.url ?? request.url.split('?')[0];
+    await this.commands
+      .execute(new RecordAccessDeniedCommand(principal.organizationId, actorOf(request), { userId: principal.userId, method: request.method, route, required, code: error.code }))
+      .catch((failure: Error) => this.logger.error(`access.denied not recorded: ${failure.message}`));
   }
 }

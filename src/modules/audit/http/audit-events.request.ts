@@ -1,6 +1,6 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsDate, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageRequest } from '../../../shared/page-request';
 
 export class TimeRangeRequest {
@@ -34,6 +34,11 @@ export class ListAuditEventsRequest extends IntersectionType(TimeRangeRequest, P
   @IsString()
   @MaxLength(100)
   subject?: string;
+
+  @ApiPropertyOptional({ description: 'a team’s id: events about the team, or by or about its current members' })
+  @IsOptional()
+  @IsUUID('all', { message: 'team must be a team id (UUID)' })
+  team?: string;
 
 }
 

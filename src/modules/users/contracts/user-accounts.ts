@@ -177,6 +177,33 @@ export class UserAccounts {
     user.changePassword(passwordHash, this.clock.now(), via);
   }
 
+  /** Role and status of the given accounts (a team overview); unknown ids are left out. */
+  async summariesOf(organizationId: string, userIds: readonly string[]): Promise<{ id: string; role: string; status: UserStatus }[]> {
+    const ids = userIds.filter((id) => UUID.test(id));
+    if (!ids.length) return [];
+    return this.uow
+      .reader(organizationId)
+      .getConnection()
+      .execute<{ id: string; role: string; status: UserStatus }[]>(
+        'select id, role, status from users where organization_id = ? and id in (select (jsonb_array_elements_text(?::jsonb))::uuid)',
+        [organizationId, JSON.stringify(ids)],
+        'all',
+      );
+  }
+
+  /** Pending invitations whose invitee joins the team on accepting. */
+  async pendingInvitationsInto(organizationId: string, teamId: string): Promise<number> {
+    const [row] = await this.uow
+      .reader(organizationId)
+      .getConnection()
+      .execute<{ count: string }[]>(
+        "select count(*) as count from invitations where organization_id = ? and status = 'pending' and team_ids @> ?::jsonb",
+        [organizationId, JSON.stringify([teamId])],
+        'all',
+      );
+    return Number(row.count);
+  }
+
   /**
    * On the hot path of every API-key request and of /me: one lean query on the connection,
    * off the ORM's unit of work (STACK.md measured it 5-8x cheaper), scoped by hand.

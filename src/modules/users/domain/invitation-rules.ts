@@ -10,7 +10,7 @@ export function isInvitableEmail(value: unknown): value is string {
   return typeof value === 'string' && value.trim().length <= MAX_EMAIL_LENGTH && isEmail(value.trim());
 }
 
-/** Invitations give built-in roles (custom roles arrive with their own issue). */
+/** Batches give built-in roles; one invitation at a time may give a custom role (its handler resolves it). */
 export function isInvitableRole(value: unknown): value is string {
   return typeof value === 'string' && isBuiltInRole(value);
 }
@@ -35,11 +35,11 @@ export class AlreadyMemberError extends DomainError {
 }
 
 /** The email and role of one invitation, as a request states them; throws naming the bad field. */
-export function checkInvitee(email: unknown, role: unknown): { email: string; role: string } {
+export function checkInvitee(email: unknown, role: unknown, customRoles = false): { email: string; role: string } {
   if (!isInvitableEmail(email)) {
     throw new InvalidInvitationError('INVITATIONS.INVALID_EMAIL', 'email', 'email must be an email address');
   }
-  if (!isInvitableRole(role)) {
+  if (!(customRoles && typeof role === 'string') && !isInvitableRole(role)) {
     throw new InvalidInvitationError('INVITATIONS.UNKNOWN_ROLE', 'role', `role must be one of ${BUILT_IN_ROLES.join(', ')}`);
   }
   return { email: email.trim(), role };

@@ -123,3 +123,25 @@ describe('assertMayChangeLifecycle', () => {
     expect(() => assertMayChangeLifecycle(admin, user('admin-1', 'Administrator'), 'remove', twoAdmins)).toThrow(SelfActionError);
   });
 });
+
+describe('custom roles under the same rule', () => {
+  const custom: Record<string, string[]> = { 'Security Analyst': ['audit:read'], Deployer: ['applications:deploy', 'reports:generate'] };
+  const withCustom = (role: string) => custom[role] ?? permissionsOf(role);
+  const by = (role: string, scopes?: string[]) => grantorOf({ userId: `${role}-1`, role, scopes: scopes ?? null }, withCustom);
+
+  it('lets an Administrator give a custom role, and a Manager only one made of what a Manager holds', () => {
+    expect(grantRefusal(by('Administrator'), 'Security Analyst', withCustom)).toBeNull();
+    expect(grantRefusal(by('Manager'), 'Deployer', withCustom)).toBeNull();
+    expect(grantRefusal(by('Manager'), 'Security Analyst', withCustom)).toMatch(/cannot grant/);
+  });
+
+  it('holds a key to its scopes for custom roles too', () => {
+    expect(grantRefusal(by('Administrator', ['roles:assign', 'applications:deploy']), 'Deployer', withCustom)).toMatch(/reports:generate/);
+  });
+
+  it('lets a custom role act only on users whose role it could have given', () => {
+    const analyst = { ...by('Security Analyst'), permissions: ['audit:read', 'users:manage'] };
+    expect(() => assertMayChangeLifecycle(analyst, user('u', 'Viewer'), 'deactivate', twoAdmins, withCustom)).toThrow(PrivilegeError);
+    expect(() => assertMayChangeLifecycle(by('Manager'), user('u', 'Deployer'), 'deactivate', twoAdmins, withCustom)).not.toThrow();
+  });
+});

@@ -1,19 +1,10 @@
-import { ASSIGNABLE_ROLES, isBuiltInRole } from '../../access-policy';
+import { ASSIGNABLE_ROLES, isBuiltInRole, type Grantor, type PermissionsOf } from '../../access-policy';
 import { LastAdministratorError } from './last-administrator.error';
 import { PrivilegeError } from './privilege.error';
 import { SelfActionError } from './self-action.error';
 import type { UserStatus } from './user.entity';
 
-/**
- * The one who acts, as the privilege rules see them: their current role and what they hold.
- * Build it with grantorOf, the one place a caller's scopes narrow what they may give.
- */
-export interface Grantor {
-  userId: string;
-  role: string;
-  /** The role's permissions, narrowed to an API key's scopes when acting through a key. */
-  permissions: readonly string[];
-}
+export { grantorOf, type Grantor, type PermissionsOf } from '../../access-policy';
 
 /** The user acted upon. */
 export interface Grantee {
@@ -22,32 +13,35 @@ export interface Grantee {
   status: UserStatus;
 }
 
-export type PermissionsOf = (role: string) => readonly string[];
-
-/**
- * The grantor a caller is: their role's permissions, and when they act through an API key,
- * only those its scopes name (`scopes` null: a signed-in session, the whole role).
- */
-export function grantorOf(caller: { userId: string; role: string; scopes: readonly string[] | null }, permissionsOf: PermissionsOf): Grantor {
-  const { scopes } = caller;
-  const permissions = permissionsOf(caller.role).filter((held) => scopes === null || scopes.includes(held));
-  return { userId: caller.userId, role: caller.role, permissions };
-}
-
 export type LifecycleChange = 'deactivate' | 'reactivate' | 'remove';
 
 const ADMINISTRATOR = 'Administrator';
 
-function assignableBy(role: string): readonly string[] {
-  return isBuiltInRole(role) ? ASSIGNABLE_ROLES[role] : [];
+/** For callers that know no custom roles: only the built-in table applies. */
+const BUILT_IN_ONLY: PermissionsOf = () => [];
+
+/**
+ * May a holder of `by.role` give `role`? Built-in roles by the product's table (a Manager:
+ * Developer and Viewer); a custom role, like anything else, only by one whose role holds
+ * every permission of it (an Administrator holds all). Custom roles that hold `roles:assign`
+ * give what they hold, never more.
+ */
+function mayAssign(byRole: string, role: string, permissionsOf: PermissionsOf): boolean {
+  if (isBuiltInRole(byRole) && isBuiltInRole(role)) return ASSIGNABLE_ROLES[byRole].includes(role);
+  const wanted = permissionsOf(role);
+  // an unknown role (or one that grants nothing) is given by nobody
+  if (!isBuiltInRole(role) && !wanted.length) return false;
+  if (byRole === ADMINISTRATOR) return true;
+  const held = new Set(permissionsOf(byRole));
+  return role !== ADMINISTRATOR && wanted.every((permission) => held.has(permission));
 }
 
 /**
  * One acts on another user only when one could have given them their current role:
  * a Manager never touches an Administrator or another Manager.
  */
-function assertMayActOn(by: Grantor, target: Grantee): void {
-  if (!assignableBy(by.role).includes(target.role)) {
+function assertMayActOn(by: Grantor, target: Grantee, permissionsOf: PermissionsOf): void {
+  if (!mayAssign(by.role, target.role, permissionsOf)) {
     throw new PrivilegeError(`A ${by.role} cannot act on a user whose role is ${target.role}`);
   }
 }
@@ -65,7 +59,7 @@ function assertAnotherAdministratorRemains(target: Grantee, activeAdministratorI
  * key grants none of its owner's permissions outside its scopes.
  */
 export function grantRefusal(by: Grantor, role: string, permissionsOf: PermissionsOf): string | null {
-  if (!assignableBy(by.role).includes(role)) return `A ${by.role} cannot grant the role ${role}`;
+  if (!mayAssign(by.role, role, permissionsOf)) return `A ${by.role} cannot grant the role ${role}`;
   // the table above is what the product decided a role may grant (a Manager gives Developer
   // though it holds not all of a Developer's permissions); a grantor narrower than its role
   // (an API key) grants none of the role's permissions it lacks
@@ -86,7 +80,7 @@ export function assertMayChangeRole(
   to: string,
   context: { permissionsOf: PermissionsOf; activeAdministratorIds: readonly string[] },
 ): void {
-  assertMayActOn(by, target);
+  assertMayActOn(by, target, context.permissionsOf);
   const refusal = grantRefusal(by, to, context.permissionsOf);
   if (refusal) throw new PrivilegeError(refusal);
   if (to !== ADMINISTRATOR) assertAnotherAdministratorRemains(target, context.activeAdministratorIds, 'demoted');
@@ -97,8 +91,14 @@ export function assertMayChangeRole(
  * May `by` deactivate, reactivate or remove `target`? Only users one could have given their
  * role to, never the last active Administrator, never oneself.
  */
-export function assertMayChangeLifecycle(by: Grantor, target: Grantee, change: LifecycleChange, activeAdministratorIds: readonly string[]): void {
-  assertMayActOn(by, target);
+export function assertMayChangeLifecycle(
+  by: Grantor,
+  target: Grantee,
+  change: LifecycleChange,
+  activeAdministratorIds: readonly string[],
+  permissionsOf: PermissionsOf = BUILT_IN_ONLY,
+): void {
+  assertMayActOn(by, target, permissionsOf);
   if (change !== 'reactivate') {
     assertAnotherAdministratorRemains(target, activeAdministratorIds, change === 'deactivate' ? 'deactivated' : 'removed');
   }

@@ -42,6 +42,9 @@ export class UserTeamResponse {
 
   @ApiProperty()
   name!: string;
+
+  @ApiProperty({ description: 'the user leads this team' })
+  lead!: boolean;
 }
 
 export class UserDetailResponse extends UserListItemResponse {
@@ -54,7 +57,7 @@ export class UserDetailResponse extends UserListItemResponse {
   @ApiProperty({ type: String, nullable: true, example: 'de-DE' })
   locale!: string | null;
 
-  @ApiProperty({ type: [UserTeamResponse], description: 'always empty until teams exist' })
+  @ApiProperty({ type: [UserTeamResponse], description: 'the teams the user is a member of' })
   teams!: UserTeamResponse[];
 
   @ApiProperty({ type: String, nullable: true, format: 'date-time' })

@@ -2,13 +2,15 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ForbiddenError, NotFoundError } from '../../../shared/domain-error';
 import type { Principal } from '../../../shared/principal';
-import type { AbilityFactory, Permission } from '../../access-policy';
+import type { Permission, PermissionsOf, RoleCatalogue } from '../../access-policy';
 import { grantorOf, type Grantor } from '../domain/privileges';
 import { User } from '../domain/user.entity';
 
 export interface AdministeredUser {
   target: User;
   grantor: Grantor;
+  /** The organization's roles (built-in and custom) as they are now. */
+  permissionsOf: PermissionsOf;
   /** The organization's active Administrators, locked until the transaction ends. */
   activeAdministratorIds: string[];
 }
@@ -21,7 +23,7 @@ export interface AdministeredUser {
  */
 export async function loadForAdministration(
   em: EntityManager,
-  abilities: AbilityFactory,
+  roles: RoleCatalogue,
   by: Principal,
   targetId: string,
   permission: Permission,
@@ -35,13 +37,15 @@ export async function loadForAdministration(
     administrators.find((user) => user.id === targetId) ??
     (await em.findOne(User, { id: targetId }, { lockMode: LockMode.PESSIMISTIC_WRITE }));
   if (!target) throw new NotFoundError('User');
+  const permissionsOf = await roles.permissionsOf(by.organizationId);
   const caller = administrators.find((user) => user.id === by.userId) ?? (await em.findOne(User, { id: by.userId }));
-  if (!caller || caller.status !== 'active' || !abilities.can({ role: caller.role }, permission)) {
+  if (!caller || caller.status !== 'active' || !permissionsOf(caller.role).includes(permission)) {
     throw new ForbiddenError('ACCESS.MISSING_PERMISSION', `This needs the permission ${permission}`);
   }
   return {
     target,
-    grantor: grantorOf({ userId: caller.id, role: caller.role, scopes: by.scopes }, (role) => abilities.permissionsOf(role)),
+    grantor: grantorOf({ userId: caller.id, role: caller.role, scopes: by.scopes }, permissionsOf),
+    permissionsOf,
     activeAdministratorIds: administrators.map((user) => user.id),
   };
 }

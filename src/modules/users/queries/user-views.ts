@@ -18,7 +18,7 @@ export interface UserDetailView extends UserListItemView {
   phone: string | null;
   timezone: string | null;
   locale: string | null;
-  teams: { id: string; name: string }[];
+  teams: { id: string; name: string; lead: boolean }[];
   deactivatedAt: string | null;
   removedAt: string | null;
 }
@@ -43,7 +43,7 @@ export function userDetail(user: User): UserDetailView {
     phone: user.phone,
     timezone: user.timezone,
     locale: user.locale,
-    // teams arrive with their own issue
+    // the detail query fills them in (the teams module answers through TeamDirectory)
     teams: [],
     deactivatedAt: user.deactivatedAt?.toISOString() ?? null,
     removedAt: user.removedAt?.toISOString() ?? null,

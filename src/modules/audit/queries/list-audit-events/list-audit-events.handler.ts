@@ -1,7 +1,9 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { RFC3339_MS } from '../../../../infrastructure/event-store/event-store';
+import { InvalidInputError } from '../../../../shared/domain-error';
 import { decodeCursor, encodeCursor, type Page } from '../../../../shared/pagination';
+import { TeamRoster } from '../../../teams';
 import { ListAuditEventsQuery, type AuditEventView } from './list-audit-events.query';
 
 interface AuditRow {
@@ -22,7 +24,10 @@ const isSeqCursor = (value: unknown): value is { seq: number } =>
 
 @QueryHandler(ListAuditEventsQuery)
 export class ListAuditEventsHandler implements IQueryHandler<ListAuditEventsQuery, Page<AuditEventView>> {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly teams: TeamRoster,
+  ) {}
 
   async execute({ organizationId, filter }: ListAuditEventsQuery): Promise<Page<AuditEventView>> {
     const cursor = decodeCursor(filter.cursor, isSeqCursor);
@@ -46,6 +51,15 @@ export class ListAuditEventsHandler implements IQueryHandler<ListAuditEventsQuer
     if (filter.subject) {
       conditions.push('subject_id = ?');
       params.push(filter.subject);
+    }
+    if (filter.team) {
+      // membership as the teams module answers it now, at query time
+      const members = await this.teams.memberIds(organizationId, filter.team);
+      if (!members) throw new InvalidInputError('AUDIT.UNKNOWN_TEAM', 'team', 'team names no team of this organization');
+      conditions.push(
+        `(subject_id = ? or actor_id in (select jsonb_array_elements_text(?::jsonb)) or (subject_type = 'user' and subject_id in (select jsonb_array_elements_text(?::jsonb))))`,
+      );
+      params.push(filter.team.toLowerCase(), JSON.stringify(members), JSON.stringify(members));
     }
     if (filter.from) {
       conditions.push('occurred_at >= ?');

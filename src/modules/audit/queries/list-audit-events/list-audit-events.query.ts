@@ -15,6 +15,8 @@ export interface AuditEventFilter {
   type?: string;
   actor?: string;
   subject?: string;
+  /** Events about the team, or by or about its current members. */
+  team?: string;
   from?: Date;
   to?: Date;
   cursor?: string;

@@ -3,7 +3,8 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { PasswordHasher } from '../../../../infrastructure/security/password-hasher';
 import { Clock } from '../../../../shared/clock';
-import { PasswordRules } from '../../../access-policy';
+import { AuthzVersions, PasswordRules, Ports } from '../../../access-policy';
+import { TeamDirectory } from '../../contracts/team-directory';
 import { InvitationUnusableError } from '../../domain/invitation.entity';
 import { User } from '../../domain/user.entity';
 import { findInvitationByToken } from '../../infrastructure/invitation-lookup';
@@ -16,6 +17,8 @@ export class AcceptInvitationHandler implements ICommandHandler<AcceptInvitation
     private readonly clock: Clock,
     private readonly passwords: PasswordHasher,
     private readonly passwordRules: PasswordRules,
+    private readonly ports: Ports,
+    private readonly versions: AuthzVersions,
   ) {}
 
   async execute(command: AcceptInvitationCommand): Promise<AcceptedInvitation> {
@@ -30,7 +33,8 @@ export class AcceptInvitationHandler implements ICommandHandler<AcceptInvitation
         actor: { ...command.actor, type: 'user', id: probe.userId, organizationId: probe.organizationId },
         organizationId: probe.organizationId,
       },
-      async ({ em }) => {
+      async (context) => {
+        const { em } = context;
         // re-read inside the transaction, locked, so a token is accepted once even when raced
         const invitation = await findInvitationByToken(em, command.token);
         await em.lock(invitation, LockMode.PESSIMISTIC_WRITE);
@@ -38,9 +42,12 @@ export class AcceptInvitationHandler implements ICommandHandler<AcceptInvitation
         if (!user) throw new InvitationUnusableError('unknown');
         invitation.accept(this.clock.now());
         user.activate(command.name, passwordHash, this.clock.now());
+        // the teams named on the invitation, those still active, joined in this same transaction
+        if (invitation.teamIds.length) await this.ports.get(TeamDirectory).join(context, user.organizationId, user.id, invitation.teamIds);
         return { userId: user.id, organizationId: user.organizationId };
       },
     );
+    await this.versions.bumpUsers([result.userId]);
     return result;
   }
 }

@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { Revocations } from '../../../../infrastructure/security/revocations';
 import { Clock } from '../../../../shared/clock';
-import { AbilityFactory } from '../../../access-policy';
+import { AuthzVersions, RoleCatalogue } from '../../../access-policy';
 import { PlatformOperators } from '../../contracts/platform-operators';
 import { assertMayChangeLifecycle } from '../../domain/privileges';
 import { loadForAdministration } from '../../infrastructure/administered-user';
@@ -16,7 +16,8 @@ export class DeactivateUserHandler implements ICommandHandler<DeactivateUserComm
 
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly abilities: AbilityFactory,
+    private readonly roles: RoleCatalogue,
+    private readonly versions: AuthzVersions,
     private readonly revocations: Revocations,
     private readonly clock: Clock,
     private readonly operators: PlatformOperators,
@@ -24,13 +25,15 @@ export class DeactivateUserHandler implements ICommandHandler<DeactivateUserComm
 
   async execute(command: DeactivateUserCommand): Promise<UserDetailView> {
     const { result } = await this.uow.run({ actor: command.actor, organizationId: command.by.organizationId }, async (context) => {
-      const { target, grantor, activeAdministratorIds } = await loadForAdministration(context.em, this.abilities, command.by, command.userId, 'users:manage');
-      assertMayChangeLifecycle(grantor, target, 'deactivate', activeAdministratorIds);
+      const { target, grantor, activeAdministratorIds, permissionsOf } = await loadForAdministration(context.em, this.roles, command.by, command.userId, 'users:manage');
+      assertMayChangeLifecycle(grantor, target, 'deactivate', activeAdministratorIds, permissionsOf);
       target.deactivate(this.clock.now());
       // a reactivated Administrator is not an operator again unless granted anew
       await this.operators.end(context, target.id, 'deactivated');
       return target;
     });
+    // its cached ability answers inactive_user from the next check on, on every instance
+    await this.versions.bumpUsers([result.id]);
     // refresh and sign-in already refuse the account; this stops the access tokens in hand
     await this.revocations
       .revokeUserTokens(result.id, this.clock.now().getTime())

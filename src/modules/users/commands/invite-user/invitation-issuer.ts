@@ -16,6 +16,8 @@ import type { IssuedInvitation } from './invite-user.command';
 export interface Invitee {
   email: string;
   role: string;
+  /** Teams joined on accepting (checked by the caller). */
+  teamIds?: string[];
 }
 
 /** A row's outcome: the invitation, or why this person was not invited (nothing was changed for them). */
@@ -132,6 +134,7 @@ export class InvitationIssuer {
         return new DomainError('INVITATIONS.PENDING_WITH_OTHER_ROLE', 'conflict', `Not invited: ${message}`, [{ field: 'role', message }]);
       }
       open.resend({ tokenHash: hashToken(token), now, ttlDays: inviting.ttlDays });
+      if (invitee.teamIds?.length) open.teamIds = [...new Set([...open.teamIds, ...invitee.teamIds])];
       user = existing;
       invitation = open;
       outcome = 'resent';
@@ -163,6 +166,7 @@ export class InvitationIssuer {
         now,
         ttlDays: inviting.ttlDays,
       });
+      invitation.teamIds = invitee.teamIds ?? [];
       context.em.persist(invitation);
       outcome = 'invited';
     }

@@ -1,5 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AbilityFactory } from '../../../access-policy';
+import { ForbiddenError } from '../../../../shared/domain-error';
+import { Abilities, Ports, RoleCatalogue, UnknownRoleError } from '../../../access-policy';
+import { TeamDirectory } from '../../contracts/team-directory';
 import { assertMayInvite, checkInvitee, InvalidInvitationError } from '../../domain/invitation-rules';
 import { grantorOf } from '../../domain/privileges';
 import { InvitationMailer } from '../../infrastructure/invitation-mailer';
@@ -11,18 +13,33 @@ export class InviteUserHandler implements ICommandHandler<InviteUserCommand, Iss
   constructor(
     private readonly mailer: InvitationMailer,
     private readonly issuer: InvitationIssuer,
-    private readonly abilities: AbilityFactory,
+    private readonly roles: RoleCatalogue,
+    private readonly abilities: Abilities,
+    private readonly ports: Ports,
   ) {}
 
-  private readonly permissionsOf = (role: string) => this.abilities.permissionsOf(role);
-
   async execute(command: InviteUserCommand): Promise<IssuedInvitation> {
-    const invitee = checkInvitee(command.email, command.role);
-    if (command.teamIds.length) {
-      throw new InvalidInvitationError('INVITATIONS.TEAMS_UNAVAILABLE', 'teamIds', 'teams are not available yet; leave teamIds empty');
-    }
-    assertMayInvite(grantorOf(command.principal, this.permissionsOf), invitee.role, this.permissionsOf);
-    const inviting = await this.mailer.context(command.principal);
-    return this.issuer.issue(inviting, invitee, command.actor);
+    const { principal } = command;
+    const role = await this.roles.find(principal.organizationId, String(command.role));
+    if (!role) throw new UnknownRoleError('role', String(command.role));
+    const invitee = checkInvitee(command.email, role.name, true);
+    const permissionsOf = await this.roles.permissionsOf(principal.organizationId);
+    assertMayInvite(grantorOf(principal, permissionsOf), invitee.role, permissionsOf);
+    const teamIds = [...new Set(command.teamIds.map((id) => id.toLowerCase()))];
+    if (teamIds.length) await this.assertMayEnrol(command, teamIds);
+    const inviting = await this.mailer.context(principal);
+    return this.issuer.issue(inviting, { ...invitee, teamIds }, command.actor);
+  }
+
+  /** Into teams that exist, and that the inviter manages or leads (a key: with teams:manage in scope). */
+  private async assertMayEnrol(command: InviteUserCommand, teamIds: string[]): Promise<void> {
+    const { principal } = command;
+    const active = new Set(await this.ports.get(TeamDirectory).activeTeams(principal.organizationId, teamIds));
+    const unknown = teamIds.find((id) => !active.has(id));
+    if (unknown) throw new InvalidInvitationError('INVITATIONS.UNKNOWN_TEAM', 'teamIds', `teamIds: ${unknown} names no active team of this organization`);
+    const ability = await this.abilities.forUser(principal.organizationId, principal.userId);
+    const manages = !!ability?.hasPermission('teams:manage') && (principal.scopes === null || principal.scopes.includes('teams:manage'));
+    const refused = manages ? undefined : teamIds.find((id) => !ability?.leadsFor('manage_members', id));
+    if (refused) throw new ForbiddenError('INVITATIONS.TEAM_NOT_MANAGED', `You neither manage nor lead the team ${refused}`);
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsEmail, IsIn, IsOptional, IsUUID, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
 import { BUILT_IN_ROLES } from '../../../access-policy';
 import { MAX_EMAIL_LENGTH } from '../../domain/invitation-rules';
 
@@ -9,13 +9,15 @@ export class InviteUserRequest {
   @MaxLength(MAX_EMAIL_LENGTH)
   email!: string;
 
-  @ApiProperty({ enum: BUILT_IN_ROLES, description: 'a role you may assign (a Manager: Developer or Viewer)' })
-  @IsIn(BUILT_IN_ROLES, { message: `role must be one of ${BUILT_IN_ROLES.join(', ')}` })
+  @ApiProperty({ example: 'Developer', description: `a role you may assign: ${BUILT_IN_ROLES.join(', ')} (a Manager: Developer or Viewer), or a custom role’s name` })
+  // one rule, so a missing role is one error naming the field
+  @Matches(/^[^\n]{1,100}$/, { message: 'role must be a role name' })
   role!: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'teams to join on accepting; teams are not available yet, so empty' })
+  @ApiPropertyOptional({ type: [String], description: 'teams the invitee joins on accepting: ones you manage (teams:manage) or lead' })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(50)
   @IsUUID('all', { each: true, message: 'teamIds must hold team ids (UUIDs)' })
   teamIds?: string[];
 }

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AbilityFactory } from '../../../access-policy';
+import { RoleCatalogue } from '../../../access-policy';
 import { DomainError, InvalidInputError } from '../../../../shared/domain-error';
 import { assertMayInvite, checkInvitee, firstField, InvalidInvitationError } from '../../domain/invitation-rules';
 import { grantorOf } from '../../domain/privileges';
@@ -25,10 +25,8 @@ export class InviteUsersBatchHandler implements ICommandHandler<InviteUsersBatch
   constructor(
     private readonly mailer: InvitationMailer,
     private readonly issuer: InvitationIssuer,
-    private readonly abilities: AbilityFactory,
+    private readonly roles: RoleCatalogue,
   ) {}
-
-  private readonly permissionsOf = (role: string) => this.abilities.permissionsOf(role);
 
   async execute(command: InviteUsersBatchCommand): Promise<BatchInvitationResult[]> {
     if (!command.rows.length) throw new InvalidInputError('INVITATIONS.EMPTY_BATCH', 'body', 'the batch has no rows');
@@ -39,7 +37,8 @@ export class InviteUsersBatchHandler implements ICommandHandler<InviteUsersBatch
     const results: BatchInvitationResult[] = [];
     const accepted: { result: BatchInvitationResult; invitee: Invitee }[] = [];
     const seen = new Map<string, number>();
-    const grantor = grantorOf(command.principal, this.permissionsOf);
+    const permissionsOf = await this.roles.permissionsOf(command.principal.organizationId);
+    const grantor = grantorOf(command.principal, permissionsOf);
     for (const [index, raw] of command.rows.entries()) {
       const row = index + 1;
       const email = typeof (raw as { email?: unknown } | null)?.email === 'string' ? (raw as { email: string }).email.trim() : null;
@@ -53,7 +52,7 @@ export class InviteUsersBatchHandler implements ICommandHandler<InviteUsersBatch
           throw new InvalidInvitationError('INVITATIONS.DUPLICATE_ROW', 'email', `this email is already in row ${first} of the batch`);
         }
         seen.set(key, row);
-        assertMayInvite(grantor, invitee.role, this.permissionsOf);
+        assertMayInvite(grantor, invitee.role, permissionsOf);
         accepted.push({ result, invitee });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;

@@ -4,10 +4,11 @@ import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work'
 import { MailOutbox } from '../../../../infrastructure/mail/mail-outbox';
 import { Revocations } from '../../../../infrastructure/security/revocations';
 import { Clock } from '../../../../shared/clock';
-import { AbilityFactory } from '../../../access-policy';
+import { AuthzVersions, Ports, RoleCatalogue } from '../../../access-policy';
 import { Avatar } from '../../domain/avatar.entity';
 import { Invitation } from '../../domain/invitation.entity';
 import { PlatformOperators } from '../../contracts/platform-operators';
+import { TeamDirectory } from '../../contracts/team-directory';
 import { assertMayChangeLifecycle } from '../../domain/privileges';
 import { loadForAdministration } from '../../infrastructure/administered-user';
 import { RemoveUserCommand } from './remove-user.command';
@@ -24,22 +25,26 @@ export class RemoveUserHandler implements ICommandHandler<RemoveUserCommand, voi
 
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly abilities: AbilityFactory,
+    private readonly roles: RoleCatalogue,
+    private readonly versions: AuthzVersions,
     private readonly revocations: Revocations,
     private readonly clock: Clock,
     private readonly mail: MailOutbox,
     private readonly operators: PlatformOperators,
+    private readonly ports: Ports,
   ) {}
 
   async execute(command: RemoveUserCommand): Promise<void> {
     const now = this.clock.now();
     await this.uow.run({ actor: command.actor, organizationId: command.by.organizationId }, async (context) => {
       const { em } = context;
-      const { target, grantor, activeAdministratorIds } = await loadForAdministration(em, this.abilities, command.by, command.userId, 'users:manage');
-      assertMayChangeLifecycle(grantor, target, 'remove', activeAdministratorIds);
+      const { target, grantor, activeAdministratorIds, permissionsOf } = await loadForAdministration(em, this.roles, command.by, command.userId, 'users:manage');
+      assertMayChangeLifecycle(grantor, target, 'remove', activeAdministratorIds, permissionsOf);
       await em.populate(target, ['passwordHash']);
       target.remove(now);
       await this.operators.end(context, target.id, 'removed');
+      // out of every team in the same transaction: no grant of theirs outlives the account
+      await this.ports.get(TeamDirectory).leaveAll(context, target.organizationId, target.id);
       const invitations = await em.find(Invitation, { userId: target.id });
       for (const invitation of invitations) {
         if (invitation.status === 'pending') invitation.revoke(now);
@@ -50,6 +55,7 @@ export class RemoveUserHandler implements ICommandHandler<RemoveUserCommand, voi
       // mails not yet sent to them (an invitation, a reset link) go too
       await this.mail.cancelFor(context, { type: 'user', id: target.id });
     });
+    await this.versions.bumpUsers([command.userId.toLowerCase()]);
     await this.revocations
       .revokeUserTokens(command.userId, this.clock.now().getTime())
       .catch((error: Error) => this.logger.error(`revocation mark not written (old tokens last until they expire): ${error.message}`));

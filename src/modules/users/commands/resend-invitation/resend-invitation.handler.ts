@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AbilityFactory } from '../../../access-policy';
+import { RoleCatalogue } from '../../../access-policy';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { hashToken } from '../../../../infrastructure/security/token-hash';
 import { Clock } from '../../../../shared/clock';
@@ -21,18 +21,17 @@ export class ResendInvitationHandler implements ICommandHandler<ResendInvitation
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly mailer: InvitationMailer,
-    private readonly abilities: AbilityFactory,
+    private readonly roles: RoleCatalogue,
   ) {}
-
-  private readonly permissionsOf = (role: string) => this.abilities.permissionsOf(role);
 
   async execute(command: ResendInvitationCommand): Promise<IssuedInvitation> {
     const inviting = await this.mailer.context(command.principal);
+    const permissionsOf = await this.roles.permissionsOf(command.principal.organizationId);
     const token = this.ids.secret(32);
     const { result } = await this.uow.run({ actor: command.actor, organizationId: command.principal.organizationId }, async (context) => {
       const invitation = await context.em.findOne(Invitation, { id: command.invitationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!invitation) throw new NotFoundError('Invitation');
-      assertMayInvite(grantorOf(command.principal, this.permissionsOf), invitation.role, this.permissionsOf);
+      assertMayInvite(grantorOf(command.principal, permissionsOf), invitation.role, permissionsOf);
       // refuses an accepted or revoked invitation first (the transaction rolls back on any refusal)
       invitation.resend({ tokenHash: hashToken(token), now: this.clock.now(), ttlDays: inviting.ttlDays });
       const user = await context.em.findOne(User, { id: invitation.userId });

@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AbilityFactory } from '../../../access-policy';
+import { RoleCatalogue } from '../../../access-policy';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { Clock } from '../../../../shared/clock';
 import { NotFoundError } from '../../../../shared/domain-error';
@@ -14,17 +14,16 @@ export class RevokeInvitationHandler implements ICommandHandler<RevokeInvitation
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
-    private readonly abilities: AbilityFactory,
+    private readonly roles: RoleCatalogue,
   ) {}
 
-  private readonly permissionsOf = (role: string) => this.abilities.permissionsOf(role);
-
   async execute(command: RevokeInvitationCommand): Promise<void> {
+    const permissionsOf = await this.roles.permissionsOf(command.principal.organizationId);
     await this.uow.run({ actor: command.actor, organizationId: command.principal.organizationId }, async ({ em }) => {
       const invitation = await em.findOne(Invitation, { id: command.invitationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!invitation) throw new NotFoundError('Invitation');
       // whoever could not have sent it may not take it back either
-      assertMayInvite(grantorOf(command.principal, this.permissionsOf), invitation.role, this.permissionsOf);
+      assertMayInvite(grantorOf(command.principal, permissionsOf), invitation.role, permissionsOf);
       invitation.revoke(this.clock.now());
     });
   }

@@ -3,6 +3,8 @@ import type { FilterQuery } from '@mikro-orm/core';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { InvalidInputError } from '../../../../shared/domain-error';
 import { decodeCursor, encodeCursor, type Page } from '../../../../shared/pagination';
+import { Ports } from '../../../access-policy';
+import { TeamDirectory } from '../../contracts/team-directory';
 import { User } from '../../domain/user.entity';
 import { userListItem, type UserListItemView } from '../user-views';
 import { ListUsersQuery } from './list-users.query';
@@ -25,14 +27,20 @@ export function escapeLike(value: string): string {
 
 @QueryHandler(ListUsersQuery)
 export class ListUsersHandler implements IQueryHandler<ListUsersQuery, Page<UserListItemView>> {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly ports: Ports,
+  ) {}
 
   async execute({ organizationId, filter }: ListUsersQuery): Promise<Page<UserListItemView>> {
-    if (filter.team !== undefined) {
-      throw new InvalidInputError('USERS.TEAMS_UNAVAILABLE', 'team', 'teams are not available yet');
-    }
     const cursor = decodeCursor(filter.cursor, isUserCursor);
     const conditions: FilterQuery<User>[] = [];
+    if (filter.team !== undefined) {
+      // members as the teams module answers them; another organization's team is unknown here
+      const members = /^[0-9a-f-]{36}$/i.test(filter.team) ? await this.ports.get(TeamDirectory).memberIds(organizationId, filter.team) : null;
+      if (!members) throw new InvalidInputError('USERS.UNKNOWN_TEAM', 'team', 'team names no team of this organization');
+      conditions.push({ id: { $in: members } });
+    }
     if (filter.status) conditions.push({ status: filter.status });
     if (filter.role) conditions.push({ role: filter.role });
     if (filter.q) {

@@ -23,7 +23,7 @@ export class ListUsersRequest extends PageRequest {
   @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'not available until teams exist: any value is refused with 400' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'members of this team only' })
   @IsOptional()
   @IsString()
   @MaxLength(100)

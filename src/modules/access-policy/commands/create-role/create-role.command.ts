@@ -1,0 +1,14 @@
+import { Command } from '@nestjs/cqrs';
+import type { Actor } from '../../../../shared/actor';
+import type { Principal } from '../../../../shared/principal';
+import type { RoleView } from '../../queries/role.view';
+
+export class CreateRoleCommand extends Command<RoleView> {
+  constructor(
+    readonly principal: Principal,
+    readonly input: { name: string; description: string | null; permissions: string[] },
+    readonly actor: Actor,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,15 @@
+import { Command } from '@nestjs/cqrs';
+import type { Actor } from '../../../../shared/actor';
+import type { Principal } from '../../../../shared/principal';
+import type { ResourceView } from '../../queries/resource.view';
+
+export class UpdateResourceCommand extends Command<ResourceView> {
+  constructor(
+    readonly principal: Principal,
+    readonly resourceId: string,
+    readonly changes: { name?: string; teamId?: string | null },
+    readonly actor: Actor,
+  ) {
+    super();
+  }
+}

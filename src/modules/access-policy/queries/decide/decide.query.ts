@@ -1,0 +1,18 @@
+import { Query } from '@nestjs/cqrs';
+import type { Principal } from '../../../../shared/principal';
+import type { Decision, DecisionTarget } from '../../domain/decision';
+
+export interface DecisionQuestion extends DecisionTarget {
+  /** Absent: the caller. */
+  userId?: string;
+}
+
+/** Answers questions of the decision API in order (check: one; check-batch: up to 100). */
+export class DecideQuery extends Query<Decision[]> {
+  constructor(
+    readonly principal: Principal,
+    readonly questions: DecisionQuestion[],
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,2 @@
+export { TeamsModule } from './teams.module';
+export { TeamRoster } from './contracts/team-roster';

@@ -1,0 +1,179 @@
+import { startTestApp, type TestApp } from '../../support/test-app';
+import { createOrganization, createUser, organizationId } from '../../support/users';
+
+interface Decision {
+  allowed: boolean;
+  reason: string;
+  rules?: { source: string; grantId?: string; permission?: string; teamId?: string }[];
+}
+
+const inAMonth = () => new Date(Date.now() + 30 * 86_400_000).toISOString();
+
+describe('the decision API: roles, custom roles, teams and resource grants in one ability', () => {
+  let t: TestApp;
+  let second: TestApp | undefined;
+  let admin: string;
+  let orgId: string;
+  const people: Record<string, { id: string; email: string; password: string; token: string }> = {};
+  let teamA: string;
+  let department: string;
+  let appA: string;
+  let appB: string;
+  let report: string;
+
+  async function person(name: string, role: string): Promise<void> {
+    const user = await createUser(t, { organizationId: orgId, role });
+    people[name] = { ...user, token: await t.api.login('default', user.email, user.password) };
+  }
+
+  async function check(token: string, body: Record<string, unknown>, app: TestApp = t): Promise<Decision> {
+    const response = await app.api.post<Decision>('/api/v1/authz/check', body, token);
+    expect(response.status).toBe(200);
+    return response.body;
+  }
+
+  async function explain(token: string, body: Record<string, unknown>): Promise<Decision> {
+    const response = await t.api.post<Decision>('/api/v1/authz/explain', body, token);
+    expect(response.status).toBe(200);
+    return response.body;
+  }
+
+  const put = (path: string, body: unknown, token: string) => t.api.request('PUT', path, { body, token });
+  const deploy = (id: string, userId?: string) => ({ userId, action: 'deploy', resource: { type: 'application', id } });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.adminToken();
+    orgId = await organizationId(t);
+    await person('manager', 'Manager');
+    await person('dev', 'Developer');
+    await person('dev2', 'Developer');
+    await person('viewer', 'Viewer');
+    department = (await t.api.post<{ id: string }>('/api/v1/teams', { name: 'Engineering' }, admin)).body.id;
+    const created = await t.api.post<{ id: string; parentId: string }>('/api/v1/teams', { name: 'Payments', parentId: department }, admin);
+    expect(created.status).toBe(201);
+    expect(created.body.parentId).toBe(department);
+    teamA = created.body.id;
+    const register = async (type: string, externalId: string) => {
+      const response = await t.api.post<{ id: string }>('/api/v1/resources', { type, externalId, name: externalId }, admin);
+      expect(response.status).toBe(201);
+      return response.body.id;
+    };
+    appA = await register('application', 'app-a');
+    appB = await register('application', 'app-b');
+    report = await register('report', 'quarterly');
+  });
+
+  afterAll(async () => {
+    await second?.close();
+    await t?.close();
+  });
+
+  it('lets a Developer granted deploy on application A deploy A and not B, by our id or the service’s own', async () => {
+    expect(await check(people.dev.token, deploy(appA))).toEqual({ allowed: false, reason: 'no_rule' });
+    const granted = await put(`/api/v1/resources/${appA}/permissions`, { grants: [{ principal: { type: 'user', id: people.dev.id }, actions: ['deploy'] }] }, admin);
+    expect(granted.status).toBe(200);
+    expect(await check(people.dev.token, deploy(appA))).toEqual({ allowed: true, reason: 'granted' });
+    expect(await check(people.dev.token, { action: 'deploy', resource: { type: 'application', externalId: 'app-a' } })).toEqual({ allowed: true, reason: 'granted' });
+    expect(await check(people.dev.token, deploy(appB))).toEqual({ allowed: false, reason: 'no_rule' });
+    const why = await explain(people.dev.token, deploy(appA));
+    expect(why.rules).toEqual([expect.objectContaining({ source: 'grant', resourceId: appA })]);
+    // a Manager deploys every application by role
+    expect(await explain(people.manager.token, deploy(appB))).toMatchObject({ allowed: true, reason: 'granted', rules: [{ source: 'role', permission: 'applications:deploy' }] });
+  });
+
+  it('reaches team members and the members of teams under a department, and stops the moment they leave', async () => {
+    expect((await put(`/api/v1/teams/${teamA}/members/${people.dev2.id}`, {}, admin)).status).toBe(201);
+    expect((await put(`/api/v1/teams/${department}/permissions`, { grants: [{ resourceId: report, actions: ['publish'] }] }, admin)).status).toBe(200);
+    expect((await put(`/api/v1/teams/${teamA}/permissions`, { grants: [{ resourceId: appB, actions: ['deploy'] }] }, admin)).status).toBe(200);
+    expect(await check(people.dev2.token, deploy(appB))).toEqual({ allowed: true, reason: 'granted' });
+    expect(await check(people.dev2.token, { action: 'publish', resource: { type: 'report', id: report } })).toEqual({ allowed: true, reason: 'granted' });
+    expect((await t.api.request('DELETE', `/api/v1/teams/${teamA}/members/${people.dev2.id}`, { token: admin })).status).toBe(204);
+    expect(await check(people.dev2.token, deploy(appB))).toEqual({ allowed: false, reason: 'no_rule' });
+    expect(await check(people.dev2.token, { action: 'publish', resource: { type: 'report', id: report } })).toEqual({ allowed: false, reason: 'no_rule' });
+  });
+
+  it('answers expired_grant once a time-boxed grant has run out', async () => {
+    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    await put(`/api/v1/resources/${report}/permissions`, { grants: [{ principal: { type: 'user', id: people.viewer.id }, actions: ['export'], expiresAt }] }, admin);
+    const ask = { action: 'export', resource: { type: 'report', id: report } };
+    expect(await check(people.viewer.token, ask)).toEqual({ allowed: true, reason: 'granted' });
+    await new Promise((resolve) => setTimeout(resolve, 1700));
+    expect(await check(people.viewer.token, ask)).toEqual({ allowed: false, reason: 'expired_grant' });
+    expect((await explain(people.viewer.token, ask)).rules).toEqual([expect.objectContaining({ source: 'grant', expiresAt })]);
+    const past = await put(`/api/v1/resources/${report}/permissions`, { grants: [{ principal: { type: 'user', id: people.viewer.id }, actions: ['export'], expiresAt: '2001-01-01T00:00:00Z' }] }, admin);
+    expect(past.status).toBe(400);
+    expect(past.body.errors).toEqual([expect.objectContaining({ field: 'grants[0].expiresAt' })]);
+  });
+
+  it('answers inactive_user for a deactivated user, on the next check', async () => {
+    const someone = await createUser(t, { organizationId: orgId, role: 'Developer' });
+    const appC = (await t.api.post<{ id: string }>('/api/v1/resources', { type: 'application', externalId: 'app-c', name: 'C' }, admin)).body.id;
+    await put(`/api/v1/resources/${appC}/permissions`, { grants: [{ principal: { type: 'user', id: someone.id }, actions: ['deploy'] }] }, admin);
+    expect(await check(admin, deploy(appC, someone.id))).toEqual({ allowed: true, reason: 'granted' });
+    expect((await t.api.post(`/api/v1/users/${someone.id}/deactivate`, {}, admin)).status).toBe(200);
+    expect(await check(admin, deploy(appC, someone.id))).toEqual({ allowed: false, reason: 'inactive_user' });
+  });
+
+  it('answers 100 questions in one round trip, in order, and refuses 101 naming the field', async () => {
+    const checks = Array.from({ length: 100 }, (_, i) => (i % 2 ? deploy(appA, people.dev.id) : deploy(appB, people.dev.id)));
+    const response = await t.api.post<{ results: Decision[] }>('/api/v1/authz/check-batch', { checks }, admin);
+    expect(response.status).toBe(200);
+    expect(response.body.results).toHaveLength(100);
+    expect(response.body.results.map((r) => r.allowed)).toEqual(checks.map((_, i) => i % 2 === 1));
+    const tooMany = await t.api.post('/api/v1/authz/check-batch', { checks: [...checks, deploy(appA)] }, admin);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.errors).toEqual([expect.objectContaining({ field: 'checks' })]);
+    const bad = await t.api.post('/api/v1/authz/check', { action: 'Deploy!', resource: { type: 'application' } }, admin);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'action' })]);
+  });
+
+  it('lets only authz:check ask about others; a narrower key asking for more is refused', async () => {
+    expect((await t.api.post('/api/v1/authz/check', deploy(appA, people.dev.id), people.manager.token)).status).toBe(403);
+    const narrow = await t.api.post<{ key: string }>('/api/v1/me/api-keys', { name: 'narrow', scopes: ['account:read'], expiresAt: inAMonth() }, admin);
+    const wide = await t.api.post<{ key: string }>('/api/v1/me/api-keys', { name: 'svc', scopes: ['account:read', 'authz:check'], expiresAt: inAMonth() }, admin);
+    expect((await t.api.post('/api/v1/authz/check', deploy(appA, people.dev.id), narrow.body.key)).status).toBe(403);
+    expect(await check(wide.body.key, deploy(appA, people.dev.id))).toEqual({ allowed: true, reason: 'granted' });
+  });
+
+  it('answers another organization’s ids 404: users, teams, resources', async () => {
+    const other = await createOrganization(t, 'elsewhere');
+    const otherAdmin = await t.api.login('elsewhere', other.adminEmail, other.adminPassword);
+    expect((await t.api.post('/api/v1/authz/check', deploy(appA, people.dev.id), otherAdmin)).status).toBe(404);
+    expect((await t.api.get(`/api/v1/teams/${teamA}`, otherAdmin)).status).toBe(404);
+    expect((await t.api.get(`/api/v1/resources/${appA}`, otherAdmin)).status).toBe(404);
+    expect((await put(`/api/v1/resources/${appA}/permissions`, { grants: [] }, otherAdmin)).status).toBe(404);
+    expect((await put(`/api/v1/teams/${teamA}/members/${people.dev.id}`, {}, otherAdmin)).status).toBe(404);
+    const foreignGrant = await put(`/api/v1/resources/${(await t.api.post<{ id: string }>('/api/v1/resources', { type: 'device', externalId: 'd1', name: 'd1' }, otherAdmin)).body.id}/permissions`, { grants: [{ principal: { type: 'user', id: people.dev.id }, actions: ['restart'] }] }, otherAdmin);
+    expect(foreignGrant.status).toBe(400);
+    expect(foreignGrant.body.errors).toEqual([expect.objectContaining({ field: 'grants[0].principal.id' })]);
+  });
+
+  it('sees a grant change on a second instance at its very next check', async () => {
+    second = await startTestApp({ env: t.env, removeOnClose: false });
+    const ask = deploy(appA, people.dev2.id);
+    expect(await check(admin, ask, second)).toEqual({ allowed: false, reason: 'no_rule' });
+    await put(`/api/v1/resources/${appA}/permissions`, { grants: [{ principal: { type: 'role', id: 'Developer' }, actions: ['deploy'] }] }, admin);
+    expect(await check(admin, ask, second)).toEqual({ allowed: true, reason: 'granted' });
+    // a role change seen by the other instance too: no longer a Developer, the role grant stops
+    expect((await put(`/api/v1/users/${people.dev2.id}/role`, { role: 'Viewer' }, admin)).status).toBe(200);
+    expect(await check(admin, ask, second)).toEqual({ allowed: false, reason: 'no_rule' });
+    // and membership: a team grant reaches the user on the other instance the moment they join
+    await put(`/api/v1/teams/${teamA}/members/${people.dev2.id}`, {}, admin);
+    expect(await check(admin, deploy(appB, people.dev2.id), second)).toEqual({ allowed: true, reason: 'granted' });
+  });
+
+  it('lists the effective ability at /me/permissions', async () => {
+    const mine = await t.api.get<{ role: string; rules: { source: string; grantId?: string }[]; teamIds: string[] }>('/api/v1/me/permissions', people.dev.token);
+    expect(mine.status).toBe(200);
+    expect(mine.body.role).toBe('Developer');
+    expect(mine.body.rules).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'role', permission: 'applications:develop' }), expect.objectContaining({ source: 'grant' })]));
+  });
+
+  it('records every refused admin action as access.denied', async () => {
+    const before = await t.env.scalar("select count(*) as value from events where type = 'access.denied'");
+    expect((await t.api.post('/api/v1/roles', { name: 'Nope', permissions: [] }, people.viewer.token)).status).toBe(403);
+    expect(await t.env.scalar("select count(*) as value from events where type = 'access.denied'")).toBe(before + 1);
+  });
+});
