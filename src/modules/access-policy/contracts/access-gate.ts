@@ -49,11 +49,18 @@ export class AccessGate {
   ) {}
 
   /** The verdict for `caller` at `at` (now by default), with no side effect. */
-  async decide(caller: AccessCaller, document?: PolicyDocument, at?: Date): Promise<{ decision: AccessDecision; document: PolicyDocument }> {
+  async decide(caller: AccessCaller & { mfaSatisfied?: boolean }, document?: PolicyDocument, at?: Date): Promise<{ decision: AccessDecision; document: PolicyDocument }> {
     const policy = document ?? (await this.policies.get(caller.organizationId)).document;
     // team membership is asked only when some window names teams: the hot path stays query-free
     const teamIds = policy.accessWindows.some((window) => window.teams) ? (await this.ports.get(TeamMemberships).teamsOf(caller.organizationId, caller.userId)).map((team) => team.teamId) : [];
-    const decision = evaluateAccessPolicy(policy, { userId: caller.userId, role: caller.role, teamIds, ip: caller.ip, now: at ?? this.clock.now() });
+    const decision = evaluateAccessPolicy(policy, {
+      userId: caller.userId,
+      role: caller.role,
+      teamIds,
+      ip: caller.ip,
+      now: at ?? this.clock.now(),
+      mfaSatisfied: caller.mfaSatisfied,
+    });
     return { decision, document: policy };
   }
 

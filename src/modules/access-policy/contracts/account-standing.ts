@@ -6,7 +6,7 @@ import type { CommandContext } from '../../../infrastructure/event-store/unit-of
  * their own transaction.
  */
 export abstract class AccountStanding {
-  abstract standingOf(organizationId: string, userId: string): Promise<{ role: string; status: string } | null>;
+  abstract standingOf(organizationId: string, userId: string): Promise<{ role: string; status: string; mfaEnabled: boolean } | null>;
   /** How many accounts (not removed) hold the role `role`. */
   abstract holdersOf(context: CommandContext, role: string): Promise<number>;
   /** Gives every holder of `from` the role `to` (events user.role_changed); returns their ids. */

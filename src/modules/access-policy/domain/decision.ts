@@ -14,7 +14,8 @@ export type DecisionReason = (typeof DECISION_REASONS)[number];
 export type RuleSource =
   | { source: 'role'; role: string; custom: boolean; permission: string }
   | { source: 'team_lead'; teamId: string }
-  | { source: 'grant'; grantId: string; resourceId: string; principal: { type: 'user' | 'team' | 'role'; id: string }; actions: string[]; expiresAt: string | null };
+  | { source: 'grant'; grantId: string; resourceId: string; principal: { type: 'user' | 'team' | 'role'; id: string }; actions: string[]; expiresAt: string | null }
+  | { source: 'policy'; policy: 'ipAllowlist' | 'accessWindows' | 'breakGlassUsers' | 'mfa'; indexes: number[]; description: string };
 
 export interface Decision {
   allowed: boolean;

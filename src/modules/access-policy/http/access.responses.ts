@@ -68,7 +68,10 @@ export class DecisionResponse {
 }
 
 export class DecisionRuleResponse {
-  @ApiProperty({ enum: ['role', 'team_lead', 'grant'] }) source!: string;
+  @ApiProperty({ enum: ['role', 'team_lead', 'grant', 'policy'] }) source!: string;
+  @ApiPropertyOptional({ enum: ['ipAllowlist', 'accessWindows', 'breakGlassUsers', 'mfa'], description: 'the policy section that refused' }) policy?: string;
+  @ApiPropertyOptional({ type: [Number], description: 'which entries of that section decided' }) indexes?: number[];
+  @ApiPropertyOptional({ description: 'the refusal in a sentence an administrator can act on' }) description?: string;
   @ApiPropertyOptional() role?: string;
   @ApiPropertyOptional() custom?: boolean;
   @ApiPropertyOptional({ example: 'applications:deploy' }) permission?: string;

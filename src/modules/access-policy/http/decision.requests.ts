@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIP, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { RESOURCE_TYPE } from '../commands/register-resource/register-resource.request';
 import { ACTION } from '../commands/set-resource-grants/set-resource-grants.request';
 
@@ -36,6 +36,14 @@ export class DecisionRequest {
   @ValidateNested()
   @Type(() => DecisionResourceRequest)
   resource!: DecisionResourceRequest;
+
+  @ApiPropertyOptional({
+    example: '203.0.113.7',
+    description: 'the address the user acts from, as the asking service saw it; the IP allow-list is judged only when it is given',
+  })
+  @IsOptional()
+  @IsIP(undefined, { message: 'ip must be an IPv4 or IPv6 address' })
+  ip?: string;
 }
 
 export class DecisionBatchRequest {

@@ -15,13 +15,17 @@ export class UserAccountStanding implements AccountStanding {
     private readonly clock: Clock,
   ) {}
 
-  async standingOf(organizationId: string, userId: string): Promise<{ role: string; status: string } | null> {
+  async standingOf(organizationId: string, userId: string): Promise<{ role: string; status: string; mfaEnabled: boolean } | null> {
     if (!UUID.test(userId)) return null;
     const [row] = await this.uow
       .reader(organizationId)
       .getConnection()
-      .execute<{ role: string; status: string }[]>('select role, status from users where organization_id = ? and id = ?', [organizationId, userId], 'all');
-    return row ?? null;
+      .execute<{ role: string; status: string; mfa_enabled: boolean }[]>(
+        'select role, status, mfa_enabled from users where organization_id = ? and id = ?',
+        [organizationId, userId],
+        'all',
+      );
+    return row ? { role: row.role, status: row.status, mfaEnabled: row.mfa_enabled } : null;
   }
 
   async holdersOf(context: CommandContext, role: string): Promise<number> {

@@ -43,9 +43,9 @@ export class DecideHandler implements IQueryHandler<DecideQuery, Decision[]> {
       const ability = byUser.get((question.userId ?? self).toLowerCase())!;
       const decision = ability.decide(question);
       if (decision.allowed) {
-        const denial = await this.policies.narrow({ organizationId: principal.organizationId, ability, ip: null, at });
+        const denial = await this.policies.narrow({ organizationId: principal.organizationId, ability, ip: question.ip ?? null, at });
         if (denial) {
-          answers.push({ allowed: false, reason: denial, rules: decision.rules });
+          answers.push({ allowed: false, reason: denial.reason, rules: [denial.rule] });
           continue;
         }
       }

@@ -5,6 +5,8 @@ import type { Decision, DecisionTarget } from '../../domain/decision';
 export interface DecisionQuestion extends DecisionTarget {
   /** Absent: the caller. */
   userId?: string;
+  /** The address the user acts from, as the asking service saw it; absent, the IP allow-list is not judged. */
+  ip?: string;
 }
 
 /** Answers questions of the decision API in order (check: one; check-batch: up to 100). */
