@@ -139,8 +139,8 @@ function cpuSeconds(pid) {
  * Starts bench/server.js (`gatehouse` or `bare`) pinned to the server core; answers its port,
  * pid and a stop function. Its stdout (the request log) is drained as a log collector would.
  */
-async function startServer(kind, env) {
-  const [command, args] = pinned(SERVER_CORE, process.execPath, [path.join(__dirname, 'server.js'), kind]);
+async function startServer(kind, env, nodeArgs = []) {
+  const [command, args] = pinned(SERVER_CORE, process.execPath, [...nodeArgs, path.join(__dirname, 'server.js'), kind]);
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   child.stdout.resume();
   const port = await new Promise((resolve, reject) => {
