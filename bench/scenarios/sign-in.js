@@ -37,7 +37,8 @@ module.exports = {
     const over = await lib.loadOnce(gatehouse, { ...target, connections: OVERLOAD, seconds });
     const refused = (over.statuses['429'] ?? 0) + (over.statuses['503'] ?? 0);
     log(`  ${over.ok} signed in, ${refused} refused with 429/503, p99 ${over.p99} ms ${JSON.stringify(over.statuses)}`);
-    const bounded = refused > 0 && over.p99 < 2000;
+    // bounded: some are refused, and those served waited a few times the normal latency, not all of the backlog
+    const bounded = refused > 0 && over.p99 <= 4 * Math.max(median.p99, 1);
     return {
       figure: `${lib.perSecond(median.perSecond)} per core`,
       baseline: `${lib.perSecond(lib.median(theirs))} raw verifies`,
@@ -45,7 +46,7 @@ module.exports = {
       met: ratio >= 0.85 && median.perSecond >= 15 && bounded,
       latency: lib.latency(median),
       cpu: lib.cpuPerRequest(median),
-      notes: `past capacity (${OVERLOAD} concurrent): ${refused} of ${over.ok + over.other} answered 429/503, p99 ${over.p99} ms${bounded ? '' : ' — not bounded'}`,
+      notes: `past capacity (${OVERLOAD} concurrent): ${refused} of ${over.ok + over.other} answered 429/503, p99 ${over.p99} ms against ${median.p99} ms at ${CONCURRENCY}${bounded ? '' : ' — not bounded'}`,
     };
   },
 };
