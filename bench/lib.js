@@ -71,6 +71,19 @@ async function json(port, method, path, { token, body } = {}) {
   }
 }
 
+/**
+ * Signs `email` in with the benchmark password; answers the token pair. A 503 or 429 (sign-ins
+ * at capacity, e.g. while an overload drains) is waited out as its Retry-After says.
+ */
+async function signIn(port, email = ADMIN_EMAIL) {
+  for (let attempt = 1; ; attempt++) {
+    const response = await json(port, 'POST', '/api/v1/auth/login', { body: { organization: 'default', email, password: ADMIN_PASSWORD } });
+    if (response.status === 200) return response.body;
+    if ((response.status !== 503 && response.status !== 429) || attempt >= 30) throw new Error(`sign-in of ${email} failed: ${response.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 function build() {
   execFileSync('npx', ['nest', 'build'], { cwd: ROOT, stdio: 'ignore' });
 }
@@ -254,6 +267,7 @@ module.exports = {
   pinned,
   request,
   json,
+  signIn,
   build,
   benchEnvironment,
   gatehouseEnv,

@@ -13,9 +13,7 @@ module.exports = {
     const tokens = [];
     for (let i = 0; i < connections; i++) {
       const email = context.sizes.users > 100 + i ? `member.${100 + i}@example.com` : lib.ADMIN_EMAIL;
-      const response = await lib.json(gatehouse.port, 'POST', '/api/v1/auth/login', { body: { organization: 'default', email, password: lib.ADMIN_PASSWORD } });
-      if (response.status !== 200) throw new Error(`sign-in of ${email} failed: ${response.status}`);
-      tokens.push(response.body.accessToken);
+      tokens.push((await lib.signIn(gatehouse.port, email)).accessToken);
     }
     const command = { method: 'PATCH', path: '/api/v1/me', headers: { 'content-type': 'application/json' }, connections, rotate: { tokens, bodyTemplate: '{"name":"Renamed {n}"}' } };
     const ours = [];

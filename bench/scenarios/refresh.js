@@ -2,11 +2,8 @@
 // fast as the server answers; an absolute goal per core (the server is pinned to one).
 
 async function signIn(context, index) {
-  const { lib } = context;
-  const email = context.sizes.users > index ? `member.${index}@example.com` : lib.ADMIN_EMAIL;
-  const response = await lib.json(context.gatehouse.port, 'POST', '/api/v1/auth/login', { body: { organization: 'default', email, password: lib.ADMIN_PASSWORD } });
-  if (response.status !== 200) throw new Error(`sign-in of ${email} failed: ${response.status}`);
-  return response.body.refreshToken;
+  const email = context.sizes.users > index ? `member.${index}@example.com` : context.lib.ADMIN_EMAIL;
+  return (await context.lib.signIn(context.gatehouse.port, email)).refreshToken;
 }
 
 module.exports = {
