@@ -1,7 +1,11 @@
-// Shared by the benchmarks: HTTP over keep-alive, a database and Redis prefix of the run's own
-// (removed at the end), the build, and Gatehouse started from dist/ in a child process (server.js).
+// Shared by the benchmark scenarios: HTTP over keep-alive, a database and Redis prefix of the
+// run's own (removed at the end), the build, servers each in a process of its own pinned to a
+// core, load from a separate process pinned to the other core, CPU time per request, and
+// rounds interleaved with their baseline.
 const { spawn, execFileSync } = require('node:child_process');
+const { readFileSync } = require('node:fs');
 const http = require('node:http');
+const { availableParallelism } = require('node:os');
 const { randomBytes } = require('node:crypto');
 const path = require('node:path');
 const { Client } = require('pg');
@@ -13,19 +17,71 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN_EMAIL = 'admin@example.com';
 const ADMIN_PASSWORD = 'benchmark administrator password';
 
+// the servers on one core, the load on another: otherwise a ratio measures the contention
+const CORES = availableParallelism();
+const SERVER_CORE = 0;
+const LOAD_CORE = CORES > 1 ? 1 : 0;
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+const HAS_TASKSET = (() => {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 const log = (message) => process.stdout.write(`${message}\n`);
+
+/** argv for `command` pinned to `core` (unpinned where taskset is missing). */
+function pinned(core, command, args) {
+  return HAS_TASKSET ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
+}
 
 function request(agent, port, method, path, headers, body) {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }));
     });
     req.on('error', reject);
     if (body) req.end(body);
     else req.end();
   });
+}
+
+/** One JSON request on a fresh agent; answers status and parsed body. */
+async function json(port, method, path, { token, body } = {}) {
+  const agent = new http.Agent({ keepAlive: false });
+  const headers = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await request(agent, port, method, path, headers, body === undefined ? undefined : JSON.stringify(body));
+  agent.destroy();
+  try {
+    return { status: response.status, body: JSON.parse(response.body) };
+  } catch {
+    return { status: response.status, body: response.body };
+  }
+}
+
+/**
+ * Signs `email` in with the benchmark password; answers the token pair. A 503 or 429 (sign-ins
+ * at capacity, e.g. while an overload drains) is waited out as its Retry-After says.
+ */
+async function signIn(port, email = ADMIN_EMAIL) {
+  for (let attempt = 1; ; attempt++) {
+    const response = await json(port, 'POST', '/api/v1/auth/login', { body: { organization: 'default', email, password: ADMIN_PASSWORD } });
+    if (response.status === 200) return response.body;
+    if ((response.status !== 503 && response.status !== 429) || attempt >= 30) throw new Error(`sign-in of ${email} failed: ${response.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 function build() {
@@ -43,7 +99,7 @@ function benchEnvironment() {
     database,
     prefix,
     databaseUrl: dbUrl.toString(),
-    /** A client on the run's database (for progress and checks). */
+    /** A client on the run's database (for seeding, progress and checks). */
     async sql() {
       const client = new Client({ connectionString: dbUrl.toString() });
       await client.connect();
@@ -62,55 +118,164 @@ function benchEnvironment() {
   };
 }
 
+/** The environment of a Gatehouse process of the benchmark on `environment`. */
+function gatehouseEnv(environment, extraEnv = {}) {
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    // what an operator runs: request logging on at the default level, written to a pipe
+    LOG_LEVEL: 'info',
+    DATABASE_URL: environment.databaseUrl,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: environment.prefix,
+    BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+    BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    // one address makes every request here: the per-address limits would measure themselves
+    LOCKOUT_IP_MAX_FAILURES: '100000',
+    RATE_LIMIT_ANONYMOUS_POINTS: '1000000',
+    ...extraEnv,
+  };
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
 /**
- * Starts server.js (Gatehouse from dist/ plus a bare NestJS route) on the environment's
- * database and prefix; answers its ports and a stop function.
+ * Starts bench/server.js (`gatehouse` or `bare`) pinned to the server core; answers its port,
+ * pid and a stop function. Its stdout (the request log) is drained as a log collector would.
  */
-async function startServer(environment, extraEnv = {}) {
-  const server = spawn('node', [path.join(__dirname, 'server.js')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: environment.databaseUrl,
-      REDIS_URL,
-      REDIS_KEY_PREFIX: environment.prefix,
-      BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
-      BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const ports = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]));
-    });
-    server.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+async function startServer(kind, env, nodeArgs = []) {
+  const [command, args] = pinned(SERVER_CORE, process.execPath, [...nodeArgs, path.join(__dirname, 'server.js'), kind]);
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  child.stdout.resume();
+  const port = await new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve(message.port));
+    child.once('exit', (code) => reject(new Error(`bench server (${kind}) exited with ${code}`)));
   });
   return {
-    ports,
+    port,
+    pid: child.pid,
     async stop() {
-      if (server.exitCode !== null) return;
-      server.kill('SIGTERM');
-      await new Promise((resolve) => server.once('exit', resolve));
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }
 
-/** Signs in as the bootstrap administrator; answers the access token. */
-async function adminToken(port) {
-  const agent = new http.Agent({ keepAlive: true });
-  try {
-    const body = JSON.stringify({ organization: 'default', email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
-    const response = await request(agent, port, 'POST', '/api/v1/auth/login', { 'content-type': 'application/json' }, body);
-    if (response.status !== 200) throw new Error(`login failed: ${response.status} ${response.body}`);
-    return JSON.parse(response.body).accessToken;
-  } finally {
-    agent.destroy();
-  }
+/**
+ * Runs a load script of bench/ (load.js: autocannon) pinned to the load core against one server;
+ * answers what it prints (2xx per second, latency p50/p99 in ms, status counts) and the
+ * server's CPU µs per answered request.
+ */
+async function runLoad(server, script, spec) {
+  const [command, args] = pinned(LOAD_CORE, process.execPath, [path.join(__dirname, script), JSON.stringify(spec)]);
+  const cpuBefore = cpuSeconds(server.pid);
+  const out = await new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (chunk) => (text += chunk));
+    child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`${script} exited with ${code}`))));
+  });
+  const cpu = cpuSeconds(server.pid) - cpuBefore;
+  const result = JSON.parse(out);
+  const answered = result.ok + result.other;
+  return { ...result, cpuPerRequestUs: answered ? (cpu * 1e6) / answered : NaN };
 }
 
-module.exports = { ROOT, ADMIN_EMAIL, ADMIN_PASSWORD, log, request, build, benchEnvironment, startServer, adminToken };
+/** autocannon against one server for `seconds` (see runLoad). */
+function loadOnce(server, { method = 'GET', path: urlPath, headers = {}, body, connections = 32, seconds, rotate }) {
+  return runLoad(server, 'load.js', { url: `http://127.0.0.1:${server.port}${urlPath}`, method, headers, body, connections, seconds, rotate });
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The round whose rate is the median of the rounds (so its latency and CPU come with it). */
+function medianRound(rounds) {
+  const rate = median(rounds.map((r) => r.perSecond));
+  return rounds.reduce((best, r) => (Math.abs(r.perSecond - rate) < Math.abs(best.perSecond - rate) ? r : best));
+}
+
+/**
+ * Measures `target` against the bare route round by round, alternating which goes first, after
+ * a warm-up of each; answers the median round of each and the median of the per-round ratios.
+ */
+async function compareToBare(context, name, target) {
+  const { rounds, seconds, bare } = context;
+  const baseline = { server: bare, path: '/bare' };
+  if (!context.tiny) {
+    await loadOnce(bare, { path: '/bare', seconds: 1 });
+    await loadOnce(target.server, { ...target, seconds: 1 });
+  }
+  const ours = [];
+  const theirs = [];
+  for (let round = 1; round <= rounds; round++) {
+    const order = round % 2 ? [baseline, target] : [target, baseline];
+    for (const which of order) {
+      const result = await loadOnce(which.server, { ...which, seconds });
+      (which === baseline ? theirs : ours).push(result);
+    }
+    const [o, t] = [ours[ours.length - 1], theirs[theirs.length - 1]];
+    log(`  ${name} round ${round}/${rounds}: ${o.perSecond.toFixed(0)}/s vs bare ${t.perSecond.toFixed(0)}/s (${(o.perSecond / t.perSecond).toFixed(3)})${o.other ? `, ${o.other} non-2xx` : ''}`);
+    if (o.ok === 0) throw new Error(`${name}: no request succeeded (${JSON.stringify(o.statuses)})`);
+  }
+  return { ours: medianRound(ours), bare: medianRound(theirs), ratio: median(ours.map((o, i) => o.perSecond / theirs[i].perSecond)) };
+}
+
+const perSecond = (value) => `${value >= 100 ? value.toFixed(0) : value.toFixed(1)}/s`;
+const latency = (r) => `${r.p50} / ${r.p99} ms`;
+const cpuPerRequest = (r) => (Number.isFinite(r.cpuPerRequestUs) ? `${r.cpuPerRequestUs.toFixed(0)} µs` : '—');
+
+/** A report row of an HTTP figure compared with the bare route. */
+function httpRow(comparison, goal) {
+  return {
+    figure: perSecond(comparison.ours.perSecond),
+    baseline: `${perSecond(comparison.bare.perSecond)} (bare; ${cpuPerRequest(comparison.bare)}/req)`,
+    ratio: comparison.ratio.toFixed(3),
+    met: comparison.ratio >= goal,
+    latency: latency(comparison.ours),
+    cpu: cpuPerRequest(comparison.ours),
+  };
+}
+
+module.exports = {
+  perSecond,
+  latency,
+  cpuPerRequest,
+  httpRow,
+  ROOT,
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  REDIS_URL,
+  SERVER_CORE,
+  LOAD_CORE,
+  HAS_TASKSET,
+  log,
+  pinned,
+  request,
+  json,
+  signIn,
+  build,
+  benchEnvironment,
+  gatehouseEnv,
+  cpuSeconds,
+  startServer,
+  runLoad,
+  loadOnce,
+  median,
+  medianRound,
+  compareToBare,
+};

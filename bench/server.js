@@ -1,14 +1,11 @@
-// Runs, in one child process, Gatehouse (built, from dist/) and a bare NestJS route on the
-// same platform (fastify), so the benchmark can compare them on equal terms. Prints the
-// ports as one JSON line when both listen.
+// One server of the benchmark, in a process of its own (the harness pins it to one core):
+// `node bench/server.js gatehouse` runs Gatehouse as built in dist/, `node bench/server.js bare`
+// a bare NestJS route on the same platform (fastify), the baseline of every HTTP figure.
+// Sends its port to the parent over IPC when it listens.
 require('reflect-metadata');
 const { Controller, Get, Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { FastifyAdapter } = require('@nestjs/platform-fastify');
-const { createApp } = require('../dist/app.factory');
-const { loadConfig } = require('../dist/infrastructure/config/load-config');
-const { prepareDatabase } = require('../dist/infrastructure/database/prepare-database');
-const { BootstrapService } = require('../dist/modules/organizations');
 
 class BareController {
   bare() {
@@ -20,18 +17,23 @@ Get('bare')(BareController.prototype, 'bare', Object.getOwnPropertyDescriptor(Ba
 class BareModule {}
 Module({ controllers: [BareController] })(BareModule);
 
-async function main() {
+async function gatehouse() {
+  const { createApp } = require('../dist/app.factory');
+  const { loadConfig } = require('../dist/infrastructure/config/load-config');
+  const { prepareDatabase } = require('../dist/infrastructure/database/prepare-database');
+  const { BootstrapService } = require('../dist/modules/organizations');
   const config = loadConfig(process.env);
   await prepareDatabase(config.databaseUrl);
   const app = await createApp(config);
   await app.get(BootstrapService).run();
+  return app;
+}
+
+async function main() {
+  const app = process.argv[2] === 'bare' ? await NestFactory.create(BareModule, new FastifyAdapter(), { logger: false }) : await gatehouse();
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const bare = await NestFactory.create(BareModule, new FastifyAdapter(), { logger: false });
-  await bare.listen({ port: 0, host: '127.0.0.1' });
-  const port = (server) => server.getHttpServer().address().port;
-  process.stdout.write(JSON.stringify({ gatehouse: port(app), bare: port(bare) }) + '\n');
+  process.send({ port: app.getHttpServer().address().port });
   const stop = async () => {
-    await bare.close();
     await app.close();
     process.exit(0);
   };

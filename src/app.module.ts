@@ -1,12 +1,10 @@
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { LoggerModule } from 'nestjs-pino';
 import type { AppConfigValues } from './infrastructure/config/app-config';
 import { ConfigModule } from './infrastructure/config/config.module';
 import { DatabaseModule } from './infrastructure/database/database.module';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module';
-import { loggerOptions } from './infrastructure/logging/logger-options';
 import { MailModule } from './infrastructure/mail/mail.module';
 import { ObservabilityModule } from './infrastructure/observability/observability.module';
 import { QueueModule } from './infrastructure/queue/queue.module';
@@ -29,7 +27,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule,
         QueueModule,
         EventStoreModule,

@@ -1,12 +1,15 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { AppConfig } from '../config/app-config';
+import { HotReads } from './hot-reads';
 
 /**
  * MikroORM on PostgreSQL. Entities are registered by their owning modules (forFeature);
- * there is no global context: each command or query forks its own unit of work.
+ * there is no global context: each command or query forks its own unit of work. Reads on
+ * every request's path go through HotReads instead.
  */
+@Global()
 @Module({
   imports: [
     MikroOrmModule.forRootAsync({
@@ -24,5 +27,7 @@ import { AppConfig } from '../config/app-config';
       }),
     }),
   ],
+  providers: [HotReads],
+  exports: [HotReads],
 })
 export class DatabaseModule {}

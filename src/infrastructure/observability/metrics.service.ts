@@ -34,6 +34,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly httpSeries = new Map<string, { observe(seconds: number): void }>();
+
+  /** One request's latency; each label set's series is looked up once, not hashed per request. */
+  observeHttp(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${status} ${route}`;
+    let series = this.httpSeries.get(key);
+    if (!series) {
+      series = this.httpDuration.labels({ method, route, status: String(status) });
+      this.httpSeries.set(key, series);
+    }
+    series.observe(seconds);
+  }
+
   constructor(consumers: EventConsumers, relay: OutboxRelay, moduleRef: ModuleRef) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gatehouse_' });
     new Gauge({

@@ -1,24 +1,51 @@
+import { availableParallelism } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import argon2 from 'argon2';
+import { BoundedConcurrency } from '../../shared/bounded-concurrency';
+import { DomainError } from '../../shared/domain-error';
 
 // OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane.
 const OPTIONS = { type: argon2.argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
 
-/** argon2id hashing; a verify against a fixed dummy hash keeps unknown accounts as slow as known ones. */
+// One hash at a time per core this process may run on: more only share the cores and add
+// 19 MiB each. Waiting room for about a third of a second of work per core; past it a
+// sign-in is answered 503 at once instead of queueing until every client times out.
+const HASHING_SLOTS = Math.max(1, availableParallelism());
+const WAITING_PER_SLOT = 8;
+
+export class PasswordHashingBusyError extends DomainError {
+  constructor() {
+    super('AUTH.BUSY', 'unavailable', 'Too many sign-ins at once; try again in a moment', [], 1);
+  }
+}
+
+/**
+ * argon2id hashing on a bounded pool of its own: hashes run on libuv's threads, at most one
+ * per core, and a bounded queue in front, so a burst of sign-ins waits there (or is refused)
+ * rather than piling onto the threads every other request's I/O needs. A verify against a
+ * fixed dummy hash keeps unknown accounts as slow as known ones.
+ */
 @Injectable()
 export class PasswordHasher {
   private dummy: Promise<string> | null = null;
+  private readonly pool = new BoundedConcurrency(HASHING_SLOTS, HASHING_SLOTS * WAITING_PER_SLOT, () => new PasswordHashingBusyError());
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, OPTIONS);
+    return this.pool.run(() => argon2.hash(password, OPTIONS));
   }
 
   async verify(hash: string | null, password: string): Promise<boolean> {
     if (!hash) {
-      this.dummy ??= this.hash('gatehouse-timing-equalizer');
-      await argon2.verify(await this.dummy, password).catch(() => false);
+      this.dummy ??= argon2.hash('gatehouse-timing-equalizer', OPTIONS);
+      const dummy = await this.dummy;
+      await this.pool.run(() => argon2.verify(dummy, password)).catch((error: unknown) => {
+        if (error instanceof PasswordHashingBusyError) throw error;
+      });
       return false;
     }
-    return argon2.verify(hash, password).catch(() => false);
+    return this.pool.run(() => argon2.verify(hash, password)).catch((error: unknown) => {
+      if (error instanceof PasswordHashingBusyError) throw error;
+      return false;
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { HotReads } from '../../../infrastructure/database/hot-reads';
 import { RedisService } from '../../../infrastructure/queue/redis.service';
 import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import { RateLimits } from '../../../infrastructure/security/rate-limits';
@@ -12,6 +13,9 @@ import { UserAccounts } from '../../users';
 /** Viewers have "limited API access": their keys get this many requests a minute. */
 export const VIEWER_KEY_REQUESTS_PER_MINUTE = 60;
 
+/** A key's last use is written at most this often by one instance: a write per request showed in the profile. */
+const LAST_USE_WRITE_MS = 5_000;
+
 export interface LastUse {
   at: string;
   ip: string | null;
@@ -22,9 +26,9 @@ interface KeyRow {
   organization_id: string;
   user_id: string;
   scopes: string[];
-  expires_at: string;
-  created_at: string;
-  revoked_at: string | null;
+  expires_at: Date;
+  created_at: Date;
+  revoked_at: Date | null;
 }
 
 interface AuthenticatingKey {
@@ -43,9 +47,9 @@ function toKey(row: KeyRow): AuthenticatingKey {
     organizationId: row.organization_id,
     userId: row.user_id,
     scopes: row.scopes,
-    expiresAt: new Date(row.expires_at),
-    createdAt: new Date(row.created_at),
-    revokedAt: row.revoked_at ? new Date(row.revoked_at) : null,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
   };
 }
 
@@ -63,9 +67,11 @@ class InvalidApiKeyError extends DomainError {
 @Injectable()
 export class ApiKeyAuthenticator {
   private readonly logger = new Logger(ApiKeyAuthenticator.name);
+  private readonly lastWritten = new Map<string, { at: number; ip: string | null }>();
 
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly hot: HotReads,
     private readonly users: UserAccounts,
     private readonly redis: RedisService,
     private readonly limits: RateLimits,
@@ -75,15 +81,13 @@ export class ApiKeyAuthenticator {
   async authenticate(key: string, actor: Actor): Promise<Principal> {
     // the key is the only thing the caller has: this lookup crosses tenants by a 256-bit
     // secret, and runs on every request, so it is one lean query off the unit of work
-    const [apiKey] = await this.uow
-      .reader(null)
-      .getConnection()
-      .execute<KeyRow[]>(
-        'select id, organization_id, user_id, scopes, expires_at, created_at, revoked_at from api_keys where key_hash = ?',
+    const [apiKey] = (
+      await this.hot.rows<KeyRow>(
+        'api_keys.by_hash',
+        'select id, organization_id, user_id, scopes, expires_at, created_at, revoked_at from api_keys where key_hash = $1',
         [hashToken(key)],
-        'all',
       )
-      .then((rows) => rows.map(toKey));
+    ).map(toKey);
     if (!apiKey) throw new InvalidApiKeyError();
     const owner = await this.users.findProfile(apiKey.organizationId, apiKey.userId);
     const now = this.clock.now();
@@ -93,9 +97,7 @@ export class ApiKeyAuthenticator {
       throw new InvalidApiKeyError();
     }
     if (owner.role === 'Viewer') await this.limitRate(apiKey.id);
-    await this.redis.client
-      .set(this.redis.key('apikey', 'last-use', apiKey.id), JSON.stringify({ at: now.toISOString(), ip: actor.ip } satisfies LastUse))
-      .catch(() => undefined);
+    await this.noteUse(apiKey.id, now, actor.ip);
     return {
       userId: owner.id,
       organizationId: owner.organizationId,
@@ -113,6 +115,17 @@ export class ApiKeyAuthenticator {
     const uses = new Map<string, LastUse>();
     values.forEach((value, index) => value && uses.set(ids[index], JSON.parse(value) as LastUse));
     return uses;
+  }
+
+  /** Writes the key's last use, unless this instance wrote it from the same address moments ago. */
+  private async noteUse(apiKeyId: string, now: Date, ip: string | null): Promise<void> {
+    const last = this.lastWritten.get(apiKeyId);
+    if (last && last.ip === ip && now.getTime() - last.at < LAST_USE_WRITE_MS) return;
+    if (this.lastWritten.size >= 10_000) this.lastWritten.clear();
+    this.lastWritten.set(apiKeyId, { at: now.getTime(), ip });
+    await this.redis.client
+      .set(this.redis.key('apikey', 'last-use', apiKeyId), JSON.stringify({ at: now.toISOString(), ip } satisfies LastUse))
+      .catch(() => undefined);
   }
 
   private async limitRate(apiKeyId: string): Promise<void> {

@@ -34,10 +34,12 @@ export function lockEvent(organizationId: string, userId: string | null, outcome
   };
 }
 
-/** An attempt whose place in the limits is reserved: exactly one of `succeeded` and `failed` settles it. */
+/** An attempt whose place in the limits is reserved: exactly one of `succeeded`, `failed` and `abandoned` settles it. */
 export interface Reservation {
   succeeded(): Promise<void>;
   failed(): Promise<FailureOutcome>;
+  /** The proof was never checked (the service was too busy): the attempt counts for nothing. */
+  abandoned(): Promise<void>;
 }
 
 interface Check {
@@ -129,6 +131,11 @@ export class LoginThrottle {
         settled = true;
         return this.lockWhatIsSpent([{ check, consumed: verdict.consumed }]);
       },
+      abandoned: async () => {
+        if (settled) return;
+        settled = true;
+        await check.limit.refund(userId);
+      },
     };
   }
 
@@ -182,6 +189,11 @@ export class LoginThrottle {
           reserved.push({ check, consumed: (await this.account.consume(account)).consumed });
         }
         return this.lockWhatIsSpent(reserved);
+      },
+      abandoned: async () => {
+        if (settled) return;
+        settled = true;
+        await Promise.all(reserved.map(({ check }) => check.limit.refund(check.key)));
       },
     };
   }

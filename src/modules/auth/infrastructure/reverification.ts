@@ -33,7 +33,12 @@ export class Reverification {
   async assertPassword(user: UserRef, password: string, field: string, actor: Actor): Promise<void> {
     const reservation = await this.throttle.reserveReverification(user.userId);
     const hash = await this.users.passwordHashOf(user.organizationId, user.userId);
-    if (!(await this.hasher.verify(hash, password))) {
+    const verified = await this.hasher.verify(hash, password).catch(async (error: unknown) => {
+      // refused before the check (hashing is at capacity): no guess was made, none is counted
+      await reservation.abandoned();
+      throw error;
+    });
+    if (!verified) {
       const outcome = await reservation.failed();
       await this.recordLock(user, actor, outcome);
       await sleep(this.throttle.delayMs(outcome.failures));

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CommandContext } from '../../../infrastructure/event-store/unit-of-work';
 import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
+import { HotReads } from '../../../infrastructure/database/hot-reads';
 import { hashToken } from '../../../infrastructure/security/token-hash';
 import { Clock } from '../../../shared/clock';
 import { NotFoundError } from '../../../shared/domain-error';
@@ -43,14 +44,14 @@ interface ProfileRow {
   role: string;
   status: UserStatus;
   platform_operator: boolean;
-  created_at: string;
+  created_at: Date;
   phone: string | null;
   timezone: string | null;
   locale: string | null;
   notification_preferences: Record<string, unknown> | null;
-  last_sign_in_at: string | null;
+  last_sign_in_at: Date | null;
   mfa_enabled: boolean;
-  avatar_updated_at: string | null;
+  avatar_updated_at: Date | null;
 }
 
 /** Where a user's picture is served; the version makes a changed picture a new URL. */
@@ -87,6 +88,7 @@ export class UserAccounts {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly operators: PlatformOperators,
+    private readonly hot: HotReads,
   ) {}
 
   /**
@@ -205,24 +207,21 @@ export class UserAccounts {
   }
 
   /**
-   * On the hot path of every API-key request and of /me: one lean query on the connection,
+   * On the hot path of every API-key request and of /me: one prepared statement on the pool,
    * off the ORM's unit of work (STACK.md measured it 5-8x cheaper), scoped by hand.
    */
   async findProfile(organizationId: string, userId: string): Promise<UserProfile | null> {
-    if (!UUID.test(userId)) return null;
-    const [row] = await this.uow
-      .reader(organizationId)
-      .getConnection()
-      .execute<ProfileRow[]>(
-        `select u.id, u.organization_id, u.email, u.name, u.role, u.status, u.created_at,
-                exists (select 1 from platform_operator_grants g where g.user_id = u.id) as platform_operator,
-                u.phone, u.timezone, u.locale, u.notification_preferences, u.last_sign_in_at, u.mfa_enabled,
-                a.updated_at as avatar_updated_at
-           from users u left join avatars a on a.user_id = u.id and a.organization_id = u.organization_id
-          where u.organization_id = ? and u.id = ?`,
-        [organizationId, userId],
-        'all',
-      );
+    if (!UUID.test(userId) || !UUID.test(organizationId)) return null;
+    const [row] = await this.hot.rows<ProfileRow>(
+      'users.profile',
+      `select u.id, u.organization_id, u.email, u.name, u.role, u.status, u.created_at,
+              exists (select 1 from platform_operator_grants g where g.user_id = u.id) as platform_operator,
+              u.phone, u.timezone, u.locale, u.notification_preferences, u.last_sign_in_at, u.mfa_enabled,
+              a.updated_at as avatar_updated_at
+         from users u left join avatars a on a.user_id = u.id and a.organization_id = u.organization_id
+        where u.organization_id = $1 and u.id = $2`,
+      [organizationId, userId],
+    );
     return row
       ? {
           id: row.id,
@@ -232,14 +231,14 @@ export class UserAccounts {
           role: row.role,
           status: row.status,
           platformOperator: row.platform_operator,
-          createdAt: new Date(row.created_at),
+          createdAt: row.created_at,
           phone: row.phone,
           timezone: row.timezone,
           locale: row.locale,
           notificationPreferences: effectiveNotificationPreferences(row.notification_preferences),
-          lastSignInAt: row.last_sign_in_at ? new Date(row.last_sign_in_at) : null,
+          lastSignInAt: row.last_sign_in_at,
           mfaEnabled: row.mfa_enabled,
-          avatarUrl: row.avatar_updated_at ? avatarPath(row.id, new Date(row.avatar_updated_at)) : null,
+          avatarUrl: row.avatar_updated_at ? avatarPath(row.id, row.avatar_updated_at) : null,
         }
       : null;
   }

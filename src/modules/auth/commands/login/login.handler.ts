@@ -46,7 +46,14 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
       throw error;
     }
 
-    const passwordOk = await this.passwords.verify(candidate?.passwordHash ?? null, command.password);
+    let passwordOk: boolean;
+    try {
+      passwordOk = await this.passwords.verify(candidate?.passwordHash ?? null, command.password);
+    } catch (error) {
+      // refused before the check (hashing is at capacity): no guess was made, none is counted
+      await reservation.abandoned();
+      throw error;
+    }
     if (!organization || !candidate || !passwordOk || candidate.status !== 'active') {
       const reason = !organization
         ? 'unknown_organization'
