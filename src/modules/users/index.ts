@@ -4,3 +4,4 @@ export { UserAccounts, invitationAcceptPath, type SignInCandidate, type UserProf
 export { AcceptInvitationCommand, type AcceptedInvitation } from './commands/accept-invitation/accept-invitation.command';
 export { PreviewInvitationQuery, type InvitationPreview } from './queries/preview-invitation/preview-invitation.query';
 export { ProfileResponse, toProfileResponse } from './http/profile.response';
+export { SsoAccounts, type SsoAccount, type SsoRoleOutcome } from './contracts/sso-accounts';

@@ -1,3 +1,4 @@
+import { SsoAccounts } from './contracts/sso-accounts';
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { AccessPolicyModule } from '../access-policy';
@@ -66,7 +67,7 @@ const PLATFORM_OPERATORS = [PlatformOperators, GrantPlatformOperatorHandler, Rev
 @Module({
   imports: [MikroOrmModule.forFeature([User, Invitation, Avatar, PlatformOperatorGrant]), AccessPolicyModule],
   controllers: [UserAdministrationController, MeProfileController, UserProfileController, InvitationsController, PlatformOperatorsController],
-  providers: [UserAccounts, AcceptInvitationHandler, PreviewInvitationHandler, ...USER_ADMINISTRATION, ...PROFILES, ...INVITATIONS, ...PLATFORM_OPERATORS],
-  exports: [UserAccounts, PlatformOperators],
+  providers: [UserAccounts, SsoAccounts, AcceptInvitationHandler, PreviewInvitationHandler, ...USER_ADMINISTRATION, ...PROFILES, ...INVITATIONS, ...PLATFORM_OPERATORS],
+  exports: [UserAccounts, SsoAccounts, PlatformOperators],
 })
 export class UsersModule {}

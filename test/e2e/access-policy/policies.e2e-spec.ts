@@ -23,6 +23,8 @@ describe('the organization’s policies', () => {
       session: { maxLifetimeMinutes: 10080, idleTimeoutMinutes: 1440 },
       mfa: { requiredForRoles: [] },
       invitations: { ttlDays: 7 },
+      ssoOnly: false,
+      breakGlassUsers: [],
     });
   });
 

@@ -25,6 +25,9 @@ export interface PolicyDocument {
   session: SessionPolicy;
   mfa: MfaPolicy;
   invitations: InvitationPolicy;
+  /** Password sign-in is refused for everyone but `breakGlassUsers`, who still pass MFA. */
+  ssoOnly: boolean;
+  breakGlassUsers: string[];
 }
 
 export const DEFAULT_POLICY: PolicyDocument = {
@@ -32,7 +35,11 @@ export const DEFAULT_POLICY: PolicyDocument = {
   session: { maxLifetimeMinutes: 7 * 24 * 60, idleTimeoutMinutes: 24 * 60 },
   mfa: { requiredForRoles: [] },
   invitations: { ttlDays: 7 },
+  ssoOnly: false,
+  breakGlassUsers: [],
 };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function integerIn(errors: FieldError[], field: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -61,7 +68,7 @@ function noUnknownKeys(errors: FieldError[], prefix: string, value: Record<strin
 export function parsePolicyDocument(input: unknown): PolicyDocument {
   const errors: FieldError[] = [];
   const root = objectAt(errors, 'body', input);
-  noUnknownKeys(errors, '', root, ['password', 'session', 'mfa', 'invitations']);
+  noUnknownKeys(errors, '', root, ['password', 'session', 'mfa', 'invitations', 'ssoOnly', 'breakGlassUsers']);
   let password = DEFAULT_PASSWORD_POLICY;
   try {
     password = validatePasswordPolicy(root.password);
@@ -98,11 +105,19 @@ export function parsePolicyDocument(input: unknown): PolicyDocument {
     errors.push({ field: 'mfa.requiredForRoles', message: 'must list built-in roles (Administrator, Manager, Developer, Viewer)' });
   }
   const ttlDays = integerIn(errors, 'invitations.ttlDays', invitations.ttlDays ?? DEFAULT_POLICY.invitations.ttlDays, 1, 90);
+  const ssoOnly = root.ssoOnly ?? false;
+  if (typeof ssoOnly !== 'boolean') errors.push({ field: 'ssoOnly', message: 'must be true or false' });
+  const breakGlassUsers = root.breakGlassUsers ?? [];
+  if (!Array.isArray(breakGlassUsers) || breakGlassUsers.length > 20 || breakGlassUsers.some((id) => typeof id !== 'string' || !UUID.test(id))) {
+    errors.push({ field: 'breakGlassUsers', message: 'must list at most 20 user ids (UUIDs)' });
+  }
   if (errors.length) throw new DomainError('POLICIES.INVALID', 'invalid', 'The policy document is not valid', errors);
   return {
     password,
     session: { maxLifetimeMinutes, idleTimeoutMinutes },
     mfa: { requiredForRoles: [...new Set(roles as string[])] },
     invitations: { ttlDays },
+    ssoOnly: ssoOnly === true,
+    breakGlassUsers: [...new Set((breakGlassUsers as string[]).map((id) => id.toLowerCase()))],
   };
 }

@@ -16,6 +16,8 @@ const POLICY_EXAMPLE: PolicyDocument = {
   session: { maxLifetimeMinutes: 10080, idleTimeoutMinutes: 1440 },
   mfa: { requiredForRoles: ['Administrator'] },
   invitations: { ttlDays: 7 },
+  ssoOnly: false,
+  breakGlassUsers: [],
 };
 
 function parseIfMatch(value: string | undefined): number | undefined {
