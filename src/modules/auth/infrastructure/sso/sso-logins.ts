@@ -36,6 +36,7 @@ export class SsoLogins {
     const loaded = await this.connections.forSlug(organizationSlug);
     if (!loaded) throw new NotFoundError('SSO connection');
     const saml = new SAML(samlOptions(loaded.sp, loaded.connection.settings));
-    return saml.generateServiceProviderMetadata(null, loaded.sp.certificate);
+    // one key pair signs our requests and decrypts encrypted assertions
+    return saml.generateServiceProviderMetadata(loaded.sp.certificate, loaded.sp.certificate);
   }
 }
