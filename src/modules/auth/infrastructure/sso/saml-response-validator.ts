@@ -96,6 +96,10 @@ export class SamlResponseValidator {
     }
     if (root.localName !== 'Response' || root.namespaceURI !== PROTOCOL) fail('not_a_response');
     this.checkAlgorithms(root, settings.allowSha1);
+    // one assertion, wherever it hides (Extensions, StatusDetail, ds:Object, Advice): a second
+    // one is what signature-wrapping needs, and no IdP sends it
+    const assertions = [...Array.from(root.getElementsByTagNameNS('*', 'Assertion')), ...Array.from(root.getElementsByTagNameNS('*', 'EncryptedAssertion'))];
+    if (assertions.length > 1) fail('multiple_assertions');
 
     const status = first(root, PROTOCOL, 'Status');
     const code = status && first(status, PROTOCOL, 'StatusCode');
@@ -128,7 +132,8 @@ export class SamlResponseValidator {
     for (const method of Array.from(root.getElementsByTagNameNS(DSIG, 'SignatureMethod'))) {
       if (!signatures.includes(method.getAttribute('Algorithm') ?? '')) fail('signature_algorithm_refused', method.getAttribute('Algorithm') ?? '');
     }
-    for (const method of Array.from(root.getElementsByTagNameNS(DSIG, 'DigestMethod'))) {
+    // only a signature's references: RSA-OAEP key transport names a digest too, and that is no signature
+    for (const method of Array.from(root.getElementsByTagNameNS(DSIG, 'DigestMethod')).filter((m) => m.parentNode?.localName === 'Reference')) {
       if (!digests.includes(method.getAttribute('Algorithm') ?? '')) fail('digest_algorithm_refused', method.getAttribute('Algorithm') ?? '');
     }
   }
