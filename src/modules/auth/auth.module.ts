@@ -76,6 +76,9 @@ import { SamlConnections } from './infrastructure/sso/saml-connections';
 import { SamlResponseValidator } from './infrastructure/sso/saml-response-validator';
 import { SsoLogins } from './infrastructure/sso/sso-logins';
 import { SsoState } from './infrastructure/sso/sso-state';
+import { CheckSamlCertificatesHandler } from './commands/check-saml-certificates/check-saml-certificates.handler';
+import { CertificateWatch } from './infrastructure/sso/certificate-watch';
+import { renderCertificateExpiry, SSO_CERTIFICATE_EXPIRY_TEMPLATE } from './infrastructure/sso/certificate-expiry.template';
 import { ListConnectedServicesHandler } from './queries/list-connected-services/list-connected-services.handler';
 
 @Module({
@@ -128,6 +131,7 @@ import { ListConnectedServicesHandler } from './queries/list-connected-services/
     ExchangeSsoCodeHandler,
     UnlinkSamlIdentityHandler,
     ListConnectedServicesHandler,
+    CheckSamlCertificatesHandler,
     // until the teams module provides it (see contracts/sso-team-memberships.ts)
     { provide: SsoTeamMemberships, useClass: DeferredSsoTeamMemberships },
   ],
@@ -144,7 +148,7 @@ export class AuthModule implements OnModuleInit {
     return {
       module: AuthModule,
       imports: [BullModule.registerQueue({ name: AUTH_EVENTS_QUEUE })],
-      providers: options.workers ? [UserEventsProcessor] : [],
+      providers: options.workers ? [UserEventsProcessor, CertificateWatch] : [],
     };
   }
 
@@ -152,5 +156,6 @@ export class AuthModule implements OnModuleInit {
     this.consumers.register(AUTH_EVENTS_QUEUE, AUTH_REACTS_TO);
     this.templates.register(MFA_RESET_TEMPLATE, renderMfaReset);
     this.templates.register(PASSWORD_RESET_TEMPLATE, renderPasswordReset);
+    this.templates.register(SSO_CERTIFICATE_EXPIRY_TEMPLATE, renderCertificateExpiry);
   }
 }

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { CommandBus } from '@nestjs/cqrs';
+import { CheckSamlCertificatesCommand } from '../../../src/modules/auth/commands/check-saml-certificates/check-saml-certificates.command';
+import { selfSignedCertificate } from '../../../src/modules/auth/infrastructure/sso/self-signed-certificate';
 import { codeOf, configureSaml, postAcs, ssoLogin, startLogin, type SamlTarget } from '../../support/saml-flow';
 import { TestIdp } from '../../support/saml-idp';
 import { startTestApp, type TestApp } from '../../support/test-app';
@@ -178,5 +181,23 @@ describe('SAML SSO: a real IdP (samlify) signs users in', () => {
     } finally {
       await t.api.request('PUT', '/api/v1/policies', { token: admin, body: {} });
     }
+  });
+
+  it('warns administrators 30 days before a certificate expires, once until the settings change, by an event and a mail', async () => {
+    const short = selfSignedCertificate('rollover', new Date(Date.now() - 86_400_000), 20);
+    const rollover = new TestIdp('https://idp.corp.example', { keys: { certificate: short.certificatePem, privateKey: short.privateKeyPem } });
+    const saved = await t.api.request('PUT', '/api/v1/sso/saml', {
+      token: admin,
+      body: { enabled: true, ...idp.settings(), idpCertificates: [idp.certificate, rollover.certificate], domains: ['corp.example'], wantResponseSigned: true },
+    });
+    expect(saved.status).toBe(200);
+    const changed = (await events('sso.settings_changed')).at(-1)!;
+    expect(JSON.stringify(changed)).not.toContain('BEGIN');
+    expect((changed.after as { idpCertificates: string[] }).idpCertificates).toEqual([expect.stringMatching(/^sha256:[0-9a-f]{64}$/), expect.stringMatching(/^sha256:/)]);
+
+    expect(await t.app.get(CommandBus).execute(new CheckSamlCertificatesCommand())).toBe(1);
+    expect(await t.app.get(CommandBus).execute(new CheckSamlCertificatesCommand())).toBe(0);
+    expect((await events('sso.certificate_expiring')).at(-1)).toMatchObject({ certificates: [expect.objectContaining({ owner: 'idp' })] });
+    expect(await t.env.scalar("select count(*) from mail_outbox where template = 'sso_certificate_expiry'")).toBeGreaterThan(0);
   });
 });

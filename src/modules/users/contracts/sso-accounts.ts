@@ -52,6 +52,12 @@ export class SsoAccounts {
     return user ? view(user) : null;
   }
 
+  /** Who hears about the organization's SSO (certificate expiry): its active Administrators. */
+  async administratorContacts(context: CommandContext): Promise<{ id: string; email: string }[]> {
+    const administrators = await context.em.find(User, { role: 'Administrator', status: 'active' }, { orderBy: { id: 'asc' } });
+    return administrators.flatMap((user) => (user.email ? [{ id: user.id, email: user.email }] : []));
+  }
+
   provision(context: CommandContext, input: { organizationId: string; email: string; name: string | null; role: string; connectionId: string }): SsoAccount {
     const user = User.provisionFromSso({ ...input, id: this.ids.uuid(), now: this.clock.now() });
     context.em.persist(user);
