@@ -62,6 +62,7 @@ export class TestIdp {
       isAssertionEncrypted: options.encryptAssertion ?? false,
       wantAuthnRequestsSigned: true,
       singleSignOnService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: `${entityId}/sso` }],
+      singleLogoutService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: `${entityId}/slo` }],
       generateID: () => `_${randomUUID()}`,
     });
   }

@@ -4,6 +4,9 @@ import { CheckSamlCertificatesCommand } from '../../../src/modules/auth/commands
 import { selfSignedCertificate } from '../../../src/modules/auth/infrastructure/sso/self-signed-certificate';
 import { codeOf, configureSaml, postAcs, ssoLogin, startLogin, type SamlTarget } from '../../support/saml-flow';
 import { TestIdp } from '../../support/saml-idp';
+import { UnitOfWork } from '../../../src/infrastructure/event-store/unit-of-work';
+import { systemActor } from '../../../src/shared/actor';
+import { UserAccounts } from '../../../src/modules/users';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { createUser, organizationId } from '../../support/users';
 
@@ -178,6 +181,15 @@ describe('SAML SSO: a real IdP (samlify) signs users in', () => {
       expect(allowed.status).toBe(200);
       expect(allowed.body).toMatchObject({ mfaEnrollmentRequired: true });
       expect((await events('auth.login_failed')).filter((p) => p.reason === 'sso_only')).toEqual([expect.objectContaining({ method: 'password' })]);
+
+      // an invitee of an SSO-only organization gets an active account, and no password session
+      const { result: invited } = await t.app.get(UnitOfWork).run({ actor: systemActor(), organizationId: orgId }, async (context) =>
+        t.app.get(UserAccounts).registerAdministrator(context, { organizationId: orgId, email: 'invitee@corp.example', passwordHash: null, platformOperator: false, invitedBy: null, via: 'test' }),
+      );
+      const accepted = await t.api.post('/api/v1/invitations/accept', { token: invited.invitationToken, name: 'In Vitee', password: 'correct horse battery staple 42' });
+      expect(accepted.text).toContain('AUTH.SSO_ONLY');
+      expect(accepted.status).toBe(403);
+      expect(accepted.body).toMatchObject({ code: 'AUTH.SSO_ONLY' });
     } finally {
       await t.api.request('PUT', '/api/v1/policies', { token: admin, body: {} });
     }
