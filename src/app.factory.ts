@@ -44,6 +44,13 @@ export async function createApp(config: AppConfigValues): Promise<NestFastifyApp
   const headers = securityHeaders();
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
+  // a route may lower the body limit (`@RouteConfig({ bodyLimitBytes })`, e.g. the SAML ACS):
+  // fastify then refuses the excess with 413 before any parser sees it
+  fastify.addHook('onRoute', (route) => {
+    const routeConfig: Record<string, unknown> = { ...route.config };
+    const limit = routeConfig.bodyLimitBytes;
+    if (typeof limit === 'number') route.bodyLimit = Math.min(limit, route.bodyLimit ?? config.bodyLimitBytes);
+  });
   // callback hooks, not async ones: a promise per hook per request shows in the profile
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(headers).header('X-Request-Id', request.id);

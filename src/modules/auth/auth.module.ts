@@ -64,10 +64,28 @@ import { JwtStrategy } from './infrastructure/jwt.strategy';
 import { SessionStarter } from './infrastructure/session-starter';
 import { SigningKeys } from './infrastructure/signing-keys';
 import { TokenIssuer } from './infrastructure/token-issuer';
+import { ConsumeSamlResponseHandler } from './commands/consume-saml-response/consume-saml-response.handler';
+import { ExchangeSsoCodeHandler } from './commands/exchange-sso-code/exchange-sso-code.handler';
+import { SaveSamlConnectionHandler } from './commands/save-saml-connection/save-saml-connection.handler';
+import { UnlinkSamlIdentityHandler } from './commands/unlink-saml-identity/unlink-saml-identity.handler';
+import { DeferredSsoTeamMemberships, SsoTeamMemberships } from './contracts/sso-team-memberships';
+import { SamlConnection } from './domain/sso/saml-connection.entity';
+import { SamlIdentity } from './domain/sso/saml-identity.entity';
+import { MeConnectedServicesController, UserConnectedServicesController } from './http/connected-services.controller';
+import { SamlSettingsController } from './http/saml-settings.controller';
+import { SsoController } from './http/sso.controller';
+import { SamlConnections } from './infrastructure/sso/saml-connections';
+import { SamlResponseValidator } from './infrastructure/sso/saml-response-validator';
+import { SsoLogins } from './infrastructure/sso/sso-logins';
+import { SsoState } from './infrastructure/sso/sso-state';
+import { CheckSamlCertificatesHandler } from './commands/check-saml-certificates/check-saml-certificates.handler';
+import { CertificateWatch } from './infrastructure/sso/certificate-watch';
+import { renderCertificateExpiry, SSO_CERTIFICATE_EXPIRY_TEMPLATE } from './infrastructure/sso/certificate-expiry.template';
+import { ListConnectedServicesHandler } from './queries/list-connected-services/list-connected-services.handler';
 
 @Module({
-  imports: [MikroOrmModule.forFeature([Session, SpentRefreshToken, ApiKey, UserMfa, RecoveryCode, AuthChallenge, PasswordHistoryEntry]), PassportModule, AccessPolicyModule, OrganizationsModule, UsersModule],
-  controllers: [AuthController, MeController, MeSessionsController, MeApiKeysController, MeMfaController, PasswordsController, UserSignInController, JwksController],
+  imports: [MikroOrmModule.forFeature([Session, SpentRefreshToken, ApiKey, UserMfa, RecoveryCode, AuthChallenge, PasswordHistoryEntry, SamlConnection, SamlIdentity]), PassportModule, AccessPolicyModule, OrganizationsModule, UsersModule],
+  controllers: [AuthController, MeController, MeSessionsController, MeApiKeysController, MeMfaController, PasswordsController, UserSignInController, JwksController, SsoController, SamlSettingsController, MeConnectedServicesController, UserConnectedServicesController],
   providers: [
     SigningKeys,
     TokenIssuer,
@@ -108,6 +126,18 @@ import { TokenIssuer } from './infrastructure/token-issuer';
     ListSessionsHandler,
     DiagnoseSignInHandler,
     CheckPasswordResetHandler,
+    SamlConnections,
+    SamlResponseValidator,
+    SsoState,
+    SsoLogins,
+    SaveSamlConnectionHandler,
+    ConsumeSamlResponseHandler,
+    ExchangeSsoCodeHandler,
+    UnlinkSamlIdentityHandler,
+    ListConnectedServicesHandler,
+    CheckSamlCertificatesHandler,
+    // until the teams module provides it (see contracts/sso-team-memberships.ts)
+    { provide: SsoTeamMemberships, useClass: DeferredSsoTeamMemberships },
   ],
   exports: [AuthenticationGuard, SigningKeys],
 })
@@ -122,7 +152,7 @@ export class AuthModule implements OnModuleInit {
     return {
       module: AuthModule,
       imports: [BullModule.registerQueue({ name: AUTH_EVENTS_QUEUE })],
-      providers: options.workers ? [UserEventsProcessor] : [],
+      providers: options.workers ? [UserEventsProcessor, CertificateWatch] : [],
     };
   }
 
@@ -130,5 +160,6 @@ export class AuthModule implements OnModuleInit {
     this.consumers.register(AUTH_EVENTS_QUEUE, AUTH_REACTS_TO);
     this.templates.register(MFA_RESET_TEMPLATE, renderMfaReset);
     this.templates.register(PASSWORD_RESET_TEMPLATE, renderPasswordReset);
+    this.templates.register(SSO_CERTIFICATE_EXPIRY_TEMPLATE, renderCertificateExpiry);
   }
 }

@@ -10,3 +10,4 @@ export { RemoveAvatarCommand } from './commands/remove-avatar/remove-avatar.comm
 export { GetAvatarQuery } from './queries/get-avatar/get-avatar.query';
 export { NOTIFICATION_PREFERENCE_NAMES, type NotificationPreference } from './domain/profile';
 export { TeamDirectory, type TeamRef } from './contracts/team-directory';
+export { SsoAccounts, type SsoAccount, type SsoRoleOutcome } from './contracts/sso-accounts';

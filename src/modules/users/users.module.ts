@@ -1,3 +1,4 @@
+import { SsoAccounts } from './contracts/sso-accounts';
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { AccessPolicyModule, AccountStanding } from '../access-policy';
@@ -69,10 +70,11 @@ const PLATFORM_OPERATORS = [PlatformOperators, GrantPlatformOperatorHandler, Rev
   controllers: [UserAdministrationController, MeProfileController, UserProfileController, InvitationsController, PlatformOperatorsController],
   providers: [
     UserAccounts,
+    SsoAccounts,
     // access-policy's port, provided here and found by access-policy in the container
     UserAccountStanding,
     { provide: AccountStanding, useExisting: UserAccountStanding },
     AcceptInvitationHandler, PreviewInvitationHandler, ...USER_ADMINISTRATION, ...PROFILES, ...INVITATIONS, ...PLATFORM_OPERATORS],
-  exports: [UserAccounts, PlatformOperators],
+  exports: [UserAccounts, SsoAccounts, PlatformOperators],
 })
 export class UsersModule {}

@@ -6,6 +6,7 @@ import { Migration20261129000200_users } from './Migration20261129000200_users';
 import { Migration20261202000100_hardening } from './Migration20261202000100_hardening';
 import { Migration20261202000200_platform_operators } from './Migration20261202000200_platform_operators';
 import { Migration20261202001000_teams } from './Migration20261202001000_teams';
+import { Migration20261202005000_sso } from './Migration20261202005000_sso';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202000100_hardening', class: Migration20261202000100_hardening },
   { name: 'Migration20261202000200_platform_operators', class: Migration20261202000200_platform_operators },
   { name: 'Migration20261202001000_teams', class: Migration20261202001000_teams },
+  { name: 'Migration20261202005000_sso', class: Migration20261202005000_sso },
 ];

@@ -40,4 +40,14 @@ describe(Session.name, () => {
     expect(s.refreshTokenHash).toBeNull();
     expect(s.revokedReason).toBe('logout');
   });
+
+  it.each([
+    ['password', false],
+    ['password_mfa', true],
+    ['sso', false],
+    ['sso_mfa', true],
+  ] as const)('counts a %s session as having proved a second factor: %p', (method, proved) => {
+    const s = Session.start({ id: 's1', organizationId: 'o1', userId: 'u1', method, ip: null, userAgent: null, refreshTokenHash: 'h1', now: start, maxLifetimeMinutes: 60 });
+    expect(s.provedSecondFactor).toBe(proved);
+  });
 });

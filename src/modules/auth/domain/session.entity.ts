@@ -2,7 +2,11 @@ import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { TenantOwned } from '../../../infrastructure/database/tenant';
 import { recordEvent } from '../../../shared/domain-event';
 
-export type AuthMethod = 'password' | 'password_mfa' | 'invitation' | 'sso' | 'api_key';
+/**
+ * `sso`: the organization's IdP vouched for the user; `sso_mfa`: and its AuthnContext showed
+ * a second factor the connection accepts as one.
+ */
+export type AuthMethod = 'password' | 'password_mfa' | 'invitation' | 'sso' | 'sso_mfa' | 'api_key';
 
 export type SessionEndReason =
   | 'logout'
@@ -68,6 +72,8 @@ export class Session {
     refreshTokenHash: string;
     now: Date;
     maxLifetimeMinutes: number;
+    /** Extra facts for login history (say, the SAML connection). */
+    details?: Record<string, unknown>;
   }): Session {
     const session = new Session();
     Object.assign(session, {
@@ -88,14 +94,17 @@ export class Session {
       type: 'auth.login_succeeded',
       organizationId: input.organizationId,
       subject: { type: 'user', id: input.userId },
-      payload: { method: input.method, sessionId: input.id },
+      payload: { method: input.method, sessionId: input.id, ...input.details },
     });
     return session;
   }
 
-  /** Whether a second factor was proved when the session started (or the IdP vouched for it). */
+  /**
+   * Whether a second factor was proved when the session started: a local MFA step, or an IdP
+   * whose AuthnContext showed one. A plain SSO sign-in is one factor as far as policy goes.
+   */
   get provedSecondFactor(): boolean {
-    return this.authMethod === 'password_mfa' || this.authMethod === 'sso';
+    return this.authMethod === 'password_mfa' || this.authMethod === 'sso_mfa';
   }
 
   /** Why the session can no longer be used at `now`, or null while it can. */

@@ -27,7 +27,7 @@ export class SessionStarter {
   ) {}
 
   /** `policy`: the organization's, when the caller already read it. */
-  async start(actor: Actor, user: SessionSubject, method: AuthMethod, policy?: PolicyDocument): Promise<TokenPair> {
+  async start(actor: Actor, user: SessionSubject, method: AuthMethod, policy?: PolicyDocument, details?: Record<string, unknown>): Promise<TokenPair> {
     const refresh = this.tokens.newRefreshToken();
     const document = policy ?? (await this.policies.get(user.organizationId)).document;
     const { result: session } = await this.uow.run(
@@ -44,6 +44,7 @@ export class SessionStarter {
           refreshTokenHash: refresh.hash,
           now: this.clock.now(),
           maxLifetimeMinutes: document.session.maxLifetimeMinutes,
+          details,
         });
         em.persist(started);
         await this.users.recordSignIn(context, user.id);

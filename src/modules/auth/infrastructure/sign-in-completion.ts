@@ -4,7 +4,7 @@ import type { Actor } from '../../../shared/actor';
 import { AccessGate, PolicyStore, type PolicyDocument } from '../../access-policy';
 import type { SignInCandidate } from '../../users';
 import type { AuthMethod } from '../domain/session.entity';
-import { SsoOnlyError } from '../domain/sso-only.error';
+import { SsoOnlyError } from '../domain/sso/sso-only.error';
 import { Challenges } from './challenges';
 import { LoginThrottle } from './login-throttle';
 import { Mfa } from './mfa';
@@ -40,13 +40,42 @@ export class SignInCompletion {
     private readonly gate: AccessGate,
   ) {}
 
-  /** `account`: the throttle's key for the user, so a completed sign-in makes its address known. */
-  async afterFirstFactor(actor: Actor, candidate: SignInCandidate, method: 'password' | 'invitation', account: string): Promise<SignInResult> {
-    const [factor, policy] = await Promise.all([this.mfa.find(this.uow.reader(candidate.organizationId), candidate.id), this.policies.get(candidate.organizationId)]);
-    await this.admit(actor, candidate, method, policy.document);
-    const mustEnrol = !factor?.enabled && policy.document.mfa.requiredForRoles.includes(candidate.role);
-    if (!factor?.enabled && !mustEnrol) return this.complete(actor, candidate, method, account, policy.document);
+  /**
+   * `account`: the throttle's key for the user, so a completed sign-in makes its address known.
+   * `options.requireMfa`: a second factor is due whatever the role (break-glass sign-in of an SSO-only organization).
+   */
+  async afterFirstFactor(
+    actor: Actor,
+    candidate: SignInCandidate,
+    method: 'password' | 'invitation',
+    account: string,
+    options: { policy?: PolicyDocument; requireMfa?: boolean } = {},
+  ): Promise<SignInResult> {
+    const [factor, document] = await Promise.all([
+      this.mfa.find(this.uow.reader(candidate.organizationId), candidate.id),
+      options.policy ?? this.policies.get(candidate.organizationId).then((p) => p.document),
+    ]);
+    await this.admit(actor, candidate, method, document);
+    const mustEnrol = !factor?.enabled && (options.requireMfa === true || document.mfa.requiredForRoles.includes(candidate.role));
+    if (!factor?.enabled && !mustEnrol) return this.complete(actor, candidate, method, account, document);
+    return this.challenge(actor, candidate, method, mustEnrol);
+  }
 
+  /**
+   * A sign-in vouched for by the organization's IdP. The IdP's AuthnContext satisfies the MFA
+   * requirement only when it names a second factor the connection accepts (`mfaByIdp`);
+   * otherwise the local MFA step applies as after a password: a code when the user has a
+   * factor, enrolment when the role requires one. No expired-password step: there is no password.
+   */
+  async afterSso(actor: Actor, candidate: SignInCandidate, mfaByIdp: boolean, details: Record<string, unknown>): Promise<TokenPair | MfaStep> {
+    const [factor, policy] = await Promise.all([this.mfa.find(this.uow.reader(candidate.organizationId), candidate.id), this.policies.get(candidate.organizationId)]);
+    if (mfaByIdp) return this.sessions.start(actor, candidate, 'sso_mfa', policy.document, details);
+    const mustEnrol = !factor?.enabled && policy.document.mfa.requiredForRoles.includes(candidate.role);
+    if (!factor?.enabled && !mustEnrol) return this.sessions.start(actor, candidate, 'sso', policy.document, details);
+    return this.challenge(actor, candidate, 'sso', mustEnrol);
+  }
+
+  private async challenge(actor: Actor, candidate: SignInCandidate, method: 'password' | 'invitation' | 'sso', mustEnrol: boolean): Promise<MfaStep> {
     const { result: mfaToken } = await this.uow.run(
       { actor: { ...actor, type: 'user', id: candidate.id, organizationId: candidate.organizationId }, organizationId: candidate.organizationId },
       async (context) => {

@@ -108,6 +108,45 @@ export class User {
     return user;
   }
 
+  /** An account made on first sign-in through the organization's IdP: active, with no password. */
+  static provisionFromSso(input: { id: string; organizationId: string; email: string; name: string | null; role: string; now: Date; connectionId: string }): User {
+    const user = new User();
+    user.id = input.id;
+    user.organizationId = input.organizationId;
+    user.email = input.email.trim();
+    user.emailNormalized = normalizeEmail(input.email);
+    user.name = input.name;
+    user.passwordHash = null;
+    user.passwordChangedAt = null;
+    user.role = input.role;
+    user.status = 'active';
+    user.createdAt = input.now;
+    user.updatedAt = input.now;
+    recordEvent(user, {
+      type: 'user.created',
+      organizationId: user.organizationId,
+      subject: { type: 'user', id: user.id },
+      payload: { role: user.role, status: user.status, via: 'sso', connectionId: input.connectionId },
+    });
+    return user;
+  }
+
+  /** An invited account whose owner signed in through the organization's IdP: active, no password set. */
+  activateThroughSso(name: string | null, now: Date, connectionId: string): void {
+    if (this.status !== 'invited') {
+      throw new DomainError('USERS.NOT_INVITED', 'conflict', 'This account is not waiting for an invitation to be accepted');
+    }
+    if (name && !this.name) this.name = name;
+    this.status = 'active';
+    this.updatedAt = now;
+    recordEvent(this, {
+      type: 'user.activated',
+      organizationId: this.organizationId,
+      subject: { type: 'user', id: this.id },
+      payload: { via: 'sso', connectionId },
+    });
+  }
+
   /** The invitee sets a name and password and the account becomes active. */
   activate(name: string, passwordHash: string, now: Date): void {
     if (this.status !== 'invited') {
