@@ -92,6 +92,7 @@ export const appConfigSchema = z
       attempts: integer(1, 50),
       backoffMs: integer(10, 3_600_000),
       requeueAfterMs: integer(1000, 7 * 24 * 3_600_000),
+      leaseMs: integer(1000, 3_600_000),
     }),
   })
   .strict()

@@ -41,6 +41,7 @@ const ENVIRONMENT: Record<string, string[]> = {
   MAIL_ATTEMPTS: ['mail', 'attempts'],
   MAIL_BACKOFF_MS: ['mail', 'backoffMs'],
   MAIL_REQUEUE_AFTER_MS: ['mail', 'requeueAfterMs'],
+  MAIL_LEASE_MS: ['mail', 'leaseMs'],
 };
 
 export class ConfigError extends Error {}
