@@ -88,6 +88,9 @@ export const appConfigSchema = z
       pollIntervalMs: integer(50, 60000),
       batchSize: integer(1, 5000),
     }),
+    audit: z.object({
+      checkpointIntervalSeconds: integer(1, 7 * 24 * 3600),
+    }),
     mail: z.object({
       attempts: integer(1, 50),
       backoffMs: integer(10, 3_600_000),

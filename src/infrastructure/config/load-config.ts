@@ -42,6 +42,7 @@ const ENVIRONMENT: Record<string, string[]> = {
   MAIL_BACKOFF_MS: ['mail', 'backoffMs'],
   MAIL_REQUEUE_AFTER_MS: ['mail', 'requeueAfterMs'],
   MAIL_LEASE_MS: ['mail', 'leaseMs'],
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: ['audit', 'checkpointIntervalSeconds'],
 };
 
 export class ConfigError extends Error {}

@@ -3,7 +3,11 @@ import { BullModule } from '@nestjs/bullmq';
 import { EventConsumers } from '../../infrastructure/event-store/event-consumers';
 import { AccessPolicyModule } from '../access-policy';
 import { AUDIT_QUEUE } from './audit.constants';
+import { CreateCheckpointHandler } from './commands/create-checkpoint/create-checkpoint.handler';
 import { AuditController } from './http/audit.controller';
+import { CheckpointsRepository } from './infrastructure/checkpoints.repository';
+import { CheckpointScheduler } from './jobs/checkpoint-scheduler';
+import { ListCheckpointsHandler } from './queries/list-checkpoints/list-checkpoints.handler';
 import { AuditLogProjector } from './projections/audit-log.projector';
 import { ExportEventsHandler } from './queries/export-events/export-events.handler';
 import { ListAuditEventsHandler } from './queries/list-audit-events/list-audit-events.handler';
@@ -23,7 +27,10 @@ export class AuditModule implements OnModuleInit {
         ListAuditEventsHandler,
         VerifyChainHandler,
         ExportEventsHandler,
-        ...(options.workers ? [AuditLogProjector] : []),
+        ListCheckpointsHandler,
+        CreateCheckpointHandler,
+        CheckpointsRepository,
+        ...(options.workers ? [AuditLogProjector, CheckpointScheduler] : []),
       ],
     };
   }

@@ -1,21 +1,29 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentPrincipal } from '../../../shared/decorators';
+import type { Actor } from '../../../shared/actor';
+import { CurrentActor, CurrentPrincipal } from '../../../shared/decorators';
+import { PageRequest } from '../../../shared/page-request';
 import type { Principal } from '../../../shared/principal';
 import { RequirePermissions } from '../../access-policy';
+import { CreateCheckpointCommand } from '../commands/create-checkpoint/create-checkpoint.command';
+import type { Checkpoint } from '../infrastructure/checkpoints.repository';
+import { ListCheckpointsQuery } from '../queries/list-checkpoints/list-checkpoints.query';
 import { ExportEventsQuery } from '../queries/export-events/export-events.query';
 import { ListAuditEventsQuery } from '../queries/list-audit-events/list-audit-events.query';
 import { VerifyChainQuery } from '../queries/verify-chain/verify-chain.query';
 import { ExportRequest, ListAuditEventsRequest, TimeRangeRequest } from './audit-events.request';
-import { AuditEventPage, VerifyResponse } from './audit.responses';
+import { AuditEventPage, CheckpointPage, CheckpointResponse, VerifyResponse } from './audit.responses';
 
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('api/v1/audit')
 export class AuditController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly commands: CommandBus,
+  ) {}
 
   @Get('events')
   @RequirePermissions('audit:read')
@@ -46,5 +54,21 @@ export class AuditController {
   @ApiOkResponse({ type: VerifyResponse })
   verify(@CurrentPrincipal() principal: Principal, @Query() query: TimeRangeRequest): Promise<VerifyResponse> {
     return this.queries.execute(new VerifyChainQuery(principal.organizationId, query));
+  }
+
+  @Get('checkpoints')
+  @RequirePermissions('audit:export')
+  @ApiOkResponse({ type: CheckpointPage })
+  checkpoints(@CurrentPrincipal() principal: Principal, @Query() query: PageRequest): Promise<CheckpointPage> {
+    return this.queries.execute(new ListCheckpointsQuery(principal.organizationId, query));
+  }
+
+  @Post('checkpoints')
+  @HttpCode(201)
+  @RequirePermissions('audit:export')
+  @ApiCreatedResponse({ type: CheckpointResponse, description: 'the head signed now (or the newest checkpoint, when the head has not moved since)' })
+  async checkpoint(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor): Promise<CheckpointResponse> {
+    const checkpoint = await this.commands.execute(new CreateCheckpointCommand(actor, principal.organizationId, 'on_demand'));
+    return checkpoint as Checkpoint;
   }
 }

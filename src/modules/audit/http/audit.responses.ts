@@ -38,6 +38,47 @@ export class VerifyResponse {
   @ApiProperty({ description: 'how many events were checked' })
   checked!: number;
 
-  @ApiProperty({ nullable: true, type: Number, description: 'the first event whose seq, link or hash is wrong' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'the first event whose seq, link or hash is wrong, that is missing, or that a signed checkpoint contradicts',
+  })
   firstBrokenSeq!: number | null;
+
+  @ApiProperty({ nullable: true, type: Object, example: { seq: 120, at: '2026-12-02T00:00:00.000Z' }, description: 'the newest signed checkpoint held against' })
+  checkpoint!: { seq: number; at: string } | null;
+}
+
+export class CheckpointResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  organizationId!: string;
+
+  @ApiProperty({ description: 'the last event the checkpoint vouches for' })
+  seq!: number;
+
+  @ApiProperty({ description: 'that event’s hash' })
+  hash!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+
+  @ApiProperty({ description: 'the signing key, published in /.well-known/jwks.json' })
+  kid!: string;
+
+  @ApiProperty({ enum: ['periodic', 'on_demand', 'retention'] })
+  reason!: string;
+
+  @ApiProperty({ description: 'compact JWS (RS256) over { organizationId, seq, hash, at }' })
+  jws!: string;
+}
+
+export class CheckpointPage {
+  @ApiProperty({ type: [CheckpointResponse] })
+  items!: CheckpointResponse[];
+
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
 }
