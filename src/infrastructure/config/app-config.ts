@@ -91,6 +91,13 @@ export const appConfigSchema = z
     audit: z.object({
       checkpointIntervalSeconds: integer(1, 7 * 24 * 3600),
     }),
+    webhooks: z.object({
+      allowPrivateTargets: boolean,
+      attempts: integer(1, 50),
+      backoffMs: integer(10, 3_600_000),
+      timeoutMs: integer(100, 60_000),
+      pauseAfterFailures: integer(1, 10_000),
+    }),
     mail: z.object({
       attempts: integer(1, 50),
       backoffMs: integer(10, 3_600_000),

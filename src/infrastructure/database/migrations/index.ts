@@ -7,6 +7,7 @@ import { Migration20261202000100_hardening } from './Migration20261202000100_har
 import { Migration20261202000200_platform_operators } from './Migration20261202000200_platform_operators';
 import { Migration20261202003000_projection_positions } from './Migration20261202003000_projection_positions';
 import { Migration20261202003100_audit_checkpoints } from './Migration20261202003100_audit_checkpoints';
+import { Migration20261202003200_audit_webhooks } from './Migration20261202003200_audit_webhooks';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202000200_platform_operators', class: Migration20261202000200_platform_operators },
   { name: 'Migration20261202003000_projection_positions', class: Migration20261202003000_projection_positions },
   { name: 'Migration20261202003100_audit_checkpoints', class: Migration20261202003100_audit_checkpoints },
+  { name: 'Migration20261202003200_audit_webhooks', class: Migration20261202003200_audit_webhooks },
 ];

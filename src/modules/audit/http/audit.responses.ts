@@ -82,3 +82,76 @@ export class CheckpointPage {
   @ApiProperty({ nullable: true, type: String })
   nextCursor!: string | null;
 }
+
+export class WebhookResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  url!: string;
+
+  @ApiProperty({ type: [String] })
+  eventTypes!: string[];
+
+  @ApiProperty({ enum: ['active', 'paused'] })
+  status!: string;
+
+  @ApiProperty({ description: 'failed attempts in a row; the webhook pauses at WEBHOOK_PAUSE_AFTER_FAILURES' })
+  consecutiveFailures!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  pausedAt!: string | null;
+}
+
+export class CreatedWebhookResponse extends WebhookResponse {
+  @ApiProperty({ description: 'whsec_ + base64: the signing secret, shown this once' })
+  secret!: string;
+}
+
+export class WebhookList {
+  @ApiProperty({ type: [WebhookResponse] })
+  items!: WebhookResponse[];
+}
+
+export class WebhookDeliveryResponse {
+  @ApiProperty({ format: 'uuid', description: 'also the webhook-id header of every attempt' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  eventId!: string;
+
+  @ApiProperty()
+  seq!: number;
+
+  @ApiProperty()
+  eventType!: string;
+
+  @ApiProperty({ enum: ['pending', 'delivered', 'failed'] })
+  status!: string;
+
+  @ApiProperty()
+  attempts!: number;
+
+  @ApiProperty({ nullable: true, type: Number, description: 'the HTTP status of the last attempt' })
+  lastStatus!: number | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  lastError!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  deliveredAt!: string | null;
+}
+
+export class WebhookDeliveryPage {
+  @ApiProperty({ type: [WebhookDeliveryResponse] })
+  items!: WebhookDeliveryResponse[];
+
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}

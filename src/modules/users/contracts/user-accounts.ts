@@ -166,6 +166,18 @@ export class UserAccounts {
    * On the hot path of every API-key request and of /me: one lean query on the connection,
    * off the ORM's unit of work (STACK.md measured it 5-8x cheaper), scoped by hand.
    */
+  /** The organization's active Administrators and their addresses: whom an operational alarm goes to. */
+  async activeAdministrators(organizationId: string): Promise<{ id: string; email: string }[]> {
+    return this.uow
+      .reader(organizationId)
+      .getConnection()
+      .execute<{ id: string; email: string }[]>(
+        `select id, email from users where organization_id = ? and role = 'Administrator' and status = 'active' and email is not null`,
+        [organizationId],
+        'all',
+      );
+  }
+
   async findProfile(organizationId: string, userId: string): Promise<UserProfile | null> {
     if (!UUID.test(userId)) return null;
     const [row] = await this.uow
