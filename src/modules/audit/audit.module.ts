@@ -16,6 +16,7 @@ import { WebhookDispatcher } from './jobs/webhook-dispatcher';
 import { WebhookFanout } from './projections/webhook-fanout.consumer';
 import { ListWebhookDeliveriesHandler } from './queries/list-webhook-deliveries/list-webhook-deliveries.handler';
 import { ListWebhooksHandler } from './queries/list-webhooks/list-webhooks.handler';
+import { AuditLogRebuild } from './infrastructure/audit-log-rebuild';
 import { CheckpointsRepository } from './infrastructure/checkpoints.repository';
 import { CheckpointScheduler } from './jobs/checkpoint-scheduler';
 import { ListCheckpointsHandler } from './queries/list-checkpoints/list-checkpoints.handler';
@@ -45,6 +46,7 @@ export class AuditModule implements OnModuleInit {
         CreateCheckpointHandler,
         CheckpointsRepository,
         WebhooksRepository,
+        AuditLogRebuild,
         CreateWebhookHandler,
         DeleteWebhookHandler,
         PauseWebhookHandler,

@@ -8,6 +8,7 @@ import type { StoredEvent } from '../../../infrastructure/event-store/event-hash
 import { MetricsService } from '../../../infrastructure/observability/metrics.service';
 import { Clock } from '../../../shared/clock';
 import { AUDIT_QUEUE } from '../audit.constants';
+import { AUDIT_LOG_COLUMNS, AUDIT_LOG_FROM_EVENTS } from './audit-log.sql';
 import { closeWorker } from '../../../infrastructure/queue/close-worker';
 import { RedisService } from '../../../infrastructure/queue/redis.service';
 
@@ -60,22 +61,11 @@ export class AuditLogProjector
   }
 
   async apply(tx: EntityManager, events: StoredEvent[]): Promise<void> {
+    // every type is read, so a batch is a contiguous seq range of one organization
     await tx.getConnection().execute(
-      `insert into audit_log (event_id, organization_id, seq, type, actor_type, actor_id, actor_ip, subject_type, subject_id, payload, occurred_at)
-       values ${events.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)').join(', ')} on conflict (event_id) do nothing`,
-      events.flatMap((event) => [
-        event.id,
-        event.organizationId,
-        event.seq,
-        event.type,
-        event.actor.type,
-        event.actor.id,
-        event.actor.ip,
-        event.subject.type,
-        event.subject.id,
-        JSON.stringify(event.payload),
-        event.occurredAt,
-      ]),
+      `insert into audit_log (${AUDIT_LOG_COLUMNS}) ${AUDIT_LOG_FROM_EVENTS}
+        where e.organization_id = ? and e.seq between ? and ? on conflict (event_id) do nothing`,
+      [events[0].organizationId, events[0].seq, events[events.length - 1].seq],
       'run',
       tx.getTransactionContext<Knex.Transaction>(),
     );
