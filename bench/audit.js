@@ -7,8 +7,8 @@
 // 3. npm run audit:export of everything: MB/s and the tool's peak memory (max RSS);
 // 4. npm run audit:rebuild: events/s.
 const http = require('node:http');
-const { execFileSync } = require('node:child_process');
-const { statSync, rmSync } = require('node:fs');
+const { spawnSync } = require('node:child_process');
+const { readFileSync, statSync, rmSync } = require('node:fs');
 const { ROOT, log, request, build, benchEnvironment, startServer, adminToken } = require('./lib');
 
 const CLIENTS = Number(process.env.BENCH_AUDIT_CLIENTS ?? 8);
@@ -22,15 +22,17 @@ const percentile = (values, p) => {
 
 function runTool(environment, args) {
   const out = `/tmp/gh-bench-audit-${process.pid}.time`;
-  const stderr = execFileSync('/usr/bin/time', ['-f', '%M', '-o', out, 'node', 'dist/cli/audit.js', ...args], {
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', '-o', out, 'node', 'dist/cli/audit.js', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: environment.databaseUrl, REDIS_KEY_PREFIX: environment.prefix },
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
   });
-  const maxRssKb = Number(require('node:fs').readFileSync(out, 'utf8').trim().split('\n').pop());
+  if (run.status !== 0) throw new Error(`audit ${args[0]} failed: ${run.stderr}`);
+  const maxRssKb = Number(readFileSync(out, 'utf8').trim().split('\n').pop());
   rmSync(out, { force: true });
-  return { stderr, maxRssKb };
+  return { stderr: run.stderr, maxRssKb };
 }
 
 async function main() {

@@ -75,11 +75,16 @@ async function run(): Promise<void> {
     const stream = await queries.execute(new ExportEventsQuery(organization.id, format, range));
     let lines = 0;
     let bytes = 0;
-    for await (const line of stream as AsyncIterable<string>) {
-      bytes += Buffer.byteLength(line);
+    let reported = 0;
+    for await (const chunk of stream as AsyncIterable<string>) {
+      bytes += Buffer.byteLength(chunk);
+      for (let at = chunk.indexOf('\n'); at !== -1; at = chunk.indexOf('\n', at + 1)) lines += 1;
       // constant memory: wait whenever the destination is full
-      if (!out.write(line)) await once(out, 'drain');
-      if (++lines % 10_000 === 0) progress(`exported ${lines} lines, ${(bytes / 1e6).toFixed(1)} MB`);
+      if (!out.write(chunk)) await once(out, 'drain');
+      if (lines - reported >= 10_000) {
+        reported = lines;
+        progress(`exported ${lines} lines, ${(bytes / 1e6).toFixed(1)} MB`);
+      }
     }
     if (out !== process.stdout) await new Promise<void>((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end((error?: Error | null) => (error ? reject(error) : resolve())));
     const seconds = (Date.now() - started) / 1000;
