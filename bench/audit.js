@@ -77,10 +77,21 @@ async function main() {
 
     log(`loading ${EVENTS} synthetic events into one organization…`);
     const { rows: [org] } = await sql.query("select id from organizations where slug = 'default'");
-    const { rows: [head] } = await sql.query('select last_seq::int as seq from event_streams where organization_id = $1', [org.id]);
     const actors = Array.from({ length: 200 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
-    await sql.query('begin');
-    await sql.query('set local session_replication_role = replica');
+    // mails of the steady load still append events: hold the head, and start once the projection reached it
+    let head;
+    for (;;) {
+      await sql.query('begin');
+      await sql.query('set local session_replication_role = replica');
+      ({ rows: [head] } = await sql.query('select last_seq::int as seq from event_streams where organization_id = $1 for update', [org.id]));
+      const { rows: [position] } = await sql.query(
+        "select last_seq::int as seq from projection_positions where organization_id = $1 and projection = 'audit_log' for update",
+        [org.id],
+      );
+      if (position && position.seq === head.seq) break;
+      await sql.query('rollback');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     await sql.query(
       `insert into events (id, organization_id, seq, type, actor, subject, payload, occurred_at, prev_hash, hash)
        select gen_random_uuid(), $1, $2 + g,
