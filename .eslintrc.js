@@ -1,9 +1,9 @@
 // The one rules file (legacy format); eslint.config.js loads it for ESLint 10 through FlatCompat.
 const MODULES = ['access-policy', 'users', 'teams', 'audit', 'organizations', 'auth', 'web'];
 // Layers from the bottom (DESIGN.md): a module may import only modules of lower layers. Audit
-// sits above teams (it reads team membership for its `team` filter); nothing imports audit
-// but the pages on top.
-const LAYER = { 'access-policy': 0, users: 1, teams: 2, audit: 3, organizations: 3, auth: 4, web: 5 };
+// stands at the top: it reads every module's public face (teams for its `team` filter, auth's
+// signing keys for checkpoints) and nothing imports it but the pages that present it.
+const LAYER = { 'access-policy': 0, users: 1, teams: 2, organizations: 3, auth: 4, audit: 5, web: 6 };
 
 const noDeepImports = MODULES.map((m) => ({
   group: [`**/modules/${m}/*`, `../${m}/*`, `../../${m}/*`, `../../../${m}/*`, `../../../../${m}/*`],

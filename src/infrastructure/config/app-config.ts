@@ -121,10 +121,21 @@ export const appConfigSchema = z
         )
         .transform((origins) => origins.map((o) => new URL(o).origin)),
     }),
+    audit: z.object({
+      checkpointIntervalSeconds: integer(1, 7 * 24 * 3600),
+    }),
+    webhooks: z.object({
+      allowPrivateTargets: boolean,
+      attempts: integer(1, 50),
+      backoffMs: integer(10, 3_600_000),
+      timeoutMs: integer(100, 60_000),
+      pauseAfterFailures: integer(1, 10_000),
+    }),
     mail: z.object({
       attempts: integer(1, 50),
       backoffMs: integer(10, 3_600_000),
       requeueAfterMs: integer(1000, 7 * 24 * 3_600_000),
+      leaseMs: integer(1000, 3_600_000),
     }),
   })
   .strict()

@@ -43,6 +43,13 @@ const ENVIRONMENT: Record<string, string[]> = {
   MAIL_ATTEMPTS: ['mail', 'attempts'],
   MAIL_BACKOFF_MS: ['mail', 'backoffMs'],
   MAIL_REQUEUE_AFTER_MS: ['mail', 'requeueAfterMs'],
+  MAIL_LEASE_MS: ['mail', 'leaseMs'],
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: ['audit', 'checkpointIntervalSeconds'],
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: ['webhooks', 'allowPrivateTargets'],
+  WEBHOOK_ATTEMPTS: ['webhooks', 'attempts'],
+  WEBHOOK_BACKOFF_MS: ['webhooks', 'backoffMs'],
+  WEBHOOK_TIMEOUT_MS: ['webhooks', 'timeoutMs'],
+  WEBHOOK_PAUSE_AFTER_FAILURES: ['webhooks', 'pauseAfterFailures'],
 };
 
 export class ConfigError extends Error {}

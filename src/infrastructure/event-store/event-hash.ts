@@ -55,7 +55,8 @@ export class ChainVerifier {
     const expectedSeq = this.previous ? this.previous.seq + 1 : event.seq === 1 ? 1 : event.seq;
     const expectedPrev = this.previous ? this.previous.hash : event.seq === 1 ? GENESIS_HASH : event.prevHash;
     if (event.seq !== expectedSeq || event.prevHash !== expectedPrev || hashEvent(event) !== event.hash) {
-      this.broken = event.seq;
+      // a gap names the first missing event, not the one after it
+      this.broken = Math.min(event.seq, expectedSeq);
     }
     this.previous = { seq: event.seq, hash: event.hash };
   }

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { EventCatchUp } from './event-catch-up';
 import { EventConsumers } from './event-consumers';
 import { EventStore } from './event-store';
 import { OutboxRelay } from './outbox-relay';
@@ -6,7 +7,7 @@ import { UnitOfWork } from './unit-of-work';
 
 @Global()
 @Module({
-  providers: [EventStore, UnitOfWork, EventConsumers, OutboxRelay],
-  exports: [EventStore, UnitOfWork, EventConsumers, OutboxRelay],
+  providers: [EventStore, UnitOfWork, EventConsumers, OutboxRelay, EventCatchUp],
+  exports: [EventStore, UnitOfWork, EventConsumers, OutboxRelay, EventCatchUp],
 })
 export class EventStoreModule {}

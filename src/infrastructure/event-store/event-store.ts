@@ -181,6 +181,30 @@ export class EventStore {
     }
   }
 
+  /**
+   * Events of one organization after `afterSeq` up to `untilSeq`, in seq order, within the
+   * caller's transaction (a consumer catching up from its position).
+   */
+  async readAfter(
+    tx: EntityManager,
+    organizationId: string,
+    range: { afterSeq: number; untilSeq: number; types: readonly string[] | null; limit: number },
+  ): Promise<StoredEvent[]> {
+    if (range.types?.length === 0) return [];
+    const typeFilter = range.types ? `and type in (${range.types.map(() => '?').join(', ')})` : '';
+    const rows = await tx
+      .getConnection()
+      .execute<EventRow[]>(
+        `select ${EVENT_COLUMNS} from events
+          where organization_id = ? and seq > ? and seq <= ? ${typeFilter}
+          order by seq limit ${range.limit}`,
+        [organizationId, range.afterSeq, range.untilSeq, ...(range.types ?? [])],
+        'all',
+        tx.getTransactionContext<Knex.Transaction>(),
+      );
+    return rows.map(toStoredEvent);
+  }
+
   /** The event just before `seq` (the anchor a mid-chain verification starts from). */
   async findBySeq(em: EntityManager, organizationId: string, seq: number): Promise<StoredEvent | null> {
     const [row] = await em

@@ -18,11 +18,11 @@ interface OutboxRow {
 }
 
 /**
- * Publishes committed events to BullMQ: one job per event and consumer queue, job id =
- * event id, in outbox order. Woken by LISTEN/NOTIFY, with polling as the fallback. Rows are
- * claimed with SKIP LOCKED and deleted only after Redis accepted the jobs, so Redis being
- * down delays projection and loses nothing; a repeat enqueue is a no-op or an idempotent
- * re-projection.
+ * Wakes the consumers of committed events through BullMQ: one job per event and consumer
+ * queue, job id = event id, in outbox order. Woken by LISTEN/NOTIFY, with polling as the
+ * fallback; rows are claimed with SKIP LOCKED and deleted once Redis accepted the jobs.
+ * A job is only a wake-up: each consumer reads the store from its own position
+ * (EventCatchUp), so a job Redis loses afterwards delays nothing beyond the next poll.
  */
 @Injectable()
 export class OutboxRelay extends NotifiedRelay {

@@ -11,10 +11,11 @@ import { MAIL_CHANNEL, MAIL_QUEUE, type MailJob } from './mail.constants';
 /**
  * Hands committed mails to the `mail` queue: one job per mail, job id = mail id, with the
  * configured attempts and exponential backoff. Woken by LISTEN/NOTIFY, with polling as the
- * fallback; runs where workers run. A row stays `pending` until the worker settles it; it is
- * marked queued once Redis accepted its job, and queued again after `mail.requeueAfterMs`
- * should Redis have lost it (the job id makes a repeat a no-op, and the worker skips a row
- * that is no longer pending).
+ * fallback; runs where workers run. A row stays `pending` until the worker settles it, so
+ * the table, not Redis, says what is still to send: a pending row queued more than
+ * `mail.requeueAfterMs` ago whose job Redis no longer holds alive (lost with a restart, or
+ * finished without settling the row) is queued again. The worker's lease on a row keeps a
+ * mail from being sent twice at once.
  */
 @Injectable()
 export class MailRelay extends NotifiedRelay {
@@ -40,19 +41,24 @@ export class MailRelay extends NotifiedRelay {
     return em.transactional(async (tx) => {
       const connection = tx.getConnection();
       const trx = tx.getTransactionContext<Knex.Transaction>();
-      const rows = await connection.execute<{ id: string; template: string }[]>(
-        `select id, template from mail_outbox
-          where status = 'pending' and (queued_at is null or queued_at < ?)
+      const rows = await connection.execute<{ id: string; template: string; queued_at: Date | null }[]>(
+        `select id, template, queued_at from mail_outbox
+          where status = 'pending' and (queued_at is null or queued_at < ?) and (claimed_until is null or claimed_until < ?)
           order by created_at limit ${this.config.values.outbox.batchSize}
           for update skip locked`,
-        [new Date(now.getTime() - requeueAfterMs)],
+        [new Date(now.getTime() - requeueAfterMs), now],
         'all',
         trx,
       );
       if (!rows.length) return 0;
-      await enqueueWithin(
+      const lost = await this.withoutLiveJob(rows.filter((row) => row.queued_at !== null).map((row) => row.id));
+      const toQueue = rows.filter((row) => row.queued_at === null || lost.has(row.id));
+      if (lost.size) this.logger.warn(`${lost.size} pending mail(s) had no live job in Redis: queued again`);
+      // a finished or failed job of the same id would make the new one a no-op
+      await enqueueWithin(Promise.all([...lost].map((id) => this.queue.remove(id))));
+      if (toQueue.length) await enqueueWithin(
         this.queue.addBulk(
-          rows.map((row) => ({
+          toQueue.map((row) => ({
             name: row.template,
             data: { mailId: row.id },
             opts: { jobId: row.id, attempts, backoff: { type: 'exponential', delay: backoffMs } },
@@ -67,5 +73,11 @@ export class MailRelay extends NotifiedRelay {
       );
       return rows.length;
     });
+  }
+
+  /** The mails among `ids` whose job is gone from Redis or ended without settling the row. */
+  private async withoutLiveJob(ids: string[]): Promise<Set<string>> {
+    const states = await enqueueWithin(Promise.all(ids.map((id) => this.queue.getJobState(id))));
+    return new Set(ids.filter((_, index) => ['unknown', 'completed', 'failed'].includes(states[index])));
   }
 }

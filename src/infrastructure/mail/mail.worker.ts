@@ -4,12 +4,15 @@ import { EntityManager, type Knex } from '@mikro-orm/postgresql';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { systemActor } from '../../shared/actor';
 import { Clock } from '../../shared/clock';
+import { AppConfig } from '../config/app-config';
 import type { DomainEvent } from '../../shared/domain-event';
 import { UnitOfWork } from '../event-store/unit-of-work';
 import { deliveryFailureReason, redactedMessage } from './delivery-failure';
 import { MAIL_QUEUE, type MailJob } from './mail.constants';
 import { MailTemplates, type MailData, type RenderedMail } from './mail-templates';
 import { Mailer } from './mailer';
+import { closeWorker } from '../queue/close-worker';
+import { RedisService } from '../queue/redis.service';
 
 interface MailRow {
   id: string;
@@ -40,11 +43,13 @@ export class MailWorker extends WorkerHost implements OnApplicationBootstrap, Be
   private readonly logger = new Logger(MailWorker.name);
 
   constructor(
+    private readonly redis: RedisService,
     private readonly em: EntityManager,
     private readonly unitOfWork: UnitOfWork,
     private readonly templates: MailTemplates,
     private readonly mailer: Mailer,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {
     super();
   }
@@ -58,13 +63,24 @@ export class MailWorker extends WorkerHost implements OnApplicationBootstrap, Be
 
   /** Drains: finishes the mails in hand, then closes the mailer, before the database closes. */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.worker.close();
+    await closeWorker(this.worker, this.redis);
     await this.mailer.close();
   }
 
   async process(job: Job<MailJob>): Promise<void> {
     const mail = await this.load(job.data.mailId);
     if (!mail || mail.status !== 'pending' || !mail.recipient) return;
+    // another sender holds it (a job queued again while the first was still sending)
+    if (!(await this.claim(mail.id))) return;
+    try {
+      await this.deliver(job, { ...mail, recipient: mail.recipient });
+    } catch (error) {
+      await this.release(mail.id);
+      throw error;
+    }
+  }
+
+  private async deliver(job: Job<MailJob>, mail: MailRow & { recipient: string }): Promise<void> {
     const attempt = job.attemptsMade + 1;
     const lastAttempt = attempt >= (job.opts.attempts ?? 1);
 
@@ -108,6 +124,25 @@ export class MailWorker extends WorkerHost implements OnApplicationBootstrap, Be
         'all',
       );
     return row ?? null;
+  }
+
+  /** A lease on a pending row while it is being sent; it lapses by itself should the sender die. */
+  private async claim(id: string): Promise<boolean> {
+    const now = this.clock.now();
+    const rows = await this.em
+      .fork()
+      .getConnection()
+      .execute<{ id: string }[]>(
+        `update mail_outbox set claimed_until = ?
+          where id = ? and status = 'pending' and (claimed_until is null or claimed_until < ?) returning id`,
+        [new Date(now.getTime() + this.config.values.mail.leaseMs), id, now],
+        'all',
+      );
+    return rows.length > 0;
+  }
+
+  private async release(id: string): Promise<void> {
+    await this.em.fork().getConnection().execute(`update mail_outbox set claimed_until = null where id = ?`, [id], 'run');
   }
 
   private async noteFailure(id: string, attempt: number, reason: string, detail: string): Promise<void> {

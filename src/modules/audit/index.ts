@@ -1,1 +1,5 @@
 export { AuditModule } from './audit.module';
+// the command-line tools (src/cli/audit.ts) run these through the same application context
+export { AuditLogRebuild } from './infrastructure/audit-log-rebuild';
+export { ExportEventsQuery } from './queries/export-events/export-events.query';
+export { VerifyChainQuery } from './queries/verify-chain/verify-chain.query';

@@ -6,6 +6,9 @@ import { Migration20261129000200_users } from './Migration20261129000200_users';
 import { Migration20261202000100_hardening } from './Migration20261202000100_hardening';
 import { Migration20261202000200_platform_operators } from './Migration20261202000200_platform_operators';
 import { Migration20261202001000_teams } from './Migration20261202001000_teams';
+import { Migration20261202003000_projection_positions } from './Migration20261202003000_projection_positions';
+import { Migration20261202003100_audit_checkpoints } from './Migration20261202003100_audit_checkpoints';
+import { Migration20261202003200_audit_webhooks } from './Migration20261202003200_audit_webhooks';
 import { Migration20261202005000_sso } from './Migration20261202005000_sso';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
@@ -17,5 +20,8 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202000100_hardening', class: Migration20261202000100_hardening },
   { name: 'Migration20261202000200_platform_operators', class: Migration20261202000200_platform_operators },
   { name: 'Migration20261202001000_teams', class: Migration20261202001000_teams },
+  { name: 'Migration20261202003000_projection_positions', class: Migration20261202003000_projection_positions },
+  { name: 'Migration20261202003100_audit_checkpoints', class: Migration20261202003100_audit_checkpoints },
+  { name: 'Migration20261202003200_audit_webhooks', class: Migration20261202003200_audit_webhooks },
   { name: 'Migration20261202005000_sso', class: Migration20261202005000_sso },
 ];

@@ -1,21 +1,43 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentPrincipal } from '../../../shared/decorators';
+import type { Actor } from '../../../shared/actor';
+import { CurrentActor, CurrentPrincipal } from '../../../shared/decorators';
+import { IdParam } from '../../../shared/id-param';
+import { PageRequest } from '../../../shared/page-request';
 import type { Principal } from '../../../shared/principal';
 import { RequirePermissions } from '../../access-policy';
+import { CreateWebhookCommand } from '../commands/create-webhook/create-webhook.command';
+import { DeleteWebhookCommand } from '../commands/delete-webhook/delete-webhook.command';
+import { ListWebhookDeliveriesQuery } from '../queries/list-webhook-deliveries/list-webhook-deliveries.query';
+import { ListWebhooksQuery } from '../queries/list-webhooks/list-webhooks.query';
+import { CreateWebhookRequest } from './webhooks.request';
+import { CreateCheckpointCommand } from '../commands/create-checkpoint/create-checkpoint.command';
+import type { Checkpoint } from '../infrastructure/checkpoints.repository';
+import { ListCheckpointsQuery } from '../queries/list-checkpoints/list-checkpoints.query';
 import { ExportEventsQuery } from '../queries/export-events/export-events.query';
 import { ListAuditEventsQuery } from '../queries/list-audit-events/list-audit-events.query';
 import { VerifyChainQuery } from '../queries/verify-chain/verify-chain.query';
 import { ExportRequest, ListAuditEventsRequest, TimeRangeRequest } from './audit-events.request';
-import { AuditEventPage, VerifyResponse } from './audit.responses';
+import {
+  AuditEventPage,
+  CheckpointPage,
+  CheckpointResponse,
+  CreatedWebhookResponse,
+  VerifyResponse,
+  WebhookDeliveryPage,
+  WebhookList,
+} from './audit.responses';
 
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('api/v1/audit')
 export class AuditController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly commands: CommandBus,
+  ) {}
 
   @Get('events')
   @RequirePermissions('audit:read')
@@ -46,5 +68,57 @@ export class AuditController {
   @ApiOkResponse({ type: VerifyResponse })
   verify(@CurrentPrincipal() principal: Principal, @Query() query: TimeRangeRequest): Promise<VerifyResponse> {
     return this.queries.execute(new VerifyChainQuery(principal.organizationId, query));
+  }
+
+  @Get('checkpoints')
+  @RequirePermissions('audit:export')
+  @ApiOkResponse({ type: CheckpointPage })
+  checkpoints(@CurrentPrincipal() principal: Principal, @Query() query: PageRequest): Promise<CheckpointPage> {
+    return this.queries.execute(new ListCheckpointsQuery(principal.organizationId, query));
+  }
+
+  @Post('checkpoints')
+  @HttpCode(201)
+  @RequirePermissions('audit:export')
+  @ApiCreatedResponse({ type: CheckpointResponse, description: 'the head signed now (or the newest checkpoint, when the head has not moved since)' })
+  async checkpoint(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor): Promise<CheckpointResponse> {
+    const checkpoint = await this.commands.execute(new CreateCheckpointCommand(actor, principal.organizationId, 'on_demand'));
+    return checkpoint as Checkpoint;
+  }
+
+  @Get('webhooks')
+  @RequirePermissions('audit:export')
+  @ApiOkResponse({ type: WebhookList })
+  async webhooks(@CurrentPrincipal() principal: Principal): Promise<WebhookList> {
+    const items = await this.queries.execute(new ListWebhooksQuery(principal.organizationId));
+    return { items: items.map(({ organizationId: _organization, ...webhook }) => webhook) };
+  }
+
+  @Post('webhooks')
+  @HttpCode(201)
+  @RequirePermissions('audit:export')
+  @ApiCreatedResponse({ type: CreatedWebhookResponse })
+  async createWebhook(
+    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
+    @Body() body: CreateWebhookRequest,
+  ): Promise<CreatedWebhookResponse> {
+    const { webhook, secret } = await this.commands.execute(new CreateWebhookCommand(actor, principal.organizationId, body.url, body.eventTypes));
+    const { organizationId: _organization, ...shown } = webhook;
+    return { ...shown, secret };
+  }
+
+  @Delete('webhooks/:id')
+  @HttpCode(204)
+  @RequirePermissions('audit:export')
+  async deleteWebhook(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Param('id', IdParam) id: string): Promise<void> {
+    await this.commands.execute(new DeleteWebhookCommand(actor, principal.organizationId, id));
+  }
+
+  @Get('webhooks/:id/deliveries')
+  @RequirePermissions('audit:export')
+  @ApiOkResponse({ type: WebhookDeliveryPage })
+  deliveries(@CurrentPrincipal() principal: Principal, @Param('id', IdParam) id: string, @Query() query: PageRequest): Promise<WebhookDeliveryPage> {
+    return this.queries.execute(new ListWebhookDeliveriesQuery(principal.organizationId, id, query));
   }
 }

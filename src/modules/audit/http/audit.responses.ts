@@ -38,6 +38,120 @@ export class VerifyResponse {
   @ApiProperty({ description: 'how many events were checked' })
   checked!: number;
 
-  @ApiProperty({ nullable: true, type: Number, description: 'the first event whose seq, link or hash is wrong' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'the first event whose seq, link or hash is wrong, that is missing, or that a signed checkpoint contradicts',
+  })
   firstBrokenSeq!: number | null;
+
+  @ApiProperty({ nullable: true, type: Object, example: { seq: 120, at: '2026-12-02T00:00:00.000Z' }, description: 'the newest signed checkpoint held against' })
+  checkpoint!: { seq: number; at: string } | null;
+}
+
+export class CheckpointResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  organizationId!: string;
+
+  @ApiProperty({ description: 'the last event the checkpoint vouches for' })
+  seq!: number;
+
+  @ApiProperty({ description: 'that event’s hash' })
+  hash!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+
+  @ApiProperty({ description: 'the signing key, published in /.well-known/jwks.json' })
+  kid!: string;
+
+  @ApiProperty({ enum: ['periodic', 'on_demand', 'retention'] })
+  reason!: string;
+
+  @ApiProperty({ description: 'compact JWS (RS256) over { organizationId, seq, hash, at }' })
+  jws!: string;
+}
+
+export class CheckpointPage {
+  @ApiProperty({ type: [CheckpointResponse] })
+  items!: CheckpointResponse[];
+
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}
+
+export class WebhookResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  url!: string;
+
+  @ApiProperty({ type: [String] })
+  eventTypes!: string[];
+
+  @ApiProperty({ enum: ['active', 'paused'] })
+  status!: string;
+
+  @ApiProperty({ description: 'failed attempts in a row; the webhook pauses at WEBHOOK_PAUSE_AFTER_FAILURES' })
+  consecutiveFailures!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  pausedAt!: string | null;
+}
+
+export class CreatedWebhookResponse extends WebhookResponse {
+  @ApiProperty({ description: 'whsec_ + base64: the signing secret, shown this once' })
+  secret!: string;
+}
+
+export class WebhookList {
+  @ApiProperty({ type: [WebhookResponse] })
+  items!: WebhookResponse[];
+}
+
+export class WebhookDeliveryResponse {
+  @ApiProperty({ format: 'uuid', description: 'also the webhook-id header of every attempt' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  eventId!: string;
+
+  @ApiProperty()
+  seq!: number;
+
+  @ApiProperty()
+  eventType!: string;
+
+  @ApiProperty({ enum: ['pending', 'delivered', 'failed'] })
+  status!: string;
+
+  @ApiProperty()
+  attempts!: number;
+
+  @ApiProperty({ nullable: true, type: Number, description: 'the HTTP status of the last attempt' })
+  lastStatus!: number | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  lastError!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  deliveredAt!: string | null;
+}
+
+export class WebhookDeliveryPage {
+  @ApiProperty({ type: [WebhookDeliveryResponse] })
+  items!: WebhookDeliveryResponse[];
+
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
 }

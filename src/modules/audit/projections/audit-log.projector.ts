@@ -1,28 +1,44 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { EntityManager } from '@mikro-orm/postgresql';
+import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { EntityManager, type Knex } from '@mikro-orm/postgresql';
 import type { Job } from 'bullmq';
-import { EventStore } from '../../../infrastructure/event-store/event-store';
+import { EventCatchUp, type PositionedConsumer } from '../../../infrastructure/event-store/event-catch-up';
 import type { EventJob } from '../../../infrastructure/event-store/event-consumers';
+import type { StoredEvent } from '../../../infrastructure/event-store/event-hash';
 import { MetricsService } from '../../../infrastructure/observability/metrics.service';
 import { Clock } from '../../../shared/clock';
 import { AUDIT_QUEUE } from '../audit.constants';
+import { AUDIT_LOG_COLUMNS, AUDIT_LOG_FROM_EVENTS } from './audit-log.sql';
+import { closeWorker } from '../../../infrastructure/queue/close-worker';
+import { RedisService } from '../../../infrastructure/queue/redis.service';
+
+export const AUDIT_LOG_PROJECTION = 'audit_log';
 
 /**
- * Projects each event into audit_log. Idempotent (the event id is the key), so a job
- * delivered twice, or an event enqueued twice, leaves one row.
+ * Projects events into audit_log from its own position in the store; a job only wakes it
+ * for an organization. The rows commit with the position, and the event id is the key, so
+ * a job delivered twice, a lost job or a worker killed mid-batch leaves each event once.
  */
-@Processor(AUDIT_QUEUE, { concurrency: 16 })
-export class AuditLogProjector extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+@Processor(AUDIT_QUEUE, { concurrency: 8 })
+export class AuditLogProjector
+  extends WorkerHost
+  implements PositionedConsumer, OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown
+{
+  readonly name = AUDIT_LOG_PROJECTION;
+  readonly types = null;
   private readonly logger = new Logger(AuditLogProjector.name);
 
   constructor(
-    private readonly em: EntityManager,
-    private readonly store: EventStore,
+    private readonly redis: RedisService,
+    private readonly catchUp: EventCatchUp,
     private readonly metrics: MetricsService,
     private readonly clock: Clock,
   ) {
     super();
+  }
+
+  onModuleInit(): void {
+    this.catchUp.attach(this);
   }
 
   /**
@@ -37,40 +53,31 @@ export class AuditLogProjector extends WorkerHost implements OnApplicationBootst
 
   /** Drains: finishes the jobs in hand before the database connections close. */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.worker.close();
+    await closeWorker(this.worker, this.redis);
   }
 
   async process(job: Job<EventJob>): Promise<void> {
-    const em = this.em.fork();
-    const event = await this.store.findById(em, job.data.eventId);
-    if (!event) return; // a job for an event that was never committed
-    await em.getConnection().execute(
-      `insert into audit_log (event_id, organization_id, seq, type, actor_type, actor_id, actor_ip, subject_type, subject_id, payload, occurred_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) on conflict (event_id) do nothing`,
-      [
-        event.id,
-        event.organizationId,
-        event.seq,
-        event.type,
-        event.actor.type,
-        event.actor.id,
-        event.actor.ip,
-        event.subject.type,
-        event.subject.id,
-        JSON.stringify(event.payload),
-        event.occurredAt,
-      ],
+    await this.catchUp.wake(this, job.data.organizationId, job.data.seq);
+  }
+
+  async apply(tx: EntityManager, events: StoredEvent[]): Promise<void> {
+    // every type is read, so a batch is a contiguous seq range of one organization
+    await tx.getConnection().execute(
+      `insert into audit_log (${AUDIT_LOG_COLUMNS}) ${AUDIT_LOG_FROM_EVENTS}
+        where e.organization_id = ? and e.seq between ? and ? on conflict (event_id) do nothing`,
+      [events[0].organizationId, events[0].seq, events[events.length - 1].seq],
       'run',
+      tx.getTransactionContext<Knex.Transaction>(),
     );
-    this.metrics.eventsProjected.inc({ projection: 'audit_log' });
-    this.metrics.projectionLag.observe(
-      { projection: 'audit_log' },
-      (this.clock.now().getTime() - Date.parse(event.occurredAt)) / 1000,
-    );
+    const now = this.clock.now().getTime();
+    this.metrics.eventsProjected.inc({ projection: AUDIT_LOG_PROJECTION }, events.length);
+    for (const event of events) {
+      this.metrics.projectionLag.observe({ projection: AUDIT_LOG_PROJECTION }, (now - Date.parse(event.occurredAt)) / 1000);
+    }
   }
 
   @OnWorkerEvent('failed')
   onFailed(job: Job<EventJob> | undefined, error: Error): void {
-    this.logger.warn(`projecting event ${job?.data.eventId ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`);
+    this.logger.warn(`catching up to event ${job?.data.seq ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`);
   }
 }

@@ -1,8 +1,9 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { EventCatchUp, type PositionedConsumer } from '../../../infrastructure/event-store/event-catch-up';
 import type { EventJob } from '../../../infrastructure/event-store/event-consumers';
-import { EventStore } from '../../../infrastructure/event-store/event-store';
+import type { StoredEvent } from '../../../infrastructure/event-store/event-hash';
 import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import { Revocations } from '../../../infrastructure/security/revocations';
 import { systemActor } from '../../../shared/actor';
@@ -13,6 +14,8 @@ import { PasswordHistoryEntry } from '../domain/password-history.entity';
 import { RecoveryCode } from '../domain/recovery-code.entity';
 import { Session } from '../domain/session.entity';
 import { UserMfa } from '../domain/user-mfa.entity';
+import { closeWorker } from '../../../infrastructure/queue/close-worker';
+import { RedisService } from '../../../infrastructure/queue/redis.service';
 
 export const AUTH_EVENTS_QUEUE = 'auth-events';
 export const AUTH_REACTS_TO = ['user.removed', 'user.deactivated'];
@@ -22,29 +25,45 @@ export const AUTH_REACTS_TO = ['user.removed', 'user.deactivated'];
  * a later reactivation does not bring old refresh tokens back). When a user is removed,
  * what sign-in kept about them goes too: sessions end and lose their IP and device, keys
  * are revoked, the second factor and old password hashes are deleted. Idempotent: a second
- * delivery finds nothing left to do.
+ * delivery finds nothing left to do. It reads the store from its own position (a job only
+ * wakes it), so a job Redis lost is still acted on.
  */
 @Processor(AUTH_EVENTS_QUEUE, { concurrency: 4 })
-export class UserEventsProcessor extends WorkerHost implements BeforeApplicationShutdown {
+export class UserEventsProcessor extends WorkerHost implements PositionedConsumer, OnModuleInit, BeforeApplicationShutdown {
+  readonly name = AUTH_EVENTS_QUEUE;
+  readonly types = AUTH_REACTS_TO;
   private readonly logger = new Logger(UserEventsProcessor.name);
 
   constructor(
+    private readonly redis: RedisService,
     private readonly uow: UnitOfWork,
-    private readonly store: EventStore,
+    private readonly catchUp: EventCatchUp,
     private readonly revocations: Revocations,
     private readonly clock: Clock,
   ) {
     super();
   }
 
+  onModuleInit(): void {
+    this.catchUp.attach(this);
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
-    await this.worker.close();
+    await closeWorker(this.worker, this.redis);
   }
 
   async process(job: Job<EventJob>): Promise<void> {
-    const event = await this.store.findById(this.uow.reader(null), job.data.eventId);
-    const userId = event?.subject.id;
-    if (!event || !userId) return;
+    await this.catchUp.wake(this, job.data.organizationId, job.data.seq);
+  }
+
+  /** Each reaction commits on its own (it records events); being idempotent, a repeat is harmless. */
+  async apply(_tx: unknown, events: StoredEvent[]): Promise<void> {
+    for (const event of events) await this.react(event);
+  }
+
+  private async react(event: StoredEvent): Promise<void> {
+    const userId = event.subject.id;
+    if (!userId) return;
     if (event.type === 'user.deactivated') return this.endSessions(event.organizationId, userId, event.actor.requestId);
     if (event.type !== 'user.removed') return;
     const now = this.clock.now();

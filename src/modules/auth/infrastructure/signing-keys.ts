@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Clock } from '../../../shared/clock';
 import { IdGenerator } from '../../../shared/ids';
@@ -58,6 +58,20 @@ export class SigningKeys implements OnModuleInit {
       keyid: this.current.kid,
       expiresIn: expiresInSeconds,
     });
+  }
+
+  /**
+   * A compact JWS (RS256) over `payload` exactly as given, with no registered claims added:
+   * for statements that must verify for good against the JWKS, such as audit checkpoints.
+   */
+  signCompact(payload: Record<string, unknown>, typ: string): { jws: string; kid: string } {
+    if (!this.current) throw new Error('no signing key loaded');
+    const kid = this.current.kid;
+    const signingInput = [{ alg: 'RS256', kid, typ }, payload]
+      .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+      .join('.');
+    const signature = sign('sha256', Buffer.from(signingInput), this.current.privateKey).toString('base64url');
+    return { jws: `${signingInput}.${signature}`, kid };
   }
 
   /** The verification key for `kid`, reloading once a minute at most when it is unknown. */

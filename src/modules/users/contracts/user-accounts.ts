@@ -179,6 +179,18 @@ export class UserAccounts {
     user.changePassword(passwordHash, this.clock.now(), via);
   }
 
+  /** The organization's active Administrators and their addresses: whom an operational alarm goes to. */
+  async activeAdministrators(organizationId: string): Promise<{ id: string; email: string }[]> {
+    return this.uow
+      .reader(organizationId)
+      .getConnection()
+      .execute<{ id: string; email: string }[]>(
+        `select id, email from users where organization_id = ? and role = 'Administrator' and status = 'active' and email is not null`,
+        [organizationId],
+        'all',
+      );
+  }
+
   /** Role and status of the given accounts (a team overview); unknown ids are left out. */
   async summariesOf(organizationId: string, userIds: readonly string[]): Promise<{ id: string; role: string; status: UserStatus }[]> {
     const ids = userIds.filter((id) => UUID.test(id));
