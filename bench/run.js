@@ -26,8 +26,8 @@ function settings() {
     seconds: Number(process.env.BENCH_SECONDS ?? (TINY ? 0.5 : 5)),
     rounds: Number(process.env.BENCH_ROUNDS ?? (TINY ? 1 : 3)),
     sizes: TINY
-      ? { users: 50, teams: 5, grants: 50, auditEvents: 1_000, invitations: 20 }
-      : { users: 10_000, teams: 500, grants: 50_000, auditEvents: 1_000_000, invitations: Number(process.env.BENCH_INVITATIONS ?? 10_000) },
+      ? { users: 50, teams: 5, resources: 10, grants: 50, auditEvents: 1_000, invitations: 20 }
+      : { users: 10_000, teams: 500, resources: 10_000, grants: 50_000, auditEvents: 1_000_000, invitations: Number(process.env.BENCH_INVITATIONS ?? 10_000) },
   };
 }
 
@@ -112,8 +112,9 @@ async function main() {
       const started = Date.now();
       log(`seeding ${seed.name}…`);
       const outcome = await seed.run(context);
-      seeded.push(outcome.skipped ? `${seed.name}: ${outcome.skipped}` : `${outcome.count.toLocaleString('en')} ${seed.name}`);
-      log(`  ${outcome.skipped ?? `${outcome.count} ${seed.name}`} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      const summary = outcome.summary ?? `${outcome.count?.toLocaleString('en')} ${seed.name}`;
+      seeded.push(outcome.skipped ? `${seed.name}: ${outcome.skipped}` : summary);
+      log(`  ${outcome.skipped ?? summary} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
     header.seeded = seeded.join(', ');
     await context.sql.query('analyze');
