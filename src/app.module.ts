@@ -1,5 +1,5 @@
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { AppConfigValues } from './infrastructure/config/app-config';
 import { ConfigModule } from './infrastructure/config/config.module';
@@ -10,7 +10,7 @@ import { ObservabilityModule } from './infrastructure/observability/observabilit
 import { QueueModule } from './infrastructure/queue/queue.module';
 import { AnonymousThrottleGuard } from './infrastructure/security/anonymous-throttle.guard';
 import { SecurityModule } from './infrastructure/security/security.module';
-import { AccessPolicyModule, PermissionsGuard } from './modules/access-policy';
+import { AccessPolicyModule, DeniedActionsInterceptor, PermissionsGuard } from './modules/access-policy';
 import { AuditModule } from './modules/audit';
 import { AuthenticationGuard, AuthModule } from './modules/auth';
 import { OrganizationsModule } from './modules/organizations';
@@ -47,6 +47,7 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: AnonymousThrottleGuard },
         { provide: APP_GUARD, useExisting: AuthenticationGuard },
         { provide: APP_GUARD, useExisting: PermissionsGuard },
+        { provide: APP_INTERCEPTOR, useExisting: DeniedActionsInterceptor },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         {
           provide: APP_PIPE,

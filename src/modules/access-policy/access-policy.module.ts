@@ -20,6 +20,7 @@ import { Resource } from './domain/resource.entity';
 import { ResourceGrant } from './domain/resource-grant.entity';
 import { AuthzController } from './http/authz.controller';
 import { PermissionsGuard } from './http/permissions.guard';
+import { DeniedActionsInterceptor } from './http/denied-actions.interceptor';
 import { PoliciesController } from './http/policies.controller';
 import { ResourcesController } from './http/resources.controller';
 import { RolesController } from './http/roles.controller';
@@ -62,7 +63,7 @@ const AUTHORIZATION = [
 @Module({
   imports: [MikroOrmModule.forFeature([OrganizationPolicy, CustomRole, Resource, ResourceGrant])],
   controllers: [PoliciesController, RolesController, ResourcesController, AuthzController],
-  providers: [AbilityFactory, PermissionsGuard, PolicyStore, PasswordRules, UpdatePoliciesHandler, ...AUTHORIZATION, AccessGate],
-  exports: [AbilityFactory, PermissionsGuard, PolicyStore, PasswordRules, Abilities, AuthzVersions, RoleCatalogue, Ports, AccessGate],
+  providers: [AbilityFactory, PermissionsGuard, DeniedActionsInterceptor, PolicyStore, PasswordRules, UpdatePoliciesHandler, ...AUTHORIZATION, AccessGate],
+  exports: [AbilityFactory, PermissionsGuard, DeniedActionsInterceptor, PolicyStore, PasswordRules, Abilities, AuthzVersions, RoleCatalogue, Ports, AccessGate],
 })
 export class AccessPolicyModule {}

@@ -29,4 +29,5 @@ export type { GrantView } from './queries/resource.view';
 export { toGrantResponse } from './http/resources.controller';
 export { GrantListResponse } from './http/access.responses';
 export { PermissionsGuard } from './http/permissions.guard';
+export { DeniedActionsInterceptor } from './http/denied-actions.interceptor';
 export { ActsOnUser, RequirePermissions } from './http/require-permissions.decorator';

@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '../../support/test-app';
+import { eventually, startTestApp, type TestApp } from '../../support/test-app';
 import { createOrganization, createUser, organizationId } from '../../support/users';
 
 interface Decision {
@@ -175,5 +175,20 @@ describe('the decision API: roles, custom roles, teams and resource grants in on
     const before = await t.env.scalar("select count(*) as value from events where type = 'access.denied'");
     expect((await t.api.post('/api/v1/roles', { name: 'Nope', permissions: [] }, people.viewer.token)).status).toBe(403);
     expect(await t.env.scalar("select count(*) as value from events where type = 'access.denied'")).toBe(before + 1);
+  });
+
+  it('records, once, an admin action the command refuses after the guard let it in', async () => {
+    const denied = (code: string) => t.env.scalar("select count(*) as value from events where type = 'access.denied' and payload->>'code' = $1", [code]);
+    const before = await denied('USERS.PRIVILEGE');
+    // a Manager may assign roles, but never Administrator: the privilege rule in the command refuses
+    const refused = await t.api.request('PUT', `/api/v1/users/${people.viewer.id}/role`, { token: people.manager.token, body: { role: 'Administrator' } });
+    expect(refused.status).toBe(403);
+    await eventually(async () => ((await denied('USERS.PRIVILEGE')) === before + 1 ? true : undefined), 5_000, 'the access.denied event');
+    // a team change a non-lead may not make is recorded the same way, once
+    const teamBefore = await denied('TEAMS.NOT_ALLOWED');
+    expect((await t.api.request('PUT', `/api/v1/teams/${teamA}/members/${people.viewer.id}`, { token: people.dev2.token, body: { lead: false } })).status).toBe(403);
+    await eventually(async () => ((await denied('TEAMS.NOT_ALLOWED')) === teamBefore + 1 ? true : undefined), 5_000, 'the team access.denied event');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await denied('TEAMS.NOT_ALLOWED')).toBe(teamBefore + 1);
   });
 });

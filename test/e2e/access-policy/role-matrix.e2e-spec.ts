@@ -87,6 +87,16 @@ describe('the role matrix: who may use which protected endpoint', () => {
     const beyond = await t.api.post('/api/v1/roles', { name: 'Exporter', permissions: ['audit:export'] }, key.body.key);
     expect(beyond.status).toBe(403);
     expect((await t.api.post('/api/v1/roles', { name: 'Reader', permissions: ['audit:read'] }, key.body.key)).status).toBe(201);
+    // a batch invites into custom roles like a single invitation does, under the same rule
+    const rows = [
+      { email: `analyst-${Date.now()}@example.com`, role: 'reader' },
+      { email: `ghost-${Date.now()}@example.com`, role: 'No Such Role' },
+    ];
+    const batch = await t.api.post<{ results: { status: string; error?: { field: string } }[] }>('/api/v1/invitations/batch', rows, admin);
+    expect(batch.body.results.map((result) => result.status)).toEqual(['invited', 'error']);
+    expect(batch.body.results[1].error).toMatchObject({ field: 'role' });
+    const byManager = await t.api.post<{ results: { status: string }[] }>('/api/v1/invitations/batch', [{ email: `m-${Date.now()}@example.com`, role: 'Reader' }], tokens.Manager);
+    expect(byManager.body.results[0].status).toBe('error');
     expect((await t.api.post('/api/v1/roles', { name: 'viewer', permissions: [] }, admin)).status).toBe(409);
     const badPermission = await t.api.post('/api/v1/roles', { name: 'Odd', permissions: ['made:up'] }, admin);
     expect(badPermission.status).toBe(400);

@@ -39,13 +39,15 @@ export class InviteUsersBatchHandler implements ICommandHandler<InviteUsersBatch
     const seen = new Map<string, number>();
     const permissionsOf = await this.roles.permissionsOf(command.principal.organizationId);
     const grantor = grantorOf(command.principal, permissionsOf);
+    // rows name roles as people type them: built-in or the organization's custom roles
+    const roles = new Map((await this.roles.list(command.principal.organizationId)).map((role) => [role.name.toLowerCase(), role.name]));
     for (const [index, raw] of command.rows.entries()) {
       const row = index + 1;
       const email = typeof (raw as { email?: unknown } | null)?.email === 'string' ? (raw as { email: string }).email.trim() : null;
       const result: BatchInvitationResult = { row, email, status: 'error' };
       results.push(result);
       try {
-        const invitee = this.check(raw);
+        const invitee = this.check(raw, roles);
         const key = normalizeEmail(invitee.email);
         const first = seen.get(key);
         if (first !== undefined) {
@@ -83,13 +85,14 @@ export class InviteUsersBatchHandler implements ICommandHandler<InviteUsersBatch
     return results;
   }
 
-  private check(raw: unknown): Invitee {
+  private check(raw: unknown, roles: Map<string, string>): Invitee {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       throw new InvalidInvitationError('INVITATIONS.INVALID_ROW', 'row', 'a row must be an object { email, role }');
     }
     const unknown = Object.keys(raw).find((key) => !ROW_FIELDS.includes(key));
     if (unknown !== undefined) throw new InvalidInvitationError('INVITATIONS.INVALID_ROW', unknown, `${unknown} is not a field of an invitation row (email, role)`);
     const { email, role } = raw as { email?: unknown; role?: unknown };
-    return checkInvitee(email, role);
+    const known = typeof role === 'string' ? roles.get(role.trim().toLowerCase()) : undefined;
+    return known ? checkInvitee(email, known, true) : checkInvitee(email, role);
   }
 }
