@@ -2,8 +2,8 @@
 // run's own (removed at the end), the build, servers each in a process of its own pinned to a
 // core, load from a separate process pinned to the other core, CPU time per request, and
 // rounds interleaved with their baseline.
-const { spawn, execFileSync } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const { readFileSync, existsSync, rmSync } = require('node:fs');
 const http = require('node:http');
 const { availableParallelism } = require('node:os');
 const { randomBytes } = require('node:crypto');
@@ -193,8 +193,36 @@ async function runLoad(server, script, spec) {
 }
 
 /** autocannon against one server for `seconds` (see runLoad). */
-function loadOnce(server, { method = 'GET', path: urlPath, headers = {}, body, connections = 32, seconds, rotate }) {
-  return runLoad(server, 'load.js', { url: `http://127.0.0.1:${server.port}${urlPath}`, method, headers, body, connections, seconds, rotate });
+function loadOnce(server, { method = 'GET', path: urlPath, headers = {}, body, connections = 32, seconds, rotate, rate }) {
+  return runLoad(server, 'load.js', { url: `http://127.0.0.1:${server.port}${urlPath}`, method, headers, body, connections, seconds, rotate, rate });
+}
+
+/**
+ * Runs `node dist/cli/audit.js <args>` (npm run audit:*) on the run's database, pinned to the
+ * server core, under /usr/bin/time; answers its stderr (progress and summary), its peak memory
+ * (max RSS, KiB; NaN without /usr/bin/time) and the wall-clock seconds, boot included.
+ */
+function runAuditTool(environment, args) {
+  const timeFile = path.join(require('node:os').tmpdir(), `gh-bench-audit-${process.pid}-${randomBytes(3).toString('hex')}.time`);
+  const hasTime = existsSync('/usr/bin/time');
+  const node = [path.join(ROOT, 'dist/cli/audit.js'), ...args];
+  const [command, argv] = pinned(SERVER_CORE, hasTime ? '/usr/bin/time' : process.execPath, hasTime ? ['-f', '%M', '-o', timeFile, process.execPath, ...node] : node);
+  const started = Date.now();
+  const run = spawnSync(command, argv, {
+    cwd: ROOT,
+    env: gatehouseEnv(environment, { LOG_LEVEL: 'silent' }),
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = (Date.now() - started) / 1000;
+  if (run.status !== 0) throw new Error(`audit ${args[0]} failed (${run.status}): ${run.stderr}`);
+  let maxRssKb = NaN;
+  if (hasTime) {
+    maxRssKb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+    rmSync(timeFile, { force: true });
+  }
+  return { stderr: run.stderr, maxRssKb, seconds };
 }
 
 function median(values) {
@@ -275,6 +303,7 @@ module.exports = {
   startServer,
   runLoad,
   loadOnce,
+  runAuditTool,
   median,
   medianRound,
   compareToBare,

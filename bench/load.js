@@ -31,6 +31,8 @@ autocannon(
     requests,
     connections: spec.connections,
     duration: spec.seconds,
+    // a steady load: at most this many requests per second in all (autocannon's overallRate)
+    ...(spec.rate ? { overallRate: spec.rate } : {}),
   },
   (error, result) => {
     if (error) {
