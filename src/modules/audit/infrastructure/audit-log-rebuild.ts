@@ -82,6 +82,9 @@ export class AuditLogRebuild {
       await run(`alter table ${SHADOW} rename to audit_log`);
       for (const index of indexes) await run(`alter index ${index.indexname}_rb rename to ${index.indexname}`);
     });
+    // a new table has no planner statistics: without them the first queries after a rebuild
+    // pick plans that cost 50x, until autovacuum gets round to it
+    await this.em.getConnection().execute('analyze audit_log');
     return { events };
   }
 }
