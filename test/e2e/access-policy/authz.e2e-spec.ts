@@ -181,12 +181,14 @@ describe('the decision API: roles, custom roles, teams and resource grants in on
     const denied = (code: string) => t.env.scalar("select count(*) as value from events where type = 'access.denied' and payload->>'code' = $1", [code]);
     const before = await denied('USERS.PRIVILEGE');
     // a Manager may assign roles, but never Administrator: the privilege rule in the command refuses
-    const refused = await t.api.request('PUT', `/api/v1/users/${people.viewer.id}/role`, { token: people.manager.token, body: { role: 'Administrator' } });
+    const manager = await t.api.login('default', people.manager.email, people.manager.password);
+    const refused = await t.api.request('PUT', `/api/v1/users/${people.viewer.id}/role`, { token: manager, body: { role: 'Administrator' } });
     expect(refused.status).toBe(403);
     await eventually(async () => ((await denied('USERS.PRIVILEGE')) === before + 1 ? true : undefined), 5_000, 'the access.denied event');
     // a team change a non-lead may not make is recorded the same way, once
     const teamBefore = await denied('TEAMS.NOT_ALLOWED');
-    expect((await t.api.request('PUT', `/api/v1/teams/${teamA}/members/${people.viewer.id}`, { token: people.dev2.token, body: { lead: false } })).status).toBe(403);
+    const member = await t.api.login('default', people.dev2.email, people.dev2.password);
+    expect((await t.api.request('PUT', `/api/v1/teams/${teamA}/members/${people.viewer.id}`, { token: member, body: { lead: false } })).status).toBe(403);
     await eventually(async () => ((await denied('TEAMS.NOT_ALLOWED')) === teamBefore + 1 ? true : undefined), 5_000, 'the team access.denied event');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await denied('TEAMS.NOT_ALLOWED')).toBe(teamBefore + 1);
