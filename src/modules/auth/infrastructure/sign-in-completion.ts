@@ -6,6 +6,7 @@ import type { SignInCandidate } from '../../users';
 import type { AuthMethod } from '../domain/session.entity';
 import { SsoOnlyError } from '../domain/sso/sso-only.error';
 import { Challenges } from './challenges';
+import { SamlConnections } from './sso/saml-connections';
 import { LoginThrottle } from './login-throttle';
 import { Mfa } from './mfa';
 import { PasswordExpiry, type PasswordExpiredStep } from './password-expiry';
@@ -38,25 +39,21 @@ export class SignInCompletion {
     private readonly sessions: SessionStarter,
     private readonly throttle: LoginThrottle,
     private readonly gate: AccessGate,
+    private readonly connections: SamlConnections,
   ) {}
 
   /**
    * `account`: the throttle's key for the user, so a completed sign-in makes its address known.
-   * `options.requireMfa`: a second factor is due whatever the role (break-glass sign-in of an SSO-only organization).
+   * An SSO-only organization (its policy's switch, or its enabled connection's) refuses a
+   * password or an invitation here, except for break-glass users, who must then pass MFA
+   * whatever their role, enrolling first if they have none.
    */
-  async afterFirstFactor(
-    actor: Actor,
-    candidate: SignInCandidate,
-    method: 'password' | 'invitation',
-    account: string,
-    options: { policy?: PolicyDocument; requireMfa?: boolean } = {},
-  ): Promise<SignInResult> {
-    const [factor, document] = await Promise.all([
-      this.mfa.find(this.uow.reader(candidate.organizationId), candidate.id),
-      options.policy ?? this.policies.get(candidate.organizationId).then((p) => p.document),
-    ]);
-    await this.admit(actor, candidate, method, document);
-    const mustEnrol = !factor?.enabled && (options.requireMfa === true || document.mfa.requiredForRoles.includes(candidate.role));
+  async afterFirstFactor(actor: Actor, candidate: SignInCandidate, method: 'password' | 'invitation', account: string): Promise<SignInResult> {
+    // one read of the policy serves the whole sign-in
+    const [factor, { document }] = await Promise.all([this.mfa.find(this.uow.reader(candidate.organizationId), candidate.id), this.policies.get(candidate.organizationId)]);
+    const ssoOnly = await this.ssoOnly(candidate.organizationId, document);
+    await this.admit(actor, candidate, method, document, ssoOnly);
+    const mustEnrol = !factor?.enabled && (ssoOnly || document.mfa.requiredForRoles.includes(candidate.role));
     if (!factor?.enabled && !mustEnrol) return this.complete(actor, candidate, method, account, document);
     return this.challenge(actor, candidate, method, mustEnrol);
   }
@@ -100,7 +97,7 @@ export class SignInCompletion {
   /** Every factor is proved (the second one just now): the expired-password step, or a session. */
   async finish(actor: Actor, candidate: SignInCandidate, method: AuthMethod, account: string): Promise<TokenPair | PasswordExpiredStep> {
     const { document } = await this.policies.get(candidate.organizationId);
-    await this.admit(actor, candidate, method, document);
+    await this.admit(actor, candidate, method, document, await this.ssoOnly(candidate.organizationId, document));
     return this.complete(actor, candidate, method, account, document);
   }
 
@@ -109,8 +106,16 @@ export class SignInCompletion {
     return (await this.expiry.check(actor, candidate, document)) ?? this.sessions.start(actor, candidate, method, document);
   }
 
-  /** The IP allow-list and access windows (AccessGate), and SSO-only for passwords; break-glass users pass them, recorded. */
-  private async admit(actor: Actor, candidate: SignInCandidate, method: AuthMethod, document: PolicyDocument): Promise<void> {
+  private async ssoOnly(organizationId: string, document: PolicyDocument): Promise<boolean> {
+    return document.ssoOnly || (await this.connections.ssoOnly(organizationId));
+  }
+
+  /**
+   * The IP allow-list and access windows (AccessGate), and SSO-only for passwords and
+   * invitations; break-glass users pass them, recorded. Said only after the first factor was
+   * right, so a refusal tells nothing about which accounts exist.
+   */
+  private async admit(actor: Actor, candidate: SignInCandidate, method: AuthMethod, document: PolicyDocument, ssoOnly: boolean): Promise<void> {
     const caller = { organizationId: candidate.organizationId, userId: candidate.id, role: candidate.role, ip: actor.ip };
     const as = { ...actor, type: 'user' as const, id: candidate.id, organizationId: candidate.organizationId };
     const failed = (reason: string) => ({
@@ -120,14 +125,12 @@ export class SignInCompletion {
       payload: { method, reason },
     });
     const breakGlass = document.breakGlassUsers.includes(candidate.id.toLowerCase());
-    if (document.ssoOnly && method.startsWith('password') && !breakGlass) {
-      await this.uow.run({ actor: as, organizationId: candidate.organizationId }, async (context) => context.record(failed('sso_only')));
+    const refusedBySso = ssoOnly && (method.startsWith('password') || method === 'invitation');
+    if (refusedBySso && !breakGlass) {
+      // an invitee's account is active by now; they sign in through the IdP
+      if (method !== 'invitation') await this.uow.run({ actor: as, organizationId: candidate.organizationId }, async (context) => context.record(failed('sso_only')));
       throw new SsoOnlyError();
     }
-    await this.gate.admit(as, caller, 'sign_in', {
-      document,
-      onRefusal: (reason) => [failed(reason)],
-      bypassed: document.ssoOnly && method.startsWith('password') ? ['sso_only'] : [],
-    });
+    await this.gate.admit(as, caller, 'sign_in', { document, onRefusal: (reason) => [failed(reason)], bypassed: refusedBySso ? ['sso_only'] : [] });
   }
 }

@@ -1,10 +1,7 @@
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '../../../../shared/domain-error';
-import { PolicyStore } from '../../../access-policy';
 import { AcceptInvitationCommand, UserAccounts } from '../../../users';
-import { SsoOnlyError } from '../../domain/sso/sso-only.error';
 import { LoginThrottle } from '../../infrastructure/login-throttle';
-import { SamlConnections } from '../../infrastructure/sso/saml-connections';
 import { SignInCompletion, type SignInResult } from '../../infrastructure/sign-in-completion';
 import { AcceptInvitationAndSignInCommand } from './accept-invitation-and-sign-in.command';
 
@@ -20,8 +17,6 @@ export class AcceptInvitationAndSignInHandler implements ICommandHandler<AcceptI
     private readonly users: UserAccounts,
     private readonly throttle: LoginThrottle,
     private readonly completion: SignInCompletion,
-    private readonly policies: PolicyStore,
-    private readonly connections: SamlConnections,
   ) {}
 
   async execute({ token, name, password, actor }: AcceptInvitationAndSignInCommand): Promise<SignInResult> {
@@ -29,13 +24,6 @@ export class AcceptInvitationAndSignInHandler implements ICommandHandler<AcceptI
     const profile = await this.users.findProfile(accepted.organizationId, accepted.userId);
     const candidate = profile?.email ? await this.users.findForSignIn(accepted.organizationId, profile.email) : null;
     if (!profile?.email || !candidate) throw new NotFoundError('User');
-    const [policy, connectionSsoOnly] = await Promise.all([this.policies.get(accepted.organizationId), this.connections.ssoOnly(accepted.organizationId)]);
-    const ssoOnly = policy.document.ssoOnly || connectionSsoOnly;
-    // an SSO-only organization's invitee is active now, and signs in through the IdP
-    if (ssoOnly && !policy.document.breakGlassUsers.includes(candidate.id)) throw new SsoOnlyError();
-    return this.completion.afterFirstFactor(actor, candidate, 'invitation', this.throttle.accountKey(accepted.organizationId, profile.email), {
-      policy: policy.document,
-      requireMfa: ssoOnly,
-    });
+    return this.completion.afterFirstFactor(actor, candidate, 'invitation', this.throttle.accountKey(accepted.organizationId, profile.email));
   }
 }

@@ -5,12 +5,9 @@ import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work'
 import { PasswordHasher } from '../../../../infrastructure/security/password-hasher';
 import { RateLimits } from '../../../../infrastructure/security/rate-limits';
 import type { Actor } from '../../../../shared/actor';
-import { PolicyStore } from '../../../access-policy';
 import { OrganizationDirectory } from '../../../organizations';
 import { UserAccounts } from '../../../users';
 import { InvalidCredentialsError } from '../../domain/invalid-credentials.error';
-import { SsoOnlyError } from '../../domain/sso/sso-only.error';
-import { SamlConnections } from '../../infrastructure/sso/saml-connections';
 import { lockEvent, LoginThrottle, SignInLockedError, type FailureOutcome, type Reservation } from '../../infrastructure/login-throttle';
 import { SignInCompletion } from '../../infrastructure/sign-in-completion';
 import { LoginCommand, type LoginResult } from './login.command';
@@ -34,8 +31,6 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
     private readonly limits: RateLimits,
     private readonly completion: SignInCompletion,
     private readonly config: AppConfig,
-    private readonly policies: PolicyStore,
-    private readonly connections: SamlConnections,
   ) {}
 
   async execute(command: LoginCommand): Promise<LoginResult> {
@@ -73,16 +68,7 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
       throw new InvalidCredentialsError();
     }
     await reservation.succeeded();
-    const [policy, connectionSsoOnly] = await Promise.all([this.policies.get(organization.id), this.connections.ssoOnly(organization.id)]);
-    if (policy.document.ssoOnly || connectionSsoOnly) {
-      // said only after the right password, so it tells nothing about which accounts exist
-      if (!policy.document.breakGlassUsers.includes(candidate.id)) {
-        await this.recordFailure(organization.id, command.actor, candidate.id, { reason: 'sso_only' });
-        throw new SsoOnlyError();
-      }
-      return this.completion.afterFirstFactor(command.actor, candidate, 'password', account, { policy: policy.document, requireMfa: true });
-    }
-    return this.completion.afterFirstFactor(command.actor, candidate, 'password', account, { policy: policy.document });
+    return this.completion.afterFirstFactor(command.actor, candidate, 'password', account);
   }
 
   private async recordRefusal(organizationId: string, actor: Actor, userId: string | null, error: SignInLockedError): Promise<void> {
