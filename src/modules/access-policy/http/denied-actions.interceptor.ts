@@ -2,7 +2,7 @@ import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestI
 import { CommandBus } from '@nestjs/cqrs';
 import { catchError, throwError, type Observable } from 'rxjs';
 import { DomainError } from '../../../shared/domain-error';
-import { actorOf, type GatehouseRequest } from '../../../shared/request-context';
+import type { GatehouseRequest } from '../../../shared/request-context';
 import { RecordAccessDeniedCommand } from '../commands/record-access-denied/record-access-denied.command';
 
 /**
@@ -28,10 +28,8 @@ export class DeniedActionsInterceptor implements NestInterceptor {
   }
 
   private record(request: GatehouseRequest, error: DomainError): void {
-    const principal = request.principal!;
-    const route = (request as { routeOptions?: { url?: string } }).routeOptions?.url ?? request.url.split('?')[0];
     this.commands
-      .execute(new RecordAccessDeniedCommand(principal.organizationId, actorOf(request), { userId: principal.userId, method: request.method, route, required: [], code: error.code }))
+      .execute(RecordAccessDeniedCommand.of(request, [], error.code))
       .catch((failure: Error) => this.logger.error(`access.denied not recorded: ${failure.message}`));
   }
 }

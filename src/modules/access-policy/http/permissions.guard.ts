@@ -2,7 +2,7 @@ import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { ForbiddenError } from '../../../shared/domain-error';
-import { actorOf, type GatehouseRequest } from '../../../shared/request-context';
+import type { GatehouseRequest } from '../../../shared/request-context';
 import { RecordAccessDeniedCommand } from '../commands/record-access-denied/record-access-denied.command';
 import type { Permission } from '../domain/permissions';
 import { isBuiltInRole } from '../domain/roles';
@@ -77,10 +77,8 @@ export class PermissionsGuard implements CanActivate {
   }
 
   private async recordDenial(request: GatehouseRequest, required: Permission[], error: ForbiddenError): Promise<void> {
-    const principal = request.principal!;
-    const route = (request as { routeOptions?: { url?: string } }).routeOptions?.url ?? request.url.split('?')[0];
     await this.commands
-      .execute(new RecordAccessDeniedCommand(principal.organizationId, actorOf(request), { userId: principal.userId, method: request.method, route, required, code: error.code }))
+      .execute(RecordAccessDeniedCommand.of(request, required, error.code))
       .catch((failure: Error) => this.logger.error(`access.denied not recorded: ${failure.message}`));
   }
 }

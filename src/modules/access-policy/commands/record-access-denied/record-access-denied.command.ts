@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { Actor } from '../../../../shared/actor';
+import { actorOf, type GatehouseRequest } from '../../../../shared/request-context';
 
 export interface DeniedAccess {
   userId: string;
@@ -17,5 +18,12 @@ export class RecordAccessDeniedCommand extends Command<void> {
     readonly denied: DeniedAccess,
   ) {
     super();
+  }
+
+  /** The refusal of an authenticated request: who, which route, what it lacked. */
+  static of(request: GatehouseRequest, required: string[], code: string): RecordAccessDeniedCommand {
+    const principal = request.principal!;
+    const route = (request as { routeOptions?: { url?: string } }).routeOptions?.url ?? request.url.split('?')[0];
+    return new RecordAccessDeniedCommand(principal.organizationId, actorOf(request), { userId: principal.userId, method: request.method, route, required, code });
   }
 }
