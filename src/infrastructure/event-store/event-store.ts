@@ -4,7 +4,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../shared/actor';
 import { Clock } from '../../shared/clock';
 import type { DomainEvent } from '../../shared/domain-event';
+import { EventCatalogue } from '../../shared/event-catalogue';
 import { IdGenerator } from '../../shared/ids';
+import { AppConfig } from '../config/app-config';
 import { GENESIS_HASH, hashEvent, type EventActor, type StoredEvent } from './event-hash';
 
 export const EVENTS_CHANNEL = 'gatehouse_events';
@@ -50,13 +52,24 @@ const INSERT_COLUMNS = 'id, organization_id, seq, type, actor, subject, payload,
  */
 @Injectable()
 export class EventStore {
+  /** Outside production every payload is checked against its declaration, so tests catch drift. */
+  private readonly validatePayloads: boolean;
+
   constructor(
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-  ) {}
+    private readonly catalogue: EventCatalogue,
+    config: AppConfig,
+  ) {
+    this.validatePayloads = config.values.env !== 'production';
+  }
 
   async append(em: EntityManager, actor: Actor, events: DomainEvent[]): Promise<StoredEvent[]> {
     if (!events.length) return [];
+    for (const event of events) {
+      if (this.validatePayloads) this.catalogue.validate(event);
+      else this.catalogue.assertDeclared(event.type);
+    }
     if (!em.isInTransaction()) throw new Error('events are appended inside the command transaction');
     const connection = em.getConnection();
     const trx = em.getTransactionContext<Knex.Transaction>();

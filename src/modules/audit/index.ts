@@ -3,3 +3,4 @@ export { AuditModule } from './audit.module';
 export { AuditLogRebuild } from './infrastructure/audit-log-rebuild';
 export { ExportEventsQuery } from './queries/export-events/export-events.query';
 export { VerifyChainQuery } from './queries/verify-chain/verify-chain.query';
+export { AUDIT_EVENTS } from './contracts/audit.events';
