@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { EVENT_CATALOGUE } from './event-catalogue';
+import { EVENTS_PAGE_PATH, renderEventsPage } from './event-catalogue.page';
 import { EVENT_TYPE_NAME, examplePayload } from './shared/event-catalogue';
 
 const SRC = __dirname;
@@ -57,5 +58,9 @@ describe('the event catalogue', () => {
         problems: [],
       });
     }
+  });
+
+  it(`is published as it is declared: ${EVENTS_PAGE_PATH} is not stale (npm run docs:events)`, () => {
+    expect(readFileSync(join(SRC, '..', EVENTS_PAGE_PATH), 'utf8')).toBe(renderEventsPage(EVENT_CATALOGUE));
   });
 });
