@@ -81,6 +81,8 @@ describe(EventCatalogue.name, () => {
     expect(openApi.properties.parentId).toMatchObject({ type: 'string', nullable: true });
     expect(openApi.properties.parentId).not.toHaveProperty('anyOf');
     expect(openApi.properties.via).toEqual({ type: 'string', enum: ['import'] });
+    expect(openApi.properties.settings).toEqual({ type: 'object', additionalProperties: {} });
+    expect(JSON.stringify(openApi)).not.toMatch(/propertyNames|"const"|"type":"null"/);
   });
 
   it("matches a webhook's names, prefixes and * against the declared types", () => {

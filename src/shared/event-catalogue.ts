@@ -159,7 +159,7 @@ export class EventCatalogue {
     if (cached) return cached;
     const entry = this.byType.get(type);
     if (!entry) throw new UndeclaredEventTypeError(type);
-    const { $schema: _dialect, ...schema } = withoutSafeIntegerBounds(
+    const { $schema: _dialect, ...schema } = tidy(
       z.toJSONSchema(entry.payload, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }),
     ) as Record<string, unknown>;
     this.schemas.set(type, schema);
@@ -167,14 +167,20 @@ export class EventCatalogue {
   }
 }
 
-/** `z.number().int()` says "a safe integer" with two 16-digit bounds: noise to a reader. */
-function withoutSafeIntegerBounds(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(withoutSafeIntegerBounds);
+/**
+ * Noise to a reader, and outside OpenAPI 3.0: `z.number().int()` says "a safe integer" with two
+ * 16-digit bounds, a record says its keys are strings (JSON's always are).
+ */
+function tidy(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(tidy);
   if (!schema || typeof schema !== 'object') return schema;
   return Object.fromEntries(
     Object.entries(schema)
-      .filter(([key, value]) => !((key === 'minimum' && value === Number.MIN_SAFE_INTEGER) || (key === 'maximum' && value === Number.MAX_SAFE_INTEGER)))
-      .map(([key, value]) => [key, withoutSafeIntegerBounds(value)]),
+      .filter(
+        ([key, value]) =>
+          !((key === 'minimum' && value === Number.MIN_SAFE_INTEGER) || (key === 'maximum' && value === Number.MAX_SAFE_INTEGER) || key === 'propertyNames'),
+      )
+      .map(([key, value]) => [key, tidy(value)]),
   );
 }
 
