@@ -138,19 +138,32 @@ export class UserAccounts {
     return { userId: user.id, invitationToken: token, invitationExpiresAt: invitation.expiresAt };
   }
 
+  /** On every password sign-in: one prepared statement on the pool, no unit of work, scoped by hand. */
   async findForSignIn(organizationId: string, email: string): Promise<SignInCandidate | null> {
-    const user = await this.uow
-      .reader(organizationId)
-      .findOne(User, { emailNormalized: normalizeEmail(email) }, { populate: ['passwordHash'] });
-    return user
+    if (!UUID.test(organizationId)) return null;
+    const [row] = await this.hot.rows<{
+      id: string;
+      organization_id: string;
+      role: string;
+      status: UserStatus;
+      password_hash: string | null;
+      password_changed_at: Date | null;
+      created_at: Date;
+    }>(
+      'users.for_sign_in',
+      `select id, organization_id, role, status, password_hash, password_changed_at, created_at
+         from users where organization_id = $1 and email_normalized = $2`,
+      [organizationId, normalizeEmail(email)],
+    );
+    return row
       ? {
-          id: user.id,
-          organizationId: user.organizationId,
-          role: user.role,
-          status: user.status,
-          passwordHash: user.passwordHash,
-          passwordChangedAt: user.passwordChangedAt,
-          createdAt: user.createdAt,
+          id: row.id,
+          organizationId: row.organization_id,
+          role: row.role,
+          status: row.status,
+          passwordHash: row.password_hash,
+          passwordChangedAt: row.password_changed_at,
+          createdAt: row.created_at,
         }
       : null;
   }
