@@ -23,4 +23,3 @@ export { ListApiKeysQuery, type ApiKeyView } from './queries/list-api-keys/list-
 export { CheckPasswordResetQuery } from './queries/check-password-reset/check-password-reset.query';
 export type { SignInResult } from './infrastructure/sign-in-completion';
 export type { TokenPair } from './infrastructure/token-issuer';
-export { SsoTeamMemberships, type SsoTeamSync } from './contracts/sso-team-memberships';

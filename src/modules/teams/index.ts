@@ -1,2 +1,3 @@
 export { TeamsModule } from './teams.module';
 export { TeamRoster } from './contracts/team-roster';
+export { SsoTeamMemberships, type SsoTeamSync, type SsoTeamSyncOutcome } from './contracts/sso-team-memberships';
