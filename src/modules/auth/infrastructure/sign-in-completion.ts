@@ -66,6 +66,8 @@ export class SignInCompletion {
    */
   async afterSso(actor: Actor, candidate: SignInCandidate, mfaByIdp: boolean, details: Record<string, unknown>): Promise<TokenPair | MfaStep> {
     const [factor, policy] = await Promise.all([this.mfa.find(this.uow.reader(candidate.organizationId), candidate.id), this.policies.get(candidate.organizationId)]);
+    // the IdP vouches for who, not for where and when: the IP allow-list and access windows apply as to a password
+    await this.admit(actor, candidate, mfaByIdp ? 'sso_mfa' : 'sso', policy.document, false, details);
     if (mfaByIdp) return this.sessions.start(actor, candidate, 'sso_mfa', policy.document, details);
     const mustEnrol = !factor?.enabled && policy.document.mfa.requiredForRoles.includes(candidate.role);
     if (!factor?.enabled && !mustEnrol) return this.sessions.start(actor, candidate, 'sso', policy.document, details);
@@ -115,14 +117,14 @@ export class SignInCompletion {
    * invitations; break-glass users pass them, recorded. Said only after the first factor was
    * right, so a refusal tells nothing about which accounts exist.
    */
-  private async admit(actor: Actor, candidate: SignInCandidate, method: AuthMethod, document: PolicyDocument, ssoOnly: boolean): Promise<void> {
+  private async admit(actor: Actor, candidate: SignInCandidate, method: AuthMethod, document: PolicyDocument, ssoOnly: boolean, details: Record<string, unknown> = {}): Promise<void> {
     const caller = { organizationId: candidate.organizationId, userId: candidate.id, role: candidate.role, ip: actor.ip };
     const as = { ...actor, type: 'user' as const, id: candidate.id, organizationId: candidate.organizationId };
     const failed = (reason: string) => ({
       type: 'auth.login_failed',
       organizationId: candidate.organizationId,
       subject: { type: 'user', id: candidate.id },
-      payload: { method, reason },
+      payload: { method, reason, ...details },
     });
     const breakGlass = document.breakGlassUsers.includes(candidate.id.toLowerCase());
     const refusedBySso = ssoOnly && (method.startsWith('password') || method === 'invitation');
