@@ -67,6 +67,7 @@ import { SigningKeys } from './infrastructure/signing-keys';
 import { TokenIssuer } from './infrastructure/token-issuer';
 import { ConsumeSamlResponseHandler } from './commands/consume-saml-response/consume-saml-response.handler';
 import { ExchangeSsoCodeHandler } from './commands/exchange-sso-code/exchange-sso-code.handler';
+import { StartSsoLoginHandler } from './commands/start-sso-login/start-sso-login.handler';
 import { SaveSamlConnectionHandler } from './commands/save-saml-connection/save-saml-connection.handler';
 import { UnlinkSamlIdentityHandler } from './commands/unlink-saml-identity/unlink-saml-identity.handler';
 import { SamlConnection } from './domain/sso/saml-connection.entity';
@@ -133,6 +134,7 @@ import { ListConnectedServicesHandler } from './queries/list-connected-services/
     SaveSamlConnectionHandler,
     ConsumeSamlResponseHandler,
     ExchangeSsoCodeHandler,
+    StartSsoLoginHandler,
     UnlinkSamlIdentityHandler,
     ListConnectedServicesHandler,
     CheckSamlCertificatesHandler,

@@ -23,3 +23,5 @@ export { ListApiKeysQuery, type ApiKeyView } from './queries/list-api-keys/list-
 export { CheckPasswordResetQuery } from './queries/check-password-reset/check-password-reset.query';
 export type { SignInResult } from './infrastructure/sign-in-completion';
 export type { TokenPair } from './infrastructure/token-issuer';
+export { StartSsoLoginCommand, type StartedSsoLogin } from './commands/start-sso-login/start-sso-login.command';
+export { ExchangeSsoCodeCommand } from './commands/exchange-sso-code/exchange-sso-code.command';
