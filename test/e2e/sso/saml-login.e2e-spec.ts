@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as OTPAuth from 'otpauth';
 import { CommandBus } from '@nestjs/cqrs';
 import { CheckSamlCertificatesCommand } from '../../../src/modules/auth/commands/check-saml-certificates/check-saml-certificates.command';
 import { selfSignedCertificate } from '../../../src/modules/auth/infrastructure/sso/self-signed-certificate';
@@ -220,6 +221,38 @@ describe('SAML SSO: a real IdP (samlify) signs users in', () => {
       expect(accepted.text).toContain('AUTH.SSO_ONLY');
       expect(accepted.status).toBe(403);
       expect(accepted.body).toMatchObject({ code: 'AUTH.SSO_ONLY' });
+    } finally {
+      await t.api.request('PUT', '/api/v1/policies', { token: admin, body: {} });
+    }
+  });
+
+  it('ends an SSO sign-in that needs the local MFA step as an SSO session (sso_mfa, the connection), even in an SSO-only organization', async () => {
+    expect((await t.api.request('PUT', '/api/v1/policies', { token: admin, body: { ssoOnly: true, mfa: { requiredForRoles: ['Developer'] } } })).status).toBe(200);
+    try {
+      const acs = await ssoLogin(t, idp, target, MEMBER('mia@corp.example', ['engineering']));
+      const step = await t.api.post<{ mfaEnrollmentRequired: boolean; mfaToken: string }>('/api/v1/auth/sso/exchange', { code: codeOf(acs.location) });
+      expect(step.body).toMatchObject({ mfaEnrollmentRequired: true });
+      const enrolment = await t.api.post<{ secret: string }>('/api/v1/auth/mfa/enroll', { mfaToken: step.body.mfaToken });
+      expect(enrolment.status).toBe(200);
+      const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(enrolment.body.secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate();
+      const confirmed = await t.api.post<Tokens>('/api/v1/auth/mfa/enroll/confirm', { mfaToken: step.body.mfaToken, code });
+      expect(confirmed.status).toBe(200);
+      const sessions = await t.api.get<{ items: { current: boolean; authMethod: string }[] }>('/api/v1/me/sessions', confirmed.body.accessToken);
+      expect(sessions.body.items.find((s) => s.current)?.authMethod).toBe('sso_mfa');
+      expect((await events('auth.login_succeeded')).at(-1)).toMatchObject({ method: 'sso_mfa', connectionId: expect.any(String) });
+    } finally {
+      await t.api.request('PUT', '/api/v1/policies', { token: admin, body: {} });
+    }
+  });
+
+  it('refuses an SSO sign-in from outside the IP allow-list at the exchange, naming the connection in the event', async () => {
+    expect((await t.api.request('PUT', '/api/v1/policies', { token: admin, body: { ipAllowlist: [{ cidr: '10.9.9.0/24', roles: ['Developer'] }] } })).status).toBe(200);
+    try {
+      const acs = await ssoLogin(t, idp, target, MEMBER('nick@corp.example', ['engineering']));
+      const refused = await t.api.post('/api/v1/auth/sso/exchange', { code: codeOf(acs.location) });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ code: 'ACCESS.IP_RESTRICTED' });
+      expect((await events('auth.login_failed')).at(-1)).toMatchObject({ method: 'sso', reason: 'ip_restricted', connectionId: expect.any(String) });
     } finally {
       await t.api.request('PUT', '/api/v1/policies', { token: admin, body: {} });
     }

@@ -71,10 +71,10 @@ export class SignInCompletion {
     if (mfaByIdp) return this.sessions.start(actor, candidate, 'sso_mfa', policy.document, details);
     const mustEnrol = !factor?.enabled && policy.document.mfa.requiredForRoles.includes(candidate.role);
     if (!factor?.enabled && !mustEnrol) return this.sessions.start(actor, candidate, 'sso', policy.document, details);
-    return this.challenge(actor, candidate, 'sso', mustEnrol);
+    return this.challenge(actor, candidate, 'sso', mustEnrol, details.connectionId as string);
   }
 
-  private async challenge(actor: Actor, candidate: SignInCandidate, method: 'password' | 'invitation' | 'sso', mustEnrol: boolean): Promise<MfaStep> {
+  private async challenge(actor: Actor, candidate: SignInCandidate, method: 'password' | 'invitation' | 'sso', mustEnrol: boolean, ssoConnectionId: string | null = null): Promise<MfaStep> {
     const { result: mfaToken } = await this.uow.run(
       { actor: { ...actor, type: 'user', id: candidate.id, organizationId: candidate.organizationId }, organizationId: candidate.organizationId },
       async (context) => {
@@ -83,6 +83,7 @@ export class SignInCompletion {
           userId: candidate.id,
           purpose: mustEnrol ? 'mfa_enroll' : 'mfa_verify',
           ttlSeconds: MFA_STEP_SECONDS,
+          ssoConnectionId,
         });
         context.record({
           type: 'auth.mfa_challenged',
@@ -96,10 +97,17 @@ export class SignInCompletion {
     return mustEnrol ? { mfaEnrollmentRequired: true, mfaToken } : { mfaRequired: true, mfaToken };
   }
 
-  /** Every factor is proved (the second one just now): the expired-password step, or a session. */
-  async finish(actor: Actor, candidate: SignInCandidate, method: AuthMethod, account: string): Promise<TokenPair | PasswordExpiredStep> {
+  /**
+   * Every factor is proved (the second one just now): the expired-password step, or a session.
+   * `ssoConnectionId`: the step continued an SSO sign-in, so the session is an SSO one
+   * (`sso_mfa`, no password to expire, not refused by SSO-only).
+   */
+  async finish(actor: Actor, candidate: SignInCandidate, account: string, ssoConnectionId: string | null): Promise<TokenPair | PasswordExpiredStep> {
     const { document } = await this.policies.get(candidate.organizationId);
-    await this.admit(actor, candidate, method, document, await this.ssoOnly(candidate.organizationId, document));
+    const method: AuthMethod = ssoConnectionId ? 'sso_mfa' : 'password_mfa';
+    const details = ssoConnectionId ? { connectionId: ssoConnectionId } : {};
+    await this.admit(actor, candidate, method, document, await this.ssoOnly(candidate.organizationId, document), details);
+    if (ssoConnectionId) return this.sessions.start(actor, candidate, method, document, details);
     return this.complete(actor, candidate, method, account, document);
   }
 
