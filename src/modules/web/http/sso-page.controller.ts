@@ -1,8 +1,9 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { constantTimeEquals } from '../../../infrastructure/security/token-hash';
 import type { Actor } from '../../../shared/actor';
 import { CurrentActor, Public } from '../../../shared/decorators';
 import { DomainError } from '../../../shared/domain-error';
@@ -62,7 +63,7 @@ export class SsoPageController {
     const pending = session.data.sso;
     delete session.data.sso;
     const values = { identifier: pending?.organization ?? '', returnTo: pending?.returnTo ?? '' };
-    if (!pending || typeof state !== 'string' || typeof code !== 'string' || !sameSecret(state, pending.state)) {
+    if (!pending || typeof state !== 'string' || typeof code !== 'string' || !constantTimeEquals(state, pending.state)) {
       return this.render(request, reply, session, values, 'sso.failed', 401);
     }
     try {
@@ -88,10 +89,4 @@ export class SsoPageController {
       status,
     );
   }
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
