@@ -161,6 +161,8 @@ describe('SAML SSO: a real IdP (samlify) signs users in', () => {
     await createUser(t, { organizationId: orgId, role: 'Viewer', email: 'carol@elsewhere.example' });
     const refused = await ssoLogin(t, idp, target, MEMBER('carol@elsewhere.example', []));
     expect(refused.status).toBe(401);
+    // the one generic page leads back to the pages' SSO form
+    expect(refused.text).toContain('<a href="/sign-in/sso">');
     expect((await events('auth.login_failed')).at(-1)).toMatchObject({ method: 'sso', reason: 'email_domain_not_verified' });
   });
 
