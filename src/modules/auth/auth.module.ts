@@ -6,6 +6,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { PassportModule } from '@nestjs/passport';
 import { AccessPolicyModule } from '../access-policy';
 import { OrganizationsModule } from '../organizations';
+import { TeamsModule } from '../teams';
 import { UsersModule } from '../users';
 import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.handler';
 import { LoginHandler } from './commands/login/login.handler';
@@ -66,9 +67,9 @@ import { SigningKeys } from './infrastructure/signing-keys';
 import { TokenIssuer } from './infrastructure/token-issuer';
 import { ConsumeSamlResponseHandler } from './commands/consume-saml-response/consume-saml-response.handler';
 import { ExchangeSsoCodeHandler } from './commands/exchange-sso-code/exchange-sso-code.handler';
+import { StartSsoLoginHandler } from './commands/start-sso-login/start-sso-login.handler';
 import { SaveSamlConnectionHandler } from './commands/save-saml-connection/save-saml-connection.handler';
 import { UnlinkSamlIdentityHandler } from './commands/unlink-saml-identity/unlink-saml-identity.handler';
-import { DeferredSsoTeamMemberships, SsoTeamMemberships } from './contracts/sso-team-memberships';
 import { SamlConnection } from './domain/sso/saml-connection.entity';
 import { SamlIdentity } from './domain/sso/saml-identity.entity';
 import { MeConnectedServicesController, UserConnectedServicesController } from './http/connected-services.controller';
@@ -84,7 +85,7 @@ import { renderCertificateExpiry, SSO_CERTIFICATE_EXPIRY_TEMPLATE } from './infr
 import { ListConnectedServicesHandler } from './queries/list-connected-services/list-connected-services.handler';
 
 @Module({
-  imports: [MikroOrmModule.forFeature([Session, SpentRefreshToken, ApiKey, UserMfa, RecoveryCode, AuthChallenge, PasswordHistoryEntry, SamlConnection, SamlIdentity]), PassportModule, AccessPolicyModule, OrganizationsModule, UsersModule],
+  imports: [MikroOrmModule.forFeature([Session, SpentRefreshToken, ApiKey, UserMfa, RecoveryCode, AuthChallenge, PasswordHistoryEntry, SamlConnection, SamlIdentity]), PassportModule, AccessPolicyModule, OrganizationsModule, UsersModule, TeamsModule],
   controllers: [AuthController, MeController, MeSessionsController, MeApiKeysController, MeMfaController, PasswordsController, UserSignInController, JwksController, SsoController, SamlSettingsController, MeConnectedServicesController, UserConnectedServicesController],
   providers: [
     SigningKeys,
@@ -133,11 +134,10 @@ import { ListConnectedServicesHandler } from './queries/list-connected-services/
     SaveSamlConnectionHandler,
     ConsumeSamlResponseHandler,
     ExchangeSsoCodeHandler,
+    StartSsoLoginHandler,
     UnlinkSamlIdentityHandler,
     ListConnectedServicesHandler,
     CheckSamlCertificatesHandler,
-    // until the teams module provides it (see contracts/sso-team-memberships.ts)
-    { provide: SsoTeamMemberships, useClass: DeferredSsoTeamMemberships },
   ],
   exports: [AuthenticationGuard, SigningKeys],
 })

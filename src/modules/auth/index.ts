@@ -23,5 +23,6 @@ export { ListApiKeysQuery, type ApiKeyView } from './queries/list-api-keys/list-
 export { CheckPasswordResetQuery } from './queries/check-password-reset/check-password-reset.query';
 export type { SignInResult } from './infrastructure/sign-in-completion';
 export type { TokenPair } from './infrastructure/token-issuer';
-export { SsoTeamMemberships, type SsoTeamSync } from './contracts/sso-team-memberships';
 export { AUTH_EVENTS } from './contracts/auth.events';
+export { StartSsoLoginCommand, type StartedSsoLogin } from './commands/start-sso-login/start-sso-login.command';
+export { ExchangeSsoCodeCommand } from './commands/exchange-sso-code/exchange-sso-code.command';

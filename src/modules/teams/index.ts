@@ -1,3 +1,4 @@
 export { TeamsModule } from './teams.module';
 export { TeamRoster } from './contracts/team-roster';
 export { TEAMS_EVENTS } from './contracts/teams.events';
+export { SsoTeamMemberships, type SsoTeamSync, type SsoTeamSyncOutcome } from './contracts/sso-team-memberships';

@@ -11,6 +11,7 @@ import { UpdateTeamHandler } from './commands/update-team/update-team.handler';
 import { TeamMember } from './domain/team-member.entity';
 import { Team } from './domain/team.entity';
 import { TeamsController } from './http/teams.controller';
+import { SsoTeamMemberships } from './contracts/sso-team-memberships';
 import { TeamRoster } from './contracts/team-roster';
 import { TeamAccess } from './infrastructure/team-access';
 import { TeamMembershipsReader } from './infrastructure/team-memberships.reader';
@@ -31,6 +32,7 @@ import { ListTeamsHandler } from './queries/list-teams/list-teams.handler';
     { provide: TeamDirectory, useExisting: TeamMembershipsReader },
     TeamAccess,
     TeamRoster,
+    SsoTeamMemberships,
     CreateTeamHandler,
     UpdateTeamHandler,
     ArchiveTeamHandler,
@@ -41,6 +43,6 @@ import { ListTeamsHandler } from './queries/list-teams/list-teams.handler';
     GetTeamHandler,
     GetTeamDashboardHandler,
   ],
-  exports: [TeamRoster],
+  exports: [TeamRoster, SsoTeamMemberships],
 })
 export class TeamsModule {}

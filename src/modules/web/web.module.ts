@@ -7,6 +7,7 @@ import { AssetsController } from './http/assets.controller';
 import { InvitationPageController } from './http/invitation-page.controller';
 import { PasswordPageController } from './http/password-page.controller';
 import { SignInPageController } from './http/sign-in-page.controller';
+import { SsoPageController } from './http/sso-page.controller';
 import { AvatarFormParser } from './pages/avatar-form.parser';
 import { PageCsrfGuard } from './pages/page-csrf.guard';
 import { PageErrorFilter } from './pages/page-error.filter';
@@ -15,7 +16,7 @@ import { PageRenderer } from './pages/page-renderer';
 import { PageSessionMiddleware } from './pages/page-session.middleware';
 import { PageSessions } from './pages/page-sessions';
 
-const PAGE_CONTROLLERS = [SignInPageController, InvitationPageController, PasswordPageController, AccountPageController];
+const PAGE_CONTROLLERS = [SsoPageController, SignInPageController, InvitationPageController, PasswordPageController, AccountPageController];
 
 /**
  * The server-rendered pages people click. It owns no data: every change is a command of

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as OTPAuth from 'otpauth';
 import { CommandBus } from '@nestjs/cqrs';
 import { CheckSamlCertificatesCommand } from '../../../src/modules/auth/commands/check-saml-certificates/check-saml-certificates.command';
 import { selfSignedCertificate } from '../../../src/modules/auth/infrastructure/sso/self-signed-certificate';
@@ -8,7 +9,7 @@ import { UnitOfWork } from '../../../src/infrastructure/event-store/unit-of-work
 import { systemActor } from '../../../src/shared/actor';
 import { UserAccounts } from '../../../src/modules/users';
 import { startTestApp, type TestApp } from '../../support/test-app';
-import { createUser, organizationId } from '../../support/users';
+import { createOrganization, createUser, organizationId } from '../../support/users';
 
 interface Tokens {
   accessToken: string;
@@ -27,7 +28,10 @@ describe('SAML SSO: a real IdP (samlify) signs users in', () => {
   let idp: TestIdp;
   let target: SamlTarget;
   let orgId: string;
-  const engineeringTeam = randomUUID();
+  let engineeringTeam: string;
+  let platformTeam: string;
+  let opsTeam: string;
+  let archivedTeam: string;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -36,14 +40,25 @@ describe('SAML SSO: a real IdP (samlify) signs users in', () => {
     admin = await t.adminToken();
     orgId = await organizationId(t);
     idp = new TestIdp('https://idp.corp.example');
-    target = await configureSaml(t, admin, idp, {
-      wantResponseSigned: true,
-      roleMapping: [
-        { group: 'engineering', role: 'Developer' },
-        { group: 'leads', role: 'Manager' },
-      ],
-      teamMapping: [{ group: 'engineering', teamId: engineeringTeam }],
-    });
+    const team = async (name: string) => (await t.api.post<{ id: string }>('/api/v1/teams', { name }, admin)).body.id;
+    [engineeringTeam, platformTeam, opsTeam, archivedTeam] = [await team('Engineering'), await team('Platform'), await team('Ops'), await team('Old')];
+    target = await configureSaml(t, admin, idp, SETTINGS());
+    // a mapped team archived later is never joined
+    expect((await t.api.request('DELETE', `/api/v1/teams/${archivedTeam}`, { token: admin })).status).toBe(204);
+  });
+
+  const SETTINGS = () => ({
+    wantResponseSigned: true,
+    roleMapping: [
+      { group: 'engineering', role: 'Developer' },
+      { group: 'leads', role: 'Manager' },
+    ],
+    teamMapping: [
+      { group: 'engineering', teamId: engineeringTeam },
+      { group: 'platform', teamId: platformTeam },
+      { group: 'ops', teamId: opsTeam },
+      { group: 'old', teamId: archivedTeam },
+    ],
   });
 
   afterAll(async () => {
@@ -55,6 +70,20 @@ describe('SAML SSO: a real IdP (samlify) signs users in', () => {
     const response = await app.api.post<Tokens>('/api/v1/auth/sso/exchange', { code: codeOf(location) });
     expect(response.status).toBe(200);
     return response.body;
+  }
+
+  async function teamsOf(email: string, source?: 'sso' | 'manual'): Promise<string[]> {
+    const sql = await t.env.sql();
+    try {
+      const { rows } = await sql.query<{ team_id: string }>(
+        `select m.team_id from team_members m join users u on u.id = m.user_id
+          where u.email = $1 and ($2::text is null or (m.sso_connection_id is not null) = ($2 = 'sso')) order by m.team_id`,
+        [email, source ?? null],
+      );
+      return rows.map((r) => r.team_id);
+    } finally {
+      await sql.end();
+    }
   }
 
   async function events(type: string): Promise<Record<string, unknown>[]> {
@@ -82,7 +111,7 @@ describe('SAML SSO: a real IdP (samlify) signs users in', () => {
 
     const [login] = (await events('auth.login_succeeded')).filter((p) => p.method === 'sso');
     expect(login).toMatchObject({ method: 'sso', connectionId: expect.any(String) });
-    expect((await events('sso.team_mapping_deferred'))[0]).toMatchObject({ teamIds: [engineeringTeam] });
+    expect(await teamsOf(me.body.email)).toEqual([engineeringTeam]);
   });
 
   it('re-maps changed groups on the next login, and audits the change', async () => {
@@ -94,6 +123,8 @@ describe('SAML SSO: a real IdP (samlify) signs users in', () => {
     expect((await events('sso.groups_changed')).at(-1)).toMatchObject({ before: ['engineering'], after: ['leads'] });
     expect((await events('user.role_changed')).at(-1)).toMatchObject({ from: 'Developer', to: 'Manager' });
     expect(await t.env.scalar('select count(*) from users where email = $1', ['alice@corp.example'])).toBe(1);
+    expect(await teamsOf('alice@corp.example')).toEqual([]);
+    expect((await events('team.member_removed')).at(-1)).toMatchObject({ source: 'sso', connectionId: expect.any(String) });
   });
 
   it('completes on another instance a login started on this one; the code works once', async () => {
@@ -130,6 +161,8 @@ describe('SAML SSO: a real IdP (samlify) signs users in', () => {
     await createUser(t, { organizationId: orgId, role: 'Viewer', email: 'carol@elsewhere.example' });
     const refused = await ssoLogin(t, idp, target, MEMBER('carol@elsewhere.example', []));
     expect(refused.status).toBe(401);
+    // the one generic page leads back to the pages' SSO form
+    expect(refused.text).toContain('<a href="/sign-in/sso">');
     expect((await events('auth.login_failed')).at(-1)).toMatchObject({ method: 'sso', reason: 'email_domain_not_verified' });
   });
 
@@ -193,6 +226,105 @@ describe('SAML SSO: a real IdP (samlify) signs users in', () => {
     } finally {
       await t.api.request('PUT', '/api/v1/policies', { token: admin, body: {} });
     }
+  });
+
+  it('ends an SSO sign-in that needs the local MFA step as an SSO session (sso_mfa, the connection), even in an SSO-only organization', async () => {
+    expect((await t.api.request('PUT', '/api/v1/policies', { token: admin, body: { ssoOnly: true, mfa: { requiredForRoles: ['Developer'] } } })).status).toBe(200);
+    try {
+      const acs = await ssoLogin(t, idp, target, MEMBER('mia@corp.example', ['engineering']));
+      const step = await t.api.post<{ mfaEnrollmentRequired: boolean; mfaToken: string }>('/api/v1/auth/sso/exchange', { code: codeOf(acs.location) });
+      expect(step.body).toMatchObject({ mfaEnrollmentRequired: true });
+      const enrolment = await t.api.post<{ secret: string }>('/api/v1/auth/mfa/enroll', { mfaToken: step.body.mfaToken });
+      expect(enrolment.status).toBe(200);
+      const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(enrolment.body.secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate();
+      const confirmed = await t.api.post<Tokens>('/api/v1/auth/mfa/enroll/confirm', { mfaToken: step.body.mfaToken, code });
+      expect(confirmed.status).toBe(200);
+      const sessions = await t.api.get<{ items: { current: boolean; authMethod: string }[] }>('/api/v1/me/sessions', confirmed.body.accessToken);
+      expect(sessions.body.items.find((s) => s.current)?.authMethod).toBe('sso_mfa');
+      expect((await events('auth.login_succeeded')).at(-1)).toMatchObject({ method: 'sso_mfa', connectionId: expect.any(String) });
+    } finally {
+      await t.api.request('PUT', '/api/v1/policies', { token: admin, body: {} });
+    }
+  });
+
+  it('refuses an SSO sign-in from outside the IP allow-list at the exchange, naming the connection in the event', async () => {
+    expect((await t.api.request('PUT', '/api/v1/policies', { token: admin, body: { ipAllowlist: [{ cidr: '10.9.9.0/24', roles: ['Developer'] }] } })).status).toBe(200);
+    try {
+      const acs = await ssoLogin(t, idp, target, MEMBER('nick@corp.example', ['engineering']));
+      const refused = await t.api.post('/api/v1/auth/sso/exchange', { code: codeOf(acs.location) });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ code: 'ACCESS.IP_RESTRICTED' });
+      expect((await events('auth.login_failed')).at(-1)).toMatchObject({ method: 'sso', reason: 'ip_restricted', connectionId: expect.any(String) });
+    } finally {
+      await t.api.request('PUT', '/api/v1/policies', { token: admin, body: {} });
+    }
+  });
+
+  it('refuses a team mapping to an unknown team or another organization\'s with a 400 naming the field', async () => {
+    const other = await createOrganization(t, 'sso-other');
+    const otherAdmin = await t.api.login('sso-other', other.adminEmail, other.adminPassword);
+    const foreignTeam = (await t.api.post<{ id: string }>('/api/v1/teams', { name: 'Theirs' }, otherAdmin)).body.id;
+    const refused = await t.api.request('PUT', '/api/v1/sso/saml', {
+      token: admin,
+      body: { enabled: true, ...idp.settings(), domains: ['corp.example'], ...SETTINGS(), teamMapping: [{ group: 'a', teamId: platformTeam }, { group: 'b', teamId: foreignTeam }, { group: 'c', teamId: randomUUID() }] },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect((refused.body as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['teamMapping[1].teamId', 'teamMapping[2].teamId']);
+  });
+
+  it('applies group → team mapping on every login: joins, ends what SSO set, keeps hand-set memberships, and the decision API sees it at once', async () => {
+    const email = 'gina@corp.example';
+    const app = (await t.api.post<{ id: string }>('/api/v1/resources', { type: 'application', externalId: 'sso-app', name: 'SSO app' }, admin)).body.id;
+    expect((await t.api.request('PUT', `/api/v1/teams/${platformTeam}/permissions`, { token: admin, body: { grants: [{ resourceId: app, actions: ['deploy'] }] } })).status).toBe(200);
+    const deploy = { action: 'deploy', resource: { type: 'application', id: app } };
+
+    const first = await exchange((await ssoLogin(t, idp, target, MEMBER(email, ['engineering', 'platform', 'old']))).location);
+    expect(await teamsOf(email, 'sso')).toEqual([engineeringTeam, platformTeam].sort());
+    const userId = (await t.api.get<{ id: string }>('/api/v1/me', first.accessToken)).body.id;
+    const added = (await events('team.member_added')).filter((p) => p.userId === userId);
+    expect(added).toHaveLength(2);
+    expect(added.every((p) => p.source === 'sso' && typeof p.connectionId === 'string')).toBe(true);
+    // the ability is built and cached now, with the platform team's grant
+    expect((await t.api.post<{ allowed: boolean }>('/api/v1/authz/check', deploy, first.accessToken)).body).toMatchObject({ allowed: true, reason: 'granted' });
+
+    // an admin adds Ops by hand, and takes over the Engineering membership SSO set
+    expect((await t.api.request('PUT', `/api/v1/teams/${opsTeam}/members/${userId}`, { token: admin, body: {} })).status).toBe(201);
+    expect((await t.api.request('PUT', `/api/v1/teams/${engineeringTeam}/members/${userId}`, { token: admin, body: {} })).status).toBe(200);
+    expect((await events('team.member_updated')).at(-1)).toMatchObject({ userId, source: 'manual', previousSource: 'sso' });
+    const detail = await t.api.get<{ members: { userId: string; source: string }[] }>(`/api/v1/teams/${engineeringTeam}`, admin);
+    expect(detail.body.members.find((m) => m.userId === userId)?.source).toBe('manual');
+
+    // the IdP drops platform and adds ops: platform (set by SSO) ends; engineering and ops, hand-set, stay hand-set
+    const second = await ssoLogin(t, idp, target, MEMBER(email, ['engineering', 'ops']));
+    expect(second.status).toBe(303);
+    expect(await teamsOf(email)).toEqual([engineeringTeam, opsTeam].sort());
+    expect(await teamsOf(email, 'sso')).toEqual([]);
+    expect((await events('team.member_removed')).filter((p) => p.userId === userId)).toEqual([expect.objectContaining({ source: 'sso' })]);
+    // the old session's cached ability is rebuilt on its very next check
+    expect((await t.api.post<{ allowed: boolean }>('/api/v1/authz/check', deploy, first.accessToken)).body).toMatchObject({ allowed: false });
+
+    // back in platform: joined again, and the check says so right after the login
+    await ssoLogin(t, idp, target, MEMBER(email, ['engineering', 'ops', 'platform']));
+    expect(await teamsOf(email, 'sso')).toEqual([platformTeam]);
+    expect((await t.api.post<{ allowed: boolean }>('/api/v1/authz/check', deploy, first.accessToken)).body).toMatchObject({ allowed: true });
+  });
+
+  it('takes 20 parallel logins of the same new user without a 500, one account and one membership per mapped team', async () => {
+    const email = 'henry@corp.example';
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const { requestId } = await startLogin(t, idp, target);
+        return idp.mint(target.sp, target.acsUrl, target.entityId, { inResponseTo: requestId, ...MEMBER(email, ['engineering', 'platform']) });
+      }),
+    );
+    const outcomes = await Promise.all(responses.map((samlResponse) => postAcs(t, target, samlResponse)));
+    expect(outcomes.map((o) => o.status)).toEqual(outcomes.map(() => 303));
+    expect(await t.env.scalar('select count(*) from users where email = $1', [email])).toBe(1);
+    expect(await t.env.scalar("select count(*) from saml_identities where name_id = 'okta|henry@corp.example'")).toBe(1);
+    expect(await teamsOf(email, 'sso')).toEqual([engineeringTeam, platformTeam].sort());
+    const added = await t.env.scalar("select count(*) from events e join users u on u.id::text = e.payload->>'userId' where e.type = 'team.member_added' and u.email = $1", [email]);
+    expect(added).toBe(2);
   });
 
   it('warns administrators 30 days before a certificate expires, once until the settings change, by an event and a mail', async () => {

@@ -5,7 +5,9 @@ import sharp from 'sharp';
 import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
 import { eventually, startTestAppWithMail, type TestApp } from '../../support/test-app';
 import type { SmtpSink } from '../../support/smtp-sink';
-import { createUser, organizationId } from '../../support/users';
+import { createOrganization, createUser, organizationId } from '../../support/users';
+import { IdpServer } from '../../support/idp-server';
+import { configureSaml } from '../../support/saml-flow';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** `SCREENSHOTS=1` writes a picture of every page the stories pass through, for a person to look at. */
@@ -46,6 +48,8 @@ describe('the pages people click, in a real browser', () => {
     const page = await context.newPage();
     page.on('response', (response: Response) => {
       if (response.request().resourceType() !== 'document' || response.status() >= 300 && response.status() < 400) return;
+      // ours only: the SSO stories pass through a test IdP's page
+      if (!response.url().startsWith(base)) return;
       void response.text().then(
         (html) => documents.push({ url: response.url(), csp: response.headers()['content-security-policy'], html }),
         () => undefined,
@@ -369,6 +373,126 @@ describe('the pages people click, in a real browser', () => {
     body.set('_csrf', csrf);
     const accepted = await fetch(`${base}/sign-in`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
     expect(accepted.status).toBe(401); // the form was accepted; the password was wrong
+  });
+
+  describe('single sign-on', () => {
+    let idpServer: IdpServer;
+    let adminId: string;
+
+    beforeAll(async () => {
+      idpServer = await IdpServer.start();
+      const target = await configureSaml(t, admin, idpServer.idp, { wantResponseSigned: true, roleMapping: [{ group: 'engineering', role: 'Developer' }] });
+      idpServer.serve(target, `${base}/api/v1/auth/sso/default/acs`);
+      adminId = (await t.api.get<{ id: string }>('/api/v1/me', admin)).body.id;
+    });
+
+    afterAll(async () => {
+      await t.api.request('PUT', '/api/v1/policies', { token: admin, body: {} });
+      await idpServer?.close();
+    });
+
+    /** A browser for which the ACS's redirect to PUBLIC_URL (a name that resolves nowhere here) leads to the app under test. */
+    async function ssoPerson(): Promise<{ context: BrowserContext; page: Page }> {
+      const made = await person();
+      const publicUrl = t.config.publicUrl;
+      await made.context.route(`${base}/api/v1/auth/sso/*/acs`, async (route) => {
+        const response = await route.fetch({ maxRedirects: 0 });
+        const location = response.headers().location ?? '';
+        if (response.status() !== 303 || !location.startsWith(publicUrl)) return route.fulfill({ response });
+        return route.fulfill({ status: 303, headers: { location: base + location.slice(publicUrl.length) } });
+      });
+      return made;
+    }
+
+    it('signs in with SSO from the sign-in page by work email: the IdP, the callback, and my account, with no token in the browser', async () => {
+      idpServer.who = { nameId: 'okta|pat@corp.example', attributes: { email: ['pat@corp.example'], name: ['Pat Example'], groups: ['engineering'] } };
+      const { context, page } = await ssoPerson();
+      const urls: string[] = [];
+      page.on('request', (request) => urls.push(request.url()));
+      await page.goto(`${base}/sign-in`);
+      await Promise.all([page.waitForNavigation(), page.click('#sign-in-sso')]);
+      expect(await page.textContent('h1')).toBe('Sign in with single sign-on');
+      await shot(page, '20-sso-form');
+      await page.fill('#identifier', 'pat@corp.example');
+      await page.click('main form button[type=submit]');
+      await page.waitForURL(`${base}/account`);
+      expect(await text(page, '#email')).toBe('pat@corp.example');
+      await shot(page, '21-sso-account');
+      // the one-time code passed through the callback; no token ever reached a URL the browser loaded
+      expect(urls.some((url) => url.startsWith(`${base}/sign-in/sso/callback?state=`) && url.includes('code='))).toBe(true);
+      expect(urls.some((url) => /accessToken|refreshToken|eyJ/.test(url))).toBe(false);
+      const sql = await t.env.sql();
+      try {
+        const { rows } = await sql.query<{ payload: Record<string, unknown> }>(
+          "select e.payload from events e join users u on u.id::text = e.subject->>'id' where e.type = 'auth.login_succeeded' and u.email = 'pat@corp.example'",
+        );
+        expect(rows.map((r) => r.payload)).toEqual([expect.objectContaining({ method: 'sso', connectionId: expect.any(String) })]);
+      } finally {
+        await sql.end();
+      }
+      // the code is spent: the same callback again is refused, as is a callback this browser did not start
+      const callback = urls.find((url) => url.startsWith(`${base}/sign-in/sso/callback`))!;
+      const again = await page.goto(callback);
+      expect(again!.status()).toBe(401);
+      expect(await text(page, '#form-error')).toContain('Single sign-on did not complete');
+      await context.close();
+    });
+
+    it('answers an unknown organization exactly as one without SSO, and refuses a callback it did not start', async () => {
+      await createOrganization(t, 'no-sso');
+      const form = await fetch(`${base}/sign-in/sso`);
+      const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+      const ask = async (identifier: string) => {
+        const response = await fetch(`${base}/sign-in/sso`, {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: csrf, identifier }),
+        });
+        return { status: response.status, text: (await response.text()).replace(identifier, '…') };
+      };
+      const unknown = await ask('no-such-organization');
+      const withoutSso = await ask('no-sso');
+      const unknownDomain = await ask('someone@nowhere.example');
+      expect(unknown.status).toBe(404);
+      expect(unknown.text).toContain('We could not find single sign-on for that organization or email');
+      expect(withoutSso).toEqual(unknown);
+      expect(unknownDomain).toEqual(unknown);
+      const forged = await fetch(`${base}/sign-in/sso/callback?state=guess&code=${'a'.repeat(43)}`, { headers: { cookie } });
+      expect(forged.status).toBe(401);
+    });
+
+    it('refuses a password in an SSO-only organization with a message that says so, and its SSO button signs the person in', async () => {
+      const member = await createUser(t, { organizationId: orgId, role: 'Developer', email: 'sam@corp.example' });
+      expect((await t.api.request('PUT', '/api/v1/policies', { token: admin, body: { ssoOnly: true, breakGlassUsers: [adminId] } })).status).toBe(200);
+      idpServer.who = { nameId: 'okta|sam@corp.example', attributes: { email: ['sam@corp.example'], groups: ['engineering'] } };
+      const { context, page } = await ssoPerson();
+      await signIn(page, member.email, member.password);
+      expect(await text(page, '#form-error')).toContain('Your organization signs in through single sign-on only');
+      await shot(page, '22-sso-only-refusal');
+      await page.click('#sso-only button');
+      await page.waitForURL(`${base}/account`);
+      expect(await text(page, '#email')).toBe('sam@corp.example');
+      await context.close();
+      await t.api.request('PUT', '/api/v1/policies', { token: admin, body: {} });
+    });
+
+    it('says plainly when the network or the time of day refuses a sign-in', async () => {
+      const member = await createUser(t, { organizationId: orgId, role: 'Developer' });
+      const { context, page } = await person();
+      expect((await t.api.request('PUT', '/api/v1/policies', { token: admin, body: { ipAllowlist: [{ cidr: '10.9.9.0/24', roles: ['Developer'] }] } })).status).toBe(200);
+      await signIn(page, member.email, member.password);
+      expect(await text(page, '#form-error')).toContain('does not allow sign-in from the network you are on now');
+      const today = new Date().getUTCDay() || 7;
+      // open for a minute on a day three days away: never now
+      const closed = { days: [((today + 2) % 7) + 1], start: '00:00', end: '00:01', timezone: 'UTC', roles: ['Developer'] };
+      expect((await t.api.request('PUT', '/api/v1/policies', { token: admin, body: { accessWindows: [closed] } })).status).toBe(200);
+      await signIn(page, member.email, member.password);
+      expect(await text(page, '#form-error')).toContain('allows sign-in only at set times');
+      await shot(page, '23-outside-access-window');
+      await context.close();
+      await t.api.request('PUT', '/api/v1/policies', { token: admin, body: {} });
+    });
   });
 
   it('served every page with a strict CSP and without any script', () => {

@@ -252,11 +252,6 @@ export const AUTH_EVENTS = defineEvents('auth', {
     subject: ['user'],
     payload: payload({ connectionId, before: z.array(z.string()).nullable().describe('null: first sign-in'), after: z.array(z.string()) }),
   },
-  'sso.team_mapping_deferred': {
-    description: "The IdP's groups mapped a user to teams, but the mapping was not applied.",
-    subject: ['user'],
-    payload: payload({ connectionId, teamIds: z.array(z.string()), reason: z.string() }),
-  },
 });
 
 declare module '../../../shared/event-catalogue' {

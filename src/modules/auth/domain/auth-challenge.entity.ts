@@ -38,7 +38,11 @@ export class AuthChallenge {
   @Property({ type: 'integer' })
   failedAttempts: number & Opt = 0;
 
-  static issue(input: { id: string; organizationId: string; userId: string; purpose: ChallengePurpose; tokenHash: string; now: Date; ttlSeconds: number }): AuthChallenge {
+  /** The SAML connection whose sign-in this MFA step continues; null after a password. */
+  @Property({ type: 'uuid', nullable: true })
+  ssoConnectionId: string | null = null;
+
+  static issue(input: { id: string; organizationId: string; userId: string; purpose: ChallengePurpose; tokenHash: string; now: Date; ttlSeconds: number; ssoConnectionId?: string | null }): AuthChallenge {
     const challenge = new AuthChallenge();
     Object.assign(challenge, {
       id: input.id,
@@ -50,6 +54,7 @@ export class AuthChallenge {
       expiresAt: new Date(input.now.getTime() + input.ttlSeconds * 1000),
       usedAt: null,
       failedAttempts: 0,
+      ssoConnectionId: input.ssoConnectionId ?? null,
     });
     return challenge;
   }

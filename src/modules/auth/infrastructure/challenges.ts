@@ -23,7 +23,7 @@ export class Challenges {
     private readonly ids: IdGenerator,
   ) {}
 
-  issue(context: CommandContext, input: { organizationId: string; userId: string; purpose: ChallengePurpose; ttlSeconds: number }): string {
+  issue(context: CommandContext, input: { organizationId: string; userId: string; purpose: ChallengePurpose; ttlSeconds: number; ssoConnectionId?: string | null }): string {
     const token = `ghc_${this.ids.secret(32)}`;
     context.em.persist(AuthChallenge.issue({ ...input, id: this.ids.uuid(), tokenHash: hashToken(token), now: this.clock.now() }));
     return token;

@@ -67,13 +67,15 @@ export class SignInCompletion {
    */
   async afterSso(actor: Actor, candidate: SignInCandidate, mfaByIdp: boolean, details: Record<string, unknown>): Promise<TokenPair | MfaStep> {
     const [factor, policy] = await Promise.all([this.mfa.find(this.uow.reader(candidate.organizationId), candidate.id), this.policies.get(candidate.organizationId)]);
+    // the IdP vouches for who, not for where and when: the IP allow-list and access windows apply as to a password
+    await this.admit(actor, candidate, mfaByIdp ? 'sso_mfa' : 'sso', policy.document, false, details);
     if (mfaByIdp) return this.sessions.start(actor, candidate, 'sso_mfa', policy.document, details);
     const mustEnrol = !factor?.enabled && policy.document.mfa.requiredForRoles.includes(candidate.role);
     if (!factor?.enabled && !mustEnrol) return this.sessions.start(actor, candidate, 'sso', policy.document, details);
-    return this.challenge(actor, candidate, 'sso', mustEnrol);
+    return this.challenge(actor, candidate, 'sso', mustEnrol, details.connectionId as string);
   }
 
-  private async challenge(actor: Actor, candidate: SignInCandidate, method: 'password' | 'invitation' | 'sso', mustEnrol: boolean): Promise<MfaStep> {
+  private async challenge(actor: Actor, candidate: SignInCandidate, method: 'password' | 'invitation' | 'sso', mustEnrol: boolean, ssoConnectionId: string | null = null): Promise<MfaStep> {
     const { result: mfaToken } = await this.uow.run(
       { actor: { ...actor, type: 'user', id: candidate.id, organizationId: candidate.organizationId }, organizationId: candidate.organizationId },
       async (context) => {
@@ -82,6 +84,7 @@ export class SignInCompletion {
           userId: candidate.id,
           purpose: mustEnrol ? 'mfa_enroll' : 'mfa_verify',
           ttlSeconds: MFA_STEP_SECONDS,
+          ssoConnectionId,
         });
         context.record({
           type: 'auth.mfa_challenged',
@@ -95,10 +98,17 @@ export class SignInCompletion {
     return mustEnrol ? { mfaEnrollmentRequired: true, mfaToken } : { mfaRequired: true, mfaToken };
   }
 
-  /** Every factor is proved (the second one just now): the expired-password step, or a session. */
-  async finish(actor: Actor, candidate: SignInCandidate, method: AuthMethod, account: string): Promise<TokenPair | PasswordExpiredStep> {
+  /**
+   * Every factor is proved (the second one just now): the expired-password step, or a session.
+   * `ssoConnectionId`: the step continued an SSO sign-in, so the session is an SSO one
+   * (`sso_mfa`, no password to expire, not refused by SSO-only).
+   */
+  async finish(actor: Actor, candidate: SignInCandidate, account: string, ssoConnectionId: string | null): Promise<TokenPair | PasswordExpiredStep> {
     const { document } = await this.policies.get(candidate.organizationId);
-    await this.admit(actor, candidate, method, document, await this.ssoOnly(candidate.organizationId, document));
+    const method: AuthMethod = ssoConnectionId ? 'sso_mfa' : 'password_mfa';
+    const details = ssoConnectionId ? { connectionId: ssoConnectionId } : {};
+    await this.admit(actor, candidate, method, document, await this.ssoOnly(candidate.organizationId, document), details);
+    if (ssoConnectionId) return this.sessions.start(actor, candidate, method, document, details);
     return this.complete(actor, candidate, method, account, document);
   }
 
@@ -116,14 +126,14 @@ export class SignInCompletion {
    * invitations; break-glass users pass them, recorded. Said only after the first factor was
    * right, so a refusal tells nothing about which accounts exist.
    */
-  private async admit(actor: Actor, candidate: SignInCandidate, method: AuthMethod, document: PolicyDocument, ssoOnly: boolean): Promise<void> {
+  private async admit(actor: Actor, candidate: SignInCandidate, method: AuthMethod, document: PolicyDocument, ssoOnly: boolean, details: Record<string, unknown> = {}): Promise<void> {
     const caller = { organizationId: candidate.organizationId, userId: candidate.id, role: candidate.role, ip: actor.ip };
     const as = { ...actor, type: 'user' as const, id: candidate.id, organizationId: candidate.organizationId };
     const failed = (reason: string): DomainEvent => ({
       type: 'auth.login_failed',
       organizationId: candidate.organizationId,
       subject: { type: 'user', id: candidate.id },
-      payload: { method, reason },
+      payload: { method, reason, ...details },
     });
     const breakGlass = document.breakGlassUsers.includes(candidate.id.toLowerCase());
     const refusedBySso = ssoOnly && (method.startsWith('password') || method === 'invitation');

@@ -30,19 +30,32 @@ export const TEAMS_EVENTS = defineEvents('teams', {
       userId: z.string(),
       lead: z.boolean(),
       via: z.literal('invitation').optional().describe('joined by accepting an invitation'),
+      source: z.literal('sso').optional().describe('set by an SSO sign-in from the IdP’s groups'),
+      connectionId: z.string().optional().describe('the SAML connection whose group mapping set it'),
     }),
   },
   'team.member_updated': {
-    description: "A member's lead status changed.",
+    description: "A member's lead status changed, or an admin took over a membership SSO had set.",
     subject: ['team'],
     category: 'permission',
-    payload: payload({ userId: z.string(), lead: z.boolean() }),
+    payload: payload({
+      userId: z.string(),
+      lead: z.boolean(),
+      source: z.literal('manual').optional().describe('an admin now manages the membership'),
+      previousSource: z.literal('sso').optional(),
+      connectionId: z.string().optional().describe('the SAML connection that had set it'),
+    }),
   },
   'team.member_removed': {
     description: 'A user left a team; its grants no longer reach them.',
     subject: ['team'],
     category: 'permission',
-    payload: payload({ userId: z.string(), via: z.literal('user_removed').optional().describe('the user was removed') }),
+    payload: payload({
+      userId: z.string(),
+      via: z.literal('user_removed').optional().describe('the user was removed'),
+      source: z.literal('sso').optional().describe('ended by an SSO sign-in: the IdP’s groups no longer map to the team'),
+      connectionId: z.string().optional().describe('the SAML connection whose group mapping had set it'),
+    }),
   },
 });
 

@@ -21,8 +21,13 @@ export class TeamMemberResponse {
   @ApiProperty() joinedAt!: string;
 }
 
+export class TeamDetailMemberResponse extends TeamMemberResponse {
+  @ApiProperty({ enum: ['manual', 'sso'], description: '`sso`: set by the SAML group mapping, re-applied on every login; an admin’s PUT makes it `manual`' })
+  source!: 'manual' | 'sso';
+}
+
 export class TeamDetailResponse extends TeamResponse {
-  @ApiProperty({ type: [TeamMemberResponse] }) members!: TeamMemberResponse[];
+  @ApiProperty({ type: [TeamDetailMemberResponse] }) members!: TeamDetailMemberResponse[];
   @ApiProperty({ type: [String] }) childIds!: string[];
 }
 

@@ -106,7 +106,7 @@ export class TeamsController {
   @Put(':id/members/:userId')
   @RequirePermissions('teams:read')
   @ApiCreatedResponse({ type: TeamMembershipResponse, description: 'added (event team.member_added)' })
-  @ApiOkResponse({ type: TeamMembershipResponse, description: 'a member already; lead changed if asked (team.member_updated)' })
+  @ApiOkResponse({ type: TeamMembershipResponse, description: 'a member already; lead changed if asked, and a membership SSO set becomes hand-set (team.member_updated)' })
   async putMember(
     @CurrentPrincipal() principal: Principal,
     @CurrentActor() actor: Actor,
@@ -123,7 +123,7 @@ export class TeamsController {
   @Delete(':id/members/:userId')
   @HttpCode(204)
   @RequirePermissions('teams:read')
-  @ApiNoContentResponse({ description: 'event team.member_removed; the team’s grants stop reaching them on their next request' })
+  @ApiNoContentResponse({ description: 'event team.member_removed; the team’s grants stop reaching them on their next request (a membership SSO set comes back at the next login while the IdP’s groups still map to the team)' })
   async removeMember(
     @CurrentPrincipal() principal: Principal,
     @CurrentActor() actor: Actor,

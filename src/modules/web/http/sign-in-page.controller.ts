@@ -15,6 +15,7 @@ import { PageFlow } from '../pages/page-flow';
 import { cookiesOf, field, ORGANIZATION_COOKIE, type PageRequest } from '../pages/page-request';
 import type { PageSession } from '../pages/page-sessions';
 import { passwordRules, weakPasswordMessages } from '../pages/password-rules';
+import { refusalMessage } from '../pages/refusals';
 import { waitSentence } from '../pages/wait';
 
 /** Sign-in and its steps: password, MFA code, MFA enrolment, recovery codes, an expired password. */
@@ -60,6 +61,8 @@ export class SignInPageController {
         const key = error.code === 'AUTH.LOCKED' ? 'locked.account' : 'locked.address';
         return this.renderForm(request, reply, session, values, waitSentence(t, key, error.retryAfterSeconds ?? 60, this.flow.now()), 429);
       }
+      const refusal = refusalMessage(error);
+      if (refusal) return this.renderForm(request, reply, session, values, t(refusal), 403, error.code === 'AUTH.SSO_ONLY');
       if (error.kind === 'invalid') return this.renderForm(request, reply, session, values, t('signIn.failed'), 400);
       throw error;
     }
@@ -176,9 +179,12 @@ export class SignInPageController {
     values: { organization: string; email: string; returnTo: string },
     error: string | null = null,
     status = 200,
+    ssoOnly = false,
   ): Promise<void> {
     const language = this.flow.language(request);
-    await this.flow.render(reply, session, 'sign-in', { language, title: language.t('signIn.title'), values, error }, status);
+    const query = new URLSearchParams({ ...(values.organization ? { organization: values.organization } : {}), ...(values.returnTo ? { returnTo: values.returnTo } : {}) }).toString();
+    const ssoLink = `/sign-in/sso${query ? `?${query}` : ''}`;
+    await this.flow.render(reply, session, 'sign-in', { language, title: language.t('signIn.title'), values, error, ssoOnly, ssoLink }, status);
   }
 
   private async renderEnrol(request: PageRequest, reply: FastifyReply, session: PageSession, error: string | null = null, status = 200): Promise<void> {
@@ -226,6 +232,9 @@ export class SignInPageController {
   ): Promise<void> {
     if (!(error instanceof DomainError)) throw error;
     if (error.kind === 'invalid') return this.flow.render(reply, session, template, { ...model, error: wrong }, 400);
+    // the second factor was right, but where or when the person is refuses them
+    const refusal = refusalMessage(error);
+    if (refusal) return this.flow.render(reply, session, template, { ...model, error: model.language.t(refusal) }, 403);
     if (error.kind === 'too_many_requests' || error.kind === 'locked') {
       void reply.header('Retry-After', String(Math.ceil(error.retryAfterSeconds ?? 60)));
       const message = waitSentence(model.language.t, error.code === 'AUTH.LOCKED' ? 'locked.account' : 'locked.address', error.retryAfterSeconds ?? 60, this.flow.now());

@@ -42,6 +42,23 @@ export const EN = {
   'signIn.signedOut': 'You are signed out.',
   'signIn.sessionEnded': 'Your session ended. Please sign in again.',
   'signIn.passwordChanged': 'Your password is changed. Sign in with the new one.',
+  'signIn.sso': 'Sign in with SSO',
+  'signIn.ssoOnly': 'Your organization signs in through single sign-on only, not with a password. Use “Sign in with SSO” to continue with your organization’s identity provider.',
+
+  'sso.title': 'Sign in with single sign-on',
+  'sso.intro': 'Enter your organization or your work email, and we will take you to your organization’s sign-in page.',
+  'sso.submit': 'Continue',
+  'sso.notFound': 'We could not find single sign-on for that organization or email. Check what you typed, or sign in with your password.',
+  'sso.failed': 'Single sign-on did not complete, or the sign-in link expired. Please try again.',
+  'sso.redirecting.title': 'Continue to your organization',
+  'sso.redirecting': 'Taking you to your organization’s sign-in page. If nothing happens, use the button below.',
+  'sso.password': 'Sign in with a password instead',
+  'field.ssoIdentifier': 'Organization or work email',
+  'field.ssoIdentifier.hint': 'The short name of your organization, or your email at work such as name@company.com',
+
+  'access.title': 'Access not allowed',
+  'access.ipRestricted': 'Your organization does not allow sign-in from the network you are on now. Connect through your organization’s network or VPN and try again, or ask an administrator of your organization.',
+  'access.outsideWindow': 'Your organization allows sign-in only at set times, and now is not one of them. Try again during your working hours, or ask an administrator of your organization.',
 
   'locked.title': 'Too many attempts',
   'locked.account': 'Too many failed attempts. For your security, signing in is paused. Try again in {wait} (after {at}).',

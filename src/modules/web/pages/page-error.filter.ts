@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { DomainError } from '../../../shared/domain-error';
 import { PageFlow } from './page-flow';
 import { type PageRequest } from './page-request';
+import { refusalMessage } from './refusals';
 import { waitSentence } from './wait';
 
 /**
@@ -44,6 +45,10 @@ export class PageErrorFilter implements ExceptionFilter {
     }
     if (kind === 'not_found') {
       return this.flow.render(reply, session, 'error', { language, title: t('error.notFound.title'), message: t('error.notFound') }, 404);
+    }
+    const refusal = exception instanceof DomainError ? refusalMessage(exception) : null;
+    if (refusal) {
+      return this.flow.render(reply, session, 'error', { language, title: t('access.title'), message: t(refusal), ssoLink: exception instanceof DomainError && exception.code === 'AUTH.SSO_ONLY' }, 403);
     }
     if (kind === 'forbidden') {
       return this.flow.render(reply, session, 'error', { language, title: t('error.title'), message: t('error.forbidden') }, 403);

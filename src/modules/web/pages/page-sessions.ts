@@ -23,6 +23,8 @@ export interface PageSessionData {
   recoveryCodes?: { codes: string[]; next: string };
   createdKey?: string;
   notice?: string;
+  /** A "Sign in with SSO" this browser started: the callback must bring back `state`. */
+  sso?: { state: string; returnTo: string | null; organization: string };
   /** The organization of the last sign-in: prefills the form. */
   organization?: string;
 }

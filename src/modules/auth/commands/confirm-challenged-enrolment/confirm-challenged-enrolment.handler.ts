@@ -37,6 +37,6 @@ export class ConfirmChallengedEnrolmentHandler implements ICommandHandler<Confir
     const candidate = await this.users.findForSignIn(user.organizationId, profile.email ?? '');
     if (!candidate) throw new NotFoundError('User');
     const account = this.throttle.accountKey(user.organizationId, profile.email ?? profile.id);
-    return { recoveryCodes, ...(await this.completion.finish(actor, candidate, 'password_mfa', account)) };
+    return { recoveryCodes, ...(await this.completion.finish(actor, candidate, account, probe.ssoConnectionId)) };
   }
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { Knex } from '@mikro-orm/postgresql';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../infrastructure/config/app-config';
 import { CommandContext, UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
@@ -6,8 +7,9 @@ import { Revocations } from '../../../../infrastructure/security/revocations';
 import type { Actor } from '../../../../shared/actor';
 import { Clock } from '../../../../shared/clock';
 import { IdGenerator } from '../../../../shared/ids';
+import { AuthzVersions } from '../../../access-policy';
+import { SsoTeamMemberships } from '../../../teams';
 import { SsoAccounts, type SsoAccount } from '../../../users';
-import { SsoTeamMemberships } from '../../contracts/sso-team-memberships';
 import { mapAssertion, type MappedAssertion } from '../../domain/sso/assertion-mapping';
 import { safeRelayPath } from '../../domain/sso/relay-path';
 import type { SamlConnection } from '../../domain/sso/saml-connection.entity';
@@ -45,6 +47,7 @@ export class ConsumeSamlResponseHandler implements ICommandHandler<ConsumeSamlRe
     private readonly accounts: SsoAccounts,
     private readonly teams: SsoTeamMemberships,
     private readonly revocations: Revocations,
+    private readonly versions: AuthzVersions,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly config: AppConfig,
@@ -100,6 +103,8 @@ export class ConsumeSamlResponseHandler implements ICommandHandler<ConsumeSamlRe
         .revokeUserTokens(signedIn.userId, now.getTime())
         .catch((error: Error) => this.logger.error(`revocation mark not written: ${error.message}`));
     }
+    // cached abilities rebuild with the new role and teams on their very next check
+    if (signedIn.roleChanged || signedIn.teamsChanged) await this.versions.bumpUsers([signedIn.userId]);
     const code = await this.state.issueCode({ organizationId: loaded.organization.id, userId: signedIn.userId, connectionId: connection.id, mfaByIdp: mapped.mfaByIdp });
     const relay = (pending ? pending.relayPath : safeRelayPath(command.relayState)) ?? '/';
     const url = new URL(relay, `${this.config.values.publicUrl}/`);
@@ -130,9 +135,10 @@ export class ConsumeSamlResponseHandler implements ICommandHandler<ConsumeSamlRe
     return { kind: 'provision' };
   }
 
-  private async signIn(context: CommandContext, connection: SamlConnection, mapped: MappedAssertion): Promise<{ userId: string; roleChanged: boolean }> {
+  private async signIn(context: CommandContext, connection: SamlConnection, mapped: MappedAssertion): Promise<{ userId: string; roleChanged: boolean; teamsChanged: boolean }> {
     const organizationId = connection.organizationId;
     const now = this.clock.now();
+    await this.serialize(context, connection, mapped);
     const plan = await this.plan(context, connection, mapped);
     let identity: SamlIdentity;
     let userId: string;
@@ -175,8 +181,9 @@ export class ConsumeSamlResponseHandler implements ICommandHandler<ConsumeSamlRe
         subject: { type: 'user', id: userId },
         payload: { connectionId: connection.id, before: previousGroups, after: mapped.groups },
       });
-      await this.teams.sync(context, { organizationId, userId, connectionId: connection.id, teamIds: mapped.teamIds });
     }
+    // re-applied on every login, not only when the groups changed: the admin's mapping or a hand edit may have
+    const teams = await this.teams.sync(context, { organizationId, userId, connectionId: connection.id, teamIds: mapped.teamIds });
     identity.groups = mapped.groups;
     identity.lastLoginAt = now;
     context.record({
@@ -185,7 +192,19 @@ export class ConsumeSamlResponseHandler implements ICommandHandler<ConsumeSamlRe
       subject: { type: 'user', id: userId },
       payload: { connectionId: connection.id, identityId: identity.id, authnContext: mapped.authnContext, mfaByIdp: mapped.mfaByIdp },
     });
-    return { userId, roleChanged };
+    return { userId, roleChanged, teamsChanged: teams.added.length + teams.removed.length > 0 };
+  }
+
+  /**
+   * One sign-in of the same person at a time (their NameID at this connection, and their
+   * email in the organization): parallel posts of fresh assertions for a new user find the
+   * account the first one provisioned instead of provisioning it twice. Held to commit.
+   */
+  private async serialize(context: CommandContext, connection: SamlConnection, mapped: MappedAssertion): Promise<void> {
+    const keys = [`sso:${connection.id}:${mapped.nameId}`, ...(mapped.email ? [`email:${connection.organizationId}:${mapped.email.toLowerCase()}`] : [])];
+    for (const key of keys) {
+      await context.em.getConnection().execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [key], 'all', context.em.getTransactionContext<Knex.Transaction>());
+    }
   }
 
   /** What a login would do, decided the same way, with nothing written. */

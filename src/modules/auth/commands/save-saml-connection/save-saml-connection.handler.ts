@@ -4,6 +4,7 @@ import { Clock } from '../../../../shared/clock';
 import { DomainError, NotFoundError } from '../../../../shared/domain-error';
 import { IdGenerator } from '../../../../shared/ids';
 import { OrganizationDirectory } from '../../../organizations';
+import { SsoTeamMemberships } from '../../../teams';
 import { SamlConnection } from '../../domain/sso/saml-connection.entity';
 import { parseSamlSettings } from '../../domain/sso/saml-settings';
 import { toSamlConnectionView, type SamlConnectionView } from '../../http/saml-connection.response';
@@ -26,12 +27,17 @@ export class SaveSamlConnectionHandler implements ICommandHandler<SaveSamlConnec
     private readonly ids: IdGenerator,
     private readonly connections: SamlConnections,
     private readonly organizations: OrganizationDirectory,
+    private readonly teams: SsoTeamMemberships,
   ) {}
 
   async execute(command: SaveSamlConnectionCommand): Promise<SamlConnectionView> {
     const { enabled, settings } = parseSamlSettings(command.body);
     const organization = await this.organizations.findById(command.organizationId);
     if (!organization) throw new NotFoundError('Organization');
+    // a mapping names only the organization's own active teams (another's reads as unknown)
+    const unknown = new Set(await this.teams.unknownTeams(command.organizationId, settings.teamMapping.map((m) => m.teamId)));
+    const errors = settings.teamMapping.flatMap((m, i) => (unknown.has(m.teamId) ? [{ field: `teamMapping[${i}].teamId`, message: 'names no active team of this organization' }] : []));
+    if (errors.length) throw new DomainError('SSO.INVALID_SETTINGS', 'invalid', 'The SSO settings are not valid', errors);
     const redact = this.connections.redact.bind(this.connections);
     const { result } = await this.uow.run({ actor: command.actor, organizationId: command.organizationId }, async ({ em }) => {
       const existing = await em.findOne(SamlConnection, { organizationId: command.organizationId });

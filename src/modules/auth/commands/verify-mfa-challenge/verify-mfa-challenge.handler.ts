@@ -68,6 +68,6 @@ export class VerifyMfaChallengeHandler implements ICommandHandler<VerifyMfaChall
     await reservation.succeeded();
     const candidate = await this.users.findForSignIn(user.organizationId, profile.email ?? '');
     if (!candidate) throw new DomainError('AUTH.INVALID_MFA_CODE', 'unauthenticated', 'The code is not valid');
-    return this.completion.finish(actor, candidate, 'password_mfa', account);
+    return this.completion.finish(actor, candidate, account, probe.ssoConnectionId);
   }
 }

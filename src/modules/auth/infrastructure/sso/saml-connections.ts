@@ -52,6 +52,16 @@ export class SamlConnections {
     return !!connection?.enabled && connection.settings.ssoOnly;
   }
 
+  /** The slug of the one organization whose enabled connection verified this email domain, else null. */
+  async organizationForDomain(domain: string): Promise<string | null> {
+    const rows = await this.uow
+      .reader(null)
+      .getConnection()
+      .execute<{ organization_id: string }[]>(`select organization_id from saml_connections where enabled and settings->'domains' @> ?::jsonb limit 2`, [JSON.stringify([domain])]);
+    if (rows.length !== 1) return null;
+    return (await this.organizations.findById(rows[0].organization_id))?.slug ?? null;
+  }
+
   sealKey(connectionId: string, privateKeyPem: string): string {
     return this.box.seal(privateKeyPem, `saml-sp:${connectionId}`);
   }

@@ -42,9 +42,13 @@ export class PutTeamMemberHandler implements ICommandHandler<PutTeamMemberComman
       }
       const now = this.clock.now();
       if (existing) {
-        if (existing.lead !== command.lead) {
+        // an admin's word on a membership SSO set makes it hand-set: later logins leave it alone
+        const adoptedFrom = existing.ssoConnectionId;
+        if (existing.lead !== command.lead || adoptedFrom) {
           existing.lead = command.lead;
-          context.record({ type: 'team.member_updated', organizationId, subject: { type: 'team', id: team.id }, payload: { userId, lead: command.lead } });
+          existing.ssoConnectionId = null;
+          const adopted = adoptedFrom ? { source: 'manual' as const, previousSource: 'sso' as const, connectionId: adoptedFrom } : {};
+          context.record({ type: 'team.member_updated', organizationId, subject: { type: 'team', id: team.id }, payload: { userId, lead: command.lead, ...adopted } });
         }
         return { member: existing, created: false };
       }

@@ -20,7 +20,7 @@ export class GetTeamHandler implements IQueryHandler<GetTeamQuery, TeamDetailVie
     ]);
     return {
       ...teamView(team),
-      members: members.map((member) => ({ userId: member.userId, lead: member.lead, joinedAt: member.joinedAt })),
+      members: members.map((member) => ({ userId: member.userId, lead: member.lead, joinedAt: member.joinedAt, source: member.ssoConnectionId ? ('sso' as const) : ('manual' as const) })),
       childIds: children.map((child) => child.id),
     };
   }

@@ -2,7 +2,7 @@ import { Query } from '@nestjs/cqrs';
 import type { TeamView } from '../team.view';
 
 export interface TeamDetailView extends TeamView {
-  members: { userId: string; lead: boolean; joinedAt: Date }[];
+  members: { userId: string; lead: boolean; joinedAt: Date; source: 'manual' | 'sso' }[];
   childIds: string[];
 }
 
