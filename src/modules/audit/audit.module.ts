@@ -24,6 +24,8 @@ import { ListCheckpointsHandler } from './queries/list-checkpoints/list-checkpoi
 import { AuditLogProjector } from './projections/audit-log.projector';
 import { ExportEventsHandler } from './queries/export-events/export-events.handler';
 import { ListAuditEventsHandler } from './queries/list-audit-events/list-audit-events.handler';
+import { ListLoginsHandler } from './queries/list-logins/list-logins.handler';
+import { ListPermissionChangesHandler } from './queries/list-permission-changes/list-permission-changes.handler';
 import { VerifyChainHandler } from './queries/verify-chain/verify-chain.handler';
 
 /** The read side of the audit trail. Its projector runs only where workers run. */
@@ -41,6 +43,8 @@ export class AuditModule implements OnModuleInit {
       controllers: [AuditController],
       providers: [
         ListAuditEventsHandler,
+        ListLoginsHandler,
+        ListPermissionChangesHandler,
         VerifyChainHandler,
         ExportEventsHandler,
         ListCheckpointsHandler,

@@ -19,10 +19,14 @@ import { ListCheckpointsQuery } from '../queries/list-checkpoints/list-checkpoin
 import { ExportEventsQuery } from '../queries/export-events/export-events.query';
 import { ListAuditEventsQuery } from '../queries/list-audit-events/list-audit-events.query';
 import { VerifyChainQuery } from '../queries/verify-chain/verify-chain.query';
-import { ExportRequest, ListAuditEventsRequest, TimeRangeRequest } from './audit-events.request';
+import { ListLoginsQuery } from '../queries/list-logins/list-logins.query';
+import { ListPermissionChangesQuery } from '../queries/list-permission-changes/list-permission-changes.query';
+import { ExportRequest, ListAuditEventsRequest, ListLoginsRequest, ListPermissionChangesRequest, TimeRangeRequest } from './audit-events.request';
 import {
   AuditEventPage,
   CheckpointPage,
+  LoginPage,
+  PermissionChangePage,
   CheckpointResponse,
   CreatedWebhookResponse,
   VerifyResponse,
@@ -44,6 +48,20 @@ export class AuditController {
   @ApiOkResponse({ type: AuditEventPage })
   events(@CurrentPrincipal() principal: Principal, @Query() query: ListAuditEventsRequest): Promise<AuditEventPage> {
     return this.queries.execute(new ListAuditEventsQuery(principal.organizationId, query));
+  }
+
+  @Get('logins')
+  @RequirePermissions('audit:read')
+  @ApiOkResponse({ type: LoginPage, description: 'login history: every sign-in and failure, by method, newest first' })
+  logins(@CurrentPrincipal() principal: Principal, @Query() query: ListLoginsRequest): Promise<LoginPage> {
+    return this.queries.execute(new ListLoginsQuery(principal.organizationId, query));
+  }
+
+  @Get('permission-changes')
+  @RequirePermissions('audit:read')
+  @ApiOkResponse({ type: PermissionChangePage, description: 'role changes, grants, custom roles, policies and SSO settings, with before and after' })
+  permissionChanges(@CurrentPrincipal() principal: Principal, @Query() query: ListPermissionChangesRequest): Promise<PermissionChangePage> {
+    return this.queries.execute(new ListPermissionChangesQuery(principal.organizationId, query));
   }
 
   @Get('export')
