@@ -46,6 +46,10 @@ export class Migration20261203000300_audit_projections extends Migration {
       );
       create index login_history_org_seq on login_history (organization_id, seq desc);
       create index login_history_org_user on login_history (organization_id, user_id, seq desc);
+      create index login_history_org_method on login_history (organization_id, method, seq desc);
+      create index login_history_org_ip on login_history (organization_id, ip, seq desc);
+      create index login_history_org_failures on login_history (organization_id, seq desc) where result = 'failure';
+      create index login_history_org_time on login_history (organization_id, occurred_at);
 
       create table permission_changes (
         event_id uuid primary key,
@@ -69,6 +73,8 @@ export class Migration20261203000300_audit_projections extends Migration {
       create index permission_changes_org_seq on permission_changes (organization_id, seq desc);
       create index permission_changes_org_subject on permission_changes (organization_id, subject_id, seq desc);
       create index permission_changes_org_actor on permission_changes (organization_id, actor_id, seq desc);
+      create index permission_changes_org_change on permission_changes (organization_id, change, seq desc);
+      create index permission_changes_org_time on permission_changes (organization_id, occurred_at);
     `);
   }
 }

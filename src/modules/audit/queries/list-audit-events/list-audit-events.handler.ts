@@ -37,7 +37,7 @@ export class ListAuditEventsHandler implements IQueryHandler<ListAuditEventsQuer
   ) {}
 
   async execute({ organizationId, filter }: ListAuditEventsQuery): Promise<Page<AuditEventView>> {
-    const query = new ReadModelQuery(organizationId, filter);
+    const query = new ReadModelQuery('audit_log', organizationId, filter);
     if (filter.type?.endsWith('.*')) {
       const prefix = filter.type.slice(0, -2);
       // a first-level prefix (auth.*) is the category column, which has its own index
@@ -61,7 +61,7 @@ export class ListAuditEventsHandler implements IQueryHandler<ListAuditEventsQuer
         JSON.stringify(members),
       );
     }
-    const rows = await this.em.fork().getConnection().execute<AuditRow[]>(query.sql(COLUMNS, 'audit_log', filter.limit), query.params, 'all');
+    const rows = await this.em.fork().getConnection().execute<AuditRow[]>(query.sql(COLUMNS, filter.limit), query.params, 'all');
     return ReadModelQuery.page(rows, filter.limit, (row) => ({
       id: row.event_id,
       seq: Number(row.seq),

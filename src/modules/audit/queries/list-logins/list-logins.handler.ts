@@ -31,12 +31,12 @@ export class ListLoginsHandler implements IQueryHandler<ListLoginsQuery, Page<Lo
   constructor(private readonly em: EntityManager) {}
 
   async execute({ organizationId, filter }: ListLoginsQuery): Promise<Page<LoginView>> {
-    const query = new ReadModelQuery(organizationId, filter);
+    const query = new ReadModelQuery('login_history', organizationId, filter);
     if (filter.userId) query.where('user_id = ?', filter.userId.toLowerCase());
     if (filter.result) query.where('result = ?', filter.result);
     if (filter.method) query.where('method = ?', filter.method);
     if (filter.ip) query.where('ip = ?', filter.ip);
-    const rows = await this.em.fork().getConnection().execute<LoginRow[]>(query.sql(COLUMNS, 'login_history', filter.limit), query.params, 'all');
+    const rows = await this.em.fork().getConnection().execute<LoginRow[]>(query.sql(COLUMNS, filter.limit), query.params, 'all');
     return ReadModelQuery.page(rows, filter.limit, (row) => ({
       id: row.event_id,
       seq: Number(row.seq),

@@ -31,14 +31,14 @@ export class ListPermissionChangesHandler implements IQueryHandler<ListPermissio
   constructor(private readonly em: EntityManager) {}
 
   async execute({ organizationId, filter }: ListPermissionChangesQuery): Promise<Page<PermissionChangeView>> {
-    const query = new ReadModelQuery(organizationId, filter);
+    const query = new ReadModelQuery('permission_changes', organizationId, filter);
     if (filter.change) query.where('change = ?', filter.change);
     if (filter.actor) query.where('actor_id = ?', filter.actor.toLowerCase());
     if (filter.subject) query.where('subject_id = ?', filter.subject.toLowerCase());
     const rows = await this.em
       .fork()
       .getConnection()
-      .execute<PermissionChangeRow[]>(query.sql(COLUMNS, 'permission_changes', filter.limit), query.params, 'all');
+      .execute<PermissionChangeRow[]>(query.sql(COLUMNS, filter.limit), query.params, 'all');
     return ReadModelQuery.page(rows, filter.limit, (row) => ({
       id: row.event_id,
       seq: Number(row.seq),
