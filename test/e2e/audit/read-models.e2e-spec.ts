@@ -255,6 +255,8 @@ describe('the audit read models: audit log, login history and permission changes
     ['/api/v1/audit/logins?result=maybe', 'result'],
     ['/api/v1/audit/logins?userId=nobody', 'userId'],
     ['/api/v1/audit/logins?from=yesterday', 'from'],
+    ['/api/v1/audit/events?to=%2B275760-09-13T00:00:00.000Z', 'to'],
+    ['/api/v1/audit/permission-changes?from=-200000-01-01T00:00:00.000Z', 'from'],
     ['/api/v1/audit/logins?cursor=garbage', 'cursor'],
     ['/api/v1/audit/permission-changes?change=everything', 'change'],
     ['/api/v1/audit/permission-changes?subject=x', 'subject'],

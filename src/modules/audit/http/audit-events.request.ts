@@ -1,22 +1,30 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsIP, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsDate, IsIn, IsIP, IsOptional, IsString, IsUUID, Matches, MaxDate, MaxLength, MinDate } from 'class-validator';
 import { EVENT_OUTCOMES, type EventOutcome } from '../projections/event-outcome';
 import { LOGIN_METHODS } from '../projections/login-history.sql';
 import { PERMISSION_CHANGE_KINDS_LIST } from '../projections/permission-changes.sql';
 import { PageRequest } from '../../../shared/page-request';
+
+// what PostgreSQL's timestamptz holds comfortably, with room for the queries' skew bounds
+const EARLIEST = new Date('0001-01-01T00:00:00.000Z');
+const LATEST = new Date('9999-12-31T00:00:00.000Z');
 
 export class TimeRangeRequest {
   @ApiPropertyOptional({ format: 'date-time', description: 'inclusive' })
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'from must be an RFC 3339 date-time' })
+  @MinDate(EARLIEST, { message: 'from must be in the years 1 to 9999' })
+  @MaxDate(LATEST, { message: 'from must be in the years 1 to 9999' })
   from?: Date;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'exclusive' })
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'to must be an RFC 3339 date-time' })
+  @MinDate(EARLIEST, { message: 'to must be in the years 1 to 9999' })
+  @MaxDate(LATEST, { message: 'to must be in the years 1 to 9999' })
   to?: Date;
 }
 
