@@ -1,10 +1,13 @@
 // The audit events of the audit goals (query, export, rebuild): 1,000,000 (BENCH_TINY: 5,000) in
 // the default organization, 200 actors and subjects, six types, spread over the last 90 days,
 // written set-wise (generate_series) in chunks of 100,000 with progress, and projected into
-// audit_log the same way, in one transaction that holds the stream's head (as bench/audit.js did).
+// the audit read models (audit_log, login_history, permission_changes) the same way, in one transaction that holds the stream's head (as bench/audit.js did).
 // The hash chain is NOT valid (prev_hash and hash are zeros): no scenario verifies the chain, and
 // hashing a million events here would cost more than everything it seeds. Events appended later
 // chain on from the stream's head as usual.
+const path = require('node:path');
+const { AUDIT_READ_MODELS, copyStatement } = require(path.join(__dirname, '..', '..', 'dist/modules/audit/projections/read-models'));
+
 const CHUNK = 100_000;
 const TYPES = ['auth.login_succeeded', 'auth.login_failed', 'user.invited', 'user.role_changed', 'auth.mfa_verified', 'auth.refresh_token_rotated'];
 /** The 200 actor (and subject) ids of the seeded events; scenarios filter on them. */
@@ -50,12 +53,8 @@ async function run({ sql, sizes, log }) {
            from generate_series($6::int + 1, $6::int + $7::int) g`,
         [org.id, start, ACTORS, total, TYPES, done, n],
       );
-      await sql.query(
-        `insert into audit_log (event_id, organization_id, seq, type, actor_type, actor_id, actor_ip, subject_type, subject_id, payload, occurred_at)
-         select e.id, e.organization_id, e.seq, e.type, e.actor->>'type', e.actor->>'id', e.actor->>'ip', e.subject->>'type', e.subject->>'id', e.payload, e.occurred_at
-           from events e where e.organization_id = $1 and e.seq > $2 and e.seq <= $3`,
-        [org.id, start + done, start + done + n],
-      );
+      // the read models as the projector writes them (dist/: the same SQL, one definition)
+      for (const model of AUDIT_READ_MODELS) await sql.query(copyStatement(model).replace(/\?/g, (_, i, all) => `$${all.slice(0, i).split('?').length}`), [org.id, start + done, start + done + n]);
       log(`  ${(done + n).toLocaleString('en')}/${total.toLocaleString('en')} audit events (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
     if (head) {
@@ -72,7 +71,7 @@ async function run({ sql, sizes, log }) {
     throw error;
   }
   await sql.query('analyze events');
-  await sql.query('analyze audit_log');
+  for (const model of AUDIT_READ_MODELS) await sql.query(`analyze ${model.table}`);
   return { count: total, summary: `${total.toLocaleString('en')} audit events (hash chain not valid)` };
 }
 

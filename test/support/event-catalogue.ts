@@ -1,6 +1,9 @@
 import type { StoredEvent } from '../../src/infrastructure/event-store/event-hash';
 import { examplePayload, type CatalogueEntry, type EventCatalogue } from '../../src/shared/event-catalogue';
 import type { DomainEvent } from '../../src/shared/domain-event';
+import { LOGIN_EVENT_TYPES } from '../../src/modules/audit/projections/login-history.sql';
+import { PERMISSION_CHANGE_KINDS } from '../../src/modules/audit/projections/permission-changes.sql';
+import { outcomeOf } from '../../src/modules/audit/projections/event-outcome';
 import type { TestEnvironment } from './test-env';
 
 /**
@@ -67,5 +70,62 @@ export const AUDIT_LOG_PROJECTION_CHECK: CatalogueProjection = {
   },
 };
 
-/** Every read model the catalogue test checks (wt-projections: add login history, permission changes, security events). */
-export const CATALOGUE_PROJECTIONS: CatalogueProjection[] = [AUDIT_LOG_PROJECTION_CHECK];
+async function rowsOf(env: TestEnvironment, table: string, columns: string, eventIds: string[]): Promise<Map<string, Record<string, unknown>>> {
+  const sql = await env.sql();
+  try {
+    const { rows } = await sql.query<Record<string, unknown>>(
+      `select event_id, ${columns}, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at
+         from ${table} where event_id = any($1::uuid[])`,
+      [eventIds],
+    );
+    return new Map(rows.map((row) => [row.event_id as string, row]));
+  } finally {
+    await sql.end();
+  }
+}
+
+/** Sign-ins and their failures, by method: the user is the event's subject, the address the actor's. */
+export const LOGIN_HISTORY_PROJECTION_CHECK: CatalogueProjection = {
+  name: 'login_history',
+  appliesTo: (entry) => (LOGIN_EVENT_TYPES as readonly string[]).includes(entry.type),
+  rows: (env, eventIds) => rowsOf(env, 'login_history', 'organization_id, seq, type, result, user_id, ip, user_agent, request_id', eventIds),
+  check(row, stored) {
+    expect({ ...row, seq: Number(row.seq) }).toEqual({
+      event_id: stored.id,
+      organization_id: stored.organizationId,
+      seq: stored.seq,
+      type: stored.type,
+      result: outcomeOf(stored.type) === 'success' ? 'success' : 'failure',
+      user_id: stored.subject.id,
+      ip: stored.actor.ip,
+      user_agent: stored.actor.userAgent,
+      request_id: stored.actor.requestId,
+      occurred_at: stored.occurredAt,
+    });
+  },
+};
+
+/** Role changes, grants, policies, SSO settings and operators: what changed and who changed it. */
+export const PERMISSION_CHANGES_PROJECTION_CHECK: CatalogueProjection = {
+  name: 'permission_changes',
+  appliesTo: (entry) => entry.type in PERMISSION_CHANGE_KINDS,
+  rows: (env, eventIds) => rowsOf(env, 'permission_changes', 'organization_id, seq, type, change, actor_type, actor_id, actor_ip, subject_type, subject_id', eventIds),
+  check(row, stored) {
+    expect({ ...row, seq: Number(row.seq) }).toEqual({
+      event_id: stored.id,
+      organization_id: stored.organizationId,
+      seq: stored.seq,
+      type: stored.type,
+      change: PERMISSION_CHANGE_KINDS[stored.type as keyof typeof PERMISSION_CHANGE_KINDS],
+      actor_type: stored.actor.type,
+      actor_id: stored.actor.id,
+      actor_ip: stored.actor.ip,
+      subject_type: stored.subject.type,
+      subject_id: stored.subject.id,
+      occurred_at: stored.occurredAt,
+    });
+  },
+};
+
+/** Every read model the catalogue test checks: each declared type must land in exactly the ones that apply to it. */
+export const CATALOGUE_PROJECTIONS: CatalogueProjection[] = [AUDIT_LOG_PROJECTION_CHECK, LOGIN_HISTORY_PROJECTION_CHECK, PERMISSION_CHANGES_PROJECTION_CHECK];

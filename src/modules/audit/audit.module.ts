@@ -25,6 +25,8 @@ import { AuditLogProjector } from './projections/audit-log.projector';
 import { ExportEventsHandler } from './queries/export-events/export-events.handler';
 import { ListEventTypesHandler } from './queries/list-event-types/list-event-types.handler';
 import { ListAuditEventsHandler } from './queries/list-audit-events/list-audit-events.handler';
+import { ListLoginsHandler } from './queries/list-logins/list-logins.handler';
+import { ListPermissionChangesHandler } from './queries/list-permission-changes/list-permission-changes.handler';
 import { VerifyChainHandler } from './queries/verify-chain/verify-chain.handler';
 
 /** The read side of the audit trail. Its projector runs only where workers run. */
@@ -43,6 +45,8 @@ export class AuditModule implements OnModuleInit {
       providers: [
         ListAuditEventsHandler,
         ListEventTypesHandler,
+        ListLoginsHandler,
+        ListPermissionChangesHandler,
         VerifyChainHandler,
         ExportEventsHandler,
         ListCheckpointsHandler,

@@ -6,8 +6,9 @@ import { ensureBuilt, ManagedProcess, stopAllProcesses } from '../../support/app
 import { auditCaughtUp, startTestApp, type TestApp } from '../../support/test-app';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../../support/test-env';
 
-const AUDIT_LOG_ROWS = `select event_id, organization_id, seq, type, actor_type, actor_id, actor_ip, subject_type, subject_id, payload::text, occurred_at
-                         from audit_log order by organization_id, seq`;
+// every column but projected_at (when the row was written), in a stable order
+const readModelRows = (table: string) => `select to_jsonb(r) - 'projected_at' as row from ${table} r order by organization_id, seq`;
+const READ_MODELS = ['audit_log', 'login_history', 'permission_changes'];
 
 describe('the audit command-line tools', () => {
   let t: TestApp;
@@ -26,6 +27,9 @@ describe('the audit command-line tools', () => {
     token = await t.adminToken();
     dir = await mkdtemp(join(tmpdir(), 'gh-audit-cli-'));
     for (let i = 0; i < 20; i += 1) await t.api.post('/api/v1/invitations', { email: `cli${i}@example.com`, role: 'Viewer' }, token);
+    // rows in every read model: a failed sign-in and a permission change
+    await t.api.post('/api/v1/auth/login', { organization: 'default', email: ADMIN_EMAIL, password: 'not the password' });
+    await t.api.request('PUT', '/api/v1/policies', { token, body: { password: { minLength: 14 } } });
     await auditCaughtUp(t.env, 'the seed');
   });
 
@@ -35,10 +39,13 @@ describe('the audit command-line tools', () => {
     await t.close();
   });
 
-  it('rebuilds audit_log from the store while the service writes, identical to the live read model', async () => {
+  it('rebuilds audit_log, login history and permission changes from the store while the service writes, identical to the live read models', async () => {
     const sql = await t.env.sql();
     try {
-      const before = (await sql.query(AUDIT_LOG_ROWS)).rows;
+      const snapshot = async () => Object.fromEntries(await Promise.all(READ_MODELS.map(async (table) => [table, (await sql.query<{ row: unknown }>(readModelRows(table))).rows.map((r) => r.row)] as const)));
+      const before = await snapshot();
+      expect(before.login_history.length).toBeGreaterThan(0);
+      expect(before.permission_changes.length).toBeGreaterThan(0);
       let writing = true;
       const writer = (async () => {
         while (writing) await t.api.login('default', ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -49,13 +56,18 @@ describe('the audit command-line tools', () => {
       expect(rebuilt.exit.code).toBe(0);
       expect(rebuilt.stderr).toMatch(/rebuilt audit_log from \d+ events/);
       await auditCaughtUp(t.env, 'after the rebuild');
-      const after = (await sql.query(AUDIT_LOG_ROWS)).rows;
-      expect(after.slice(0, before.length)).toEqual(before);
-      expect(after.length).toBe(await t.env.scalar('select count(*) from events'));
+      const after = await snapshot();
+      for (const table of READ_MODELS) expect(after[table].slice(0, before[table].length)).toEqual(before[table]);
+      expect(after.audit_log.length).toBe(await t.env.scalar('select count(*) from events'));
+      // the sign-ins written during the rebuild are in login history too
+      expect(after.login_history.length).toBeGreaterThan(before.login_history.length);
       // the indexes the queries rely on came back under their names
       const indexes = (await sql.query<{ indexname: string }>("select indexname from pg_indexes where tablename = 'audit_log' order by 1")).rows.map((r) => r.indexname);
-      expect(indexes).toEqual(expect.arrayContaining(['audit_log_pkey', 'audit_log_org_seq', 'audit_log_org_type']));
+      expect(indexes).toEqual(expect.arrayContaining(['audit_log_pkey', 'audit_log_org_seq', 'audit_log_org_type', 'audit_log_org_category']));
       expect(indexes.some((name) => name.endsWith('_rb'))).toBe(false);
+      const others = (await sql.query<{ indexname: string }>("select indexname from pg_indexes where tablename in ('login_history', 'permission_changes') order by 1")).rows.map((r) => r.indexname);
+      expect(others).toEqual(expect.arrayContaining(['login_history_org_user', 'permission_changes_org_subject']));
+      expect(others.some((name) => name.endsWith('_rb'))).toBe(false);
     } finally {
       await sql.end();
     }

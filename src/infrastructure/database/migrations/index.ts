@@ -11,6 +11,7 @@ import { Migration20261202003100_audit_checkpoints } from './Migration2026120200
 import { Migration20261202003200_audit_webhooks } from './Migration20261202003200_audit_webhooks';
 import { Migration20261202005000_sso } from './Migration20261202005000_sso';
 import { Migration20261203000100_sso_team_memberships } from './Migration20261203000100_sso_team_memberships';
+import { Migration20261203000300_audit_projections } from './Migration20261203000300_audit_projections';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202003200_audit_webhooks', class: Migration20261202003200_audit_webhooks },
   { name: 'Migration20261202005000_sso', class: Migration20261202005000_sso },
   { name: 'Migration20261203000100_sso_team_memberships', class: Migration20261203000100_sso_team_memberships },
+  { name: 'Migration20261203000300_audit_projections', class: Migration20261203000300_audit_projections },
 ];

@@ -15,6 +15,13 @@ const grant = {
   actions: z.array(z.string()).describe('actions granted'),
   expiresAt: z.string().nullable().describe('RFC 3339; null: no expiry'),
 };
+const resourceGrants = z.array(
+  z.strictObject({
+    principal: z.strictObject({ type: z.enum(['user', 'team', 'role']), id: z.string() }),
+    ...grant,
+  }),
+);
+const teamGrants = z.array(z.strictObject({ resourceId: z.string(), ...grant }));
 
 /** The access-policy module's event types. */
 export const ACCESS_POLICY_EVENTS = defineEvents('access-policy', {
@@ -76,7 +83,7 @@ export const ACCESS_POLICY_EVENTS = defineEvents('access-policy', {
     description: "A custom role's permissions changed; its holders' abilities change with it.",
     subject: ['role'],
     category: 'permission',
-    payload: payload({ name: z.string(), added: permissions, removed: permissions }),
+    payload: payload({ name: z.string(), added: permissions, removed: permissions, before: permissions, after: permissions }),
   },
   'role.deleted': {
     description: 'A custom role was deleted; its holders, if any, were given the replacement role.',
@@ -109,13 +116,9 @@ export const ACCESS_POLICY_EVENTS = defineEvents('access-policy', {
     subject: ['resource'],
     category: 'permission',
     payload: payload({
-      grants: z.array(
-        z.strictObject({
-          principal: z.strictObject({ type: z.enum(['user', 'team', 'role']), id: z.string() }),
-          ...grant,
-        }),
-      ),
+      grants: resourceGrants,
       removed: z.number().int().describe('grants replaced'),
+      before: resourceGrants.describe('the grants replaced'),
     }),
   },
   'team.permissions_set': {
@@ -123,8 +126,9 @@ export const ACCESS_POLICY_EVENTS = defineEvents('access-policy', {
     subject: ['team'],
     category: 'permission',
     payload: payload({
-      grants: z.array(z.strictObject({ resourceId: z.string(), ...grant })),
+      grants: teamGrants,
       removed: z.number().int().describe('grants replaced'),
+      before: teamGrants.describe('the grants replaced'),
     }),
   },
 });

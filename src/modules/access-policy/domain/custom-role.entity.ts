@@ -66,6 +66,8 @@ export class CustomRole {
         name: this.name,
         added: permissions.filter((p) => !before.includes(p)),
         removed: before.filter((p) => !permissions.includes(p)),
+        before,
+        after: permissions,
       },
     });
     return true;

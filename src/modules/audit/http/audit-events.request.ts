@@ -1,19 +1,30 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsDate, IsIn, IsIP, IsOptional, IsString, IsUUID, Matches, MaxDate, MaxLength, MinDate } from 'class-validator';
+import { EVENT_OUTCOMES, type EventOutcome } from '../projections/event-outcome';
+import { LOGIN_METHODS } from '../projections/login-history.sql';
+import { PERMISSION_CHANGE_KINDS_LIST } from '../projections/permission-changes.sql';
 import { PageRequest } from '../../../shared/page-request';
+
+// what PostgreSQL's timestamptz holds comfortably, with room for the queries' skew bounds
+const EARLIEST = new Date('0001-01-01T00:00:00.000Z');
+const LATEST = new Date('9999-12-31T00:00:00.000Z');
 
 export class TimeRangeRequest {
   @ApiPropertyOptional({ format: 'date-time', description: 'inclusive' })
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'from must be an RFC 3339 date-time' })
+  @MinDate(EARLIEST, { message: 'from must be in the years 1 to 9999' })
+  @MaxDate(LATEST, { message: 'from must be in the years 1 to 9999' })
   from?: Date;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'exclusive' })
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'to must be an RFC 3339 date-time' })
+  @MinDate(EARLIEST, { message: 'to must be in the years 1 to 9999' })
+  @MaxDate(LATEST, { message: 'to must be in the years 1 to 9999' })
   to?: Date;
 }
 
@@ -40,6 +51,57 @@ export class ListAuditEventsRequest extends IntersectionType(TimeRangeRequest, P
   @IsUUID('all', { message: 'team must be a team id (UUID)' })
   team?: string;
 
+  @ApiPropertyOptional({ enum: EVENT_OUTCOMES, description: 'what the event records: a change that took place, a failure, or a refusal' })
+  @IsOptional()
+  @IsIn(EVENT_OUTCOMES, { message: `outcome must be one of ${EVENT_OUTCOMES.join(', ')}` })
+  outcome?: EventOutcome;
+
+  @ApiPropertyOptional({ example: '203.0.113.7', description: 'the address the request came from' })
+  @IsOptional()
+  @IsIP(undefined, { message: 'ip must be an IPv4 or IPv6 address' })
+  ip?: string;
+}
+
+export class ListLoginsRequest extends IntersectionType(TimeRangeRequest, PageRequest) {
+  @ApiPropertyOptional({ format: 'uuid', description: 'the user who signed in (or whose account was tried)' })
+  @IsOptional()
+  @IsUUID('all', { message: 'userId must be a user id (UUID)' })
+  userId?: string;
+
+  @ApiPropertyOptional({ enum: ['success', 'failure'] })
+  @IsOptional()
+  @IsIn(['success', 'failure'], { message: 'result must be success or failure' })
+  result?: 'success' | 'failure';
+
+  @ApiPropertyOptional({
+    enum: LOGIN_METHODS,
+    description: 'password (password_mfa once the second factor followed), invitation, sso (sso_mfa), the mfa step, refresh, api_key',
+  })
+  @IsOptional()
+  @IsIn(LOGIN_METHODS, { message: `method must be one of ${LOGIN_METHODS.join(', ')}` })
+  method?: string;
+
+  @ApiPropertyOptional({ example: '203.0.113.7' })
+  @IsOptional()
+  @IsIP(undefined, { message: 'ip must be an IPv4 or IPv6 address' })
+  ip?: string;
+}
+
+export class ListPermissionChangesRequest extends IntersectionType(TimeRangeRequest, PageRequest) {
+  @ApiPropertyOptional({ enum: PERMISSION_CHANGE_KINDS_LIST, description: 'the kind of change' })
+  @IsOptional()
+  @IsIn(PERMISSION_CHANGE_KINDS_LIST, { message: `change must be one of ${PERMISSION_CHANGE_KINDS_LIST.join(', ')}` })
+  change?: string;
+
+  @ApiPropertyOptional({ description: 'who made the change: a user’s or API key’s id' })
+  @IsOptional()
+  @IsUUID('all', { message: 'actor must be a user or API key id (UUID)' })
+  actor?: string;
+
+  @ApiPropertyOptional({ description: 'what changed: a user, team, resource, role, policy or SSO connection id' })
+  @IsOptional()
+  @IsUUID('all', { message: 'subject must be an id (UUID)' })
+  subject?: string;
 }
 
 export class ExportRequest extends TimeRangeRequest {

@@ -20,10 +20,14 @@ import { ExportEventsQuery } from '../queries/export-events/export-events.query'
 import { ListEventTypesQuery } from '../queries/list-event-types/list-event-types.query';
 import { ListAuditEventsQuery } from '../queries/list-audit-events/list-audit-events.query';
 import { VerifyChainQuery } from '../queries/verify-chain/verify-chain.query';
-import { ExportRequest, ListAuditEventsRequest, TimeRangeRequest } from './audit-events.request';
+import { ListLoginsQuery } from '../queries/list-logins/list-logins.query';
+import { ListPermissionChangesQuery } from '../queries/list-permission-changes/list-permission-changes.query';
+import { ExportRequest, ListAuditEventsRequest, ListLoginsRequest, ListPermissionChangesRequest, TimeRangeRequest } from './audit-events.request';
 import {
   AuditEventPage,
   CheckpointPage,
+  LoginPage,
+  PermissionChangePage,
   CheckpointResponse,
   CreatedWebhookResponse,
   EventTypeList,
@@ -53,6 +57,20 @@ export class AuditController {
   @ApiOkResponse({ type: EventTypeList, description: 'the event catalogue: every type any module records, its meaning and its payload schema' })
   async eventTypes(): Promise<EventTypeList> {
     return { items: await this.queries.execute(new ListEventTypesQuery()) };
+  }
+
+  @Get('logins')
+  @RequirePermissions('audit:read')
+  @ApiOkResponse({ type: LoginPage, description: 'login history: every sign-in and failure, by method, newest first' })
+  logins(@CurrentPrincipal() principal: Principal, @Query() query: ListLoginsRequest): Promise<LoginPage> {
+    return this.queries.execute(new ListLoginsQuery(principal.organizationId, query));
+  }
+
+  @Get('permission-changes')
+  @RequirePermissions('audit:read')
+  @ApiOkResponse({ type: PermissionChangePage, description: 'role changes, grants, custom roles, policies and SSO settings, with before and after' })
+  permissionChanges(@CurrentPrincipal() principal: Principal, @Query() query: ListPermissionChangesRequest): Promise<PermissionChangePage> {
+    return this.queries.execute(new ListPermissionChangesQuery(principal.organizationId, query));
   }
 
   @Get('export')

@@ -10,11 +10,20 @@ export class AuditEventResponse {
   @ApiProperty({ example: 'auth.login_succeeded' })
   type!: string;
 
-  @ApiProperty({ example: { type: 'user', id: '…', ip: '203.0.113.7' } })
-  actor!: { type: string; id: string | null; ip: string | null };
+  @ApiProperty({ enum: ['success', 'failure', 'denied'] })
+  outcome!: string;
 
-  @ApiProperty({ example: { type: 'user', id: '…' } })
-  subject!: { type: string; id: string | null };
+  @ApiProperty({
+    example: { type: 'user', id: '…', name: 'Ada Lovelace', ip: '203.0.113.7', userAgent: 'curl/8.5.0' },
+    description: 'name resolved when the event was projected; "removed user" once the user is erased',
+  })
+  actor!: { type: string; id: string | null; name: string | null; ip: string | null; userAgent: string | null };
+
+  @ApiProperty({ example: { type: 'user', id: '…', name: 'ada@example.com' } })
+  subject!: { type: string; id: string | null; name: string | null };
+
+  @ApiProperty({ nullable: true, type: String, description: 'the X-Request-Id of the request that caused it' })
+  requestId!: string | null;
 
   @ApiProperty({ type: Object, description: 'shaped by the type: components EventPayload.<type>, or AuditEventByType' })
   payload!: Record<string, unknown>;
@@ -26,6 +35,98 @@ export class AuditEventResponse {
 export class AuditEventPage {
   @ApiProperty({ type: [AuditEventResponse] })
   items!: AuditEventResponse[];
+
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}
+
+export class LoginResponse {
+  @ApiProperty({ format: 'uuid', description: 'the event recorded' })
+  id!: string;
+
+  @ApiProperty()
+  seq!: number;
+
+  @ApiProperty({ example: 'auth.login_failed' })
+  type!: string;
+
+  @ApiProperty({ enum: ['success', 'failure'] })
+  result!: string;
+
+  @ApiProperty({ example: 'password', description: 'password, password_mfa, invitation, sso, sso_mfa, mfa, refresh, api_key' })
+  method!: string;
+
+  @ApiProperty({ nullable: true, type: String, example: 'bad_password' })
+  reason!: string | null;
+
+  @ApiProperty({ example: { id: '…', name: 'Ada Lovelace' }, description: 'null id when no account matched' })
+  user!: { id: string | null; name: string | null };
+
+  @ApiProperty({ nullable: true, type: String })
+  ip!: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  userAgent!: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  requestId!: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  sessionId!: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  apiKeyId!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'the SAML connection of an SSO sign-in' })
+  connectionId!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  occurredAt!: string;
+}
+
+export class LoginPage {
+  @ApiProperty({ type: [LoginResponse] })
+  items!: LoginResponse[];
+
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}
+
+export class PermissionChangeResponse {
+  @ApiProperty({ format: 'uuid', description: 'the event recorded' })
+  id!: string;
+
+  @ApiProperty()
+  seq!: number;
+
+  @ApiProperty({ example: 'user.role_changed' })
+  type!: string;
+
+  @ApiProperty({ example: 'user_role', description: 'user_role, team_grants, resource_grants, custom_role, policy, sso_settings, platform_operator' })
+  change!: string;
+
+  @ApiProperty({ example: { type: 'user', id: '…', name: 'Ada Lovelace', ip: '203.0.113.7' } })
+  actor!: { type: string; id: string | null; name: string | null; ip: string | null };
+
+  @ApiProperty({ example: { type: 'user', id: '…', name: 'Grace Hopper' } })
+  subject!: { type: string; id: string | null; name: string | null };
+
+  @ApiProperty({ nullable: true, type: String })
+  requestId!: string | null;
+
+  @ApiProperty({ nullable: true, type: Object, example: { role: 'Viewer' } })
+  before!: unknown;
+
+  @ApiProperty({ nullable: true, type: Object, example: { role: 'Developer' } })
+  after!: unknown;
+
+  @ApiProperty({ format: 'date-time' })
+  occurredAt!: string;
+}
+
+export class PermissionChangePage {
+  @ApiProperty({ type: [PermissionChangeResponse] })
+  items!: PermissionChangeResponse[];
 
   @ApiProperty({ nullable: true, type: String })
   nextCursor!: string | null;

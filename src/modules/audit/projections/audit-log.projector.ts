@@ -8,7 +8,7 @@ import type { StoredEvent } from '../../../infrastructure/event-store/event-hash
 import { MetricsService } from '../../../infrastructure/observability/metrics.service';
 import { Clock } from '../../../shared/clock';
 import { AUDIT_QUEUE } from '../audit.constants';
-import { AUDIT_LOG_COLUMNS, AUDIT_LOG_FROM_EVENTS } from './audit-log.sql';
+import { AUDIT_READ_MODELS, copyStatement, ERASURE_EVENT_TYPES } from './read-models';
 import { closeWorker } from '../../../infrastructure/queue/close-worker';
 import { RedisService } from '../../../infrastructure/queue/redis.service';
 
@@ -61,14 +61,18 @@ export class AuditLogProjector
   }
 
   async apply(tx: EntityManager, events: StoredEvent[]): Promise<void> {
+    const connection = tx.getConnection();
+    const trx = tx.getTransactionContext<Knex.Transaction>();
+    const organizationId = events[0].organizationId;
     // every type is read, so a batch is a contiguous seq range of one organization
-    await tx.getConnection().execute(
-      `insert into audit_log (${AUDIT_LOG_COLUMNS}) ${AUDIT_LOG_FROM_EVENTS}
-        where e.organization_id = ? and e.seq between ? and ? on conflict (event_id) do nothing`,
-      [events[0].organizationId, events[0].seq, events[events.length - 1].seq],
-      'run',
-      tx.getTransactionContext<Knex.Transaction>(),
-    );
+    for (const model of AUDIT_READ_MODELS) {
+      await connection.execute(`${copyStatement(model)} on conflict (event_id) do nothing`, [organizationId, events[0].seq - 1, events[events.length - 1].seq], 'run', trx);
+    }
+    // rows written before a user's erasure name them too: they become "removed user"
+    const erased = new Set(events.filter((event) => ERASURE_EVENT_TYPES.includes(event.type) && event.subject.id).map((event) => event.subject.id!));
+    for (const userId of erased) {
+      for (const statement of AUDIT_READ_MODELS.flatMap((model) => model.erase)) await connection.execute(statement, [organizationId, userId], 'run', trx);
+    }
     const now = this.clock.now().getTime();
     this.metrics.eventsProjected.inc({ projection: AUDIT_LOG_PROJECTION }, events.length);
     for (const event of events) {

@@ -14,6 +14,16 @@ export const AUTH_EVENTS = defineEvents('auth', {
     category: 'login',
     payload: payload({ method, sessionId: z.string(), connectionId: connectionId.optional() }),
   },
+  'auth.api_key_used': {
+    description: "An API key was used to call the API; recorded at most once an hour per key and address, not per request.",
+    subject: ['user'],
+    category: 'login',
+    payload: payload({
+      method: z.literal('api_key'),
+      apiKeyId: z.string(),
+      onceEverySeconds: z.number().int().describe('the key and address are not recorded again for this long'),
+    }),
+  },
   'auth.login_failed': {
     description: 'A sign-in (password, SSO, MFA step or API key) was refused; the reason says why.',
     subject: ['user'],

@@ -20,6 +20,13 @@ const MAX_CACHED_KEYS = 10_000;
 /** A bound on what a lost version change (Redis unreachable just after a commit) can leave stale. */
 const KEY_MAX_AGE_MS = 60_000;
 
+/**
+ * Signing in with a key happens on every request, so login history gets one
+ * `auth.api_key_used` per key and address an hour (decided in Redis, across instances),
+ * never one per request; every rejection is recorded as it happens.
+ */
+export const API_KEY_USE_RECORDED_SECONDS = 3_600;
+
 export interface LastUse {
   at: string;
   ip: string | null;
@@ -100,7 +107,7 @@ export class ApiKeyAuthenticator {
       throw new InvalidApiKeyError();
     }
     if (owner.role === 'Viewer') await this.limitRate(apiKey.id);
-    await this.noteUse(apiKey.id, now, actor.ip);
+    if (await this.noteUse(apiKey.id, now, actor.ip)) this.recordUse(apiKey, actor);
     return {
       userId: owner.id,
       organizationId: owner.organizationId,
@@ -157,15 +164,37 @@ export class ApiKeyAuthenticator {
     return uses;
   }
 
-  /** Writes the key's last use, unless this instance wrote it from the same address moments ago. */
-  private async noteUse(apiKeyId: string, now: Date, ip: string | null): Promise<void> {
+  /**
+   * Writes the key's last use, unless this instance wrote it from the same address moments
+   * ago; answers whether this use is the first of the hour from its address (to record).
+   */
+  private async noteUse(apiKeyId: string, now: Date, ip: string | null): Promise<boolean> {
     const last = this.lastWritten.get(apiKeyId);
-    if (last && last.ip === ip && now.getTime() - last.at < LAST_USE_WRITE_MS) return;
+    if (last && last.ip === ip && now.getTime() - last.at < LAST_USE_WRITE_MS) return false;
     if (this.lastWritten.size >= 10_000) this.lastWritten.clear();
     this.lastWritten.set(apiKeyId, { at: now.getTime(), ip });
-    await this.redis.client
+    // one round trip, as before: the last use, and the hour's mark of use from this address
+    const replies = await this.redis.client
+      .multi()
       .set(this.redis.key('apikey', 'last-use', apiKeyId), JSON.stringify({ at: now.toISOString(), ip } satisfies LastUse))
-      .catch(() => undefined);
+      .set(this.redis.key('apikey', 'use-recorded', apiKeyId, ip ?? '-'), '1', 'EX', API_KEY_USE_RECORDED_SECONDS, 'NX')
+      .exec()
+      .catch(() => null);
+    return replies?.[1]?.[1] === 'OK';
+  }
+
+  /** Not awaited: the request does not wait for its login-history record, nor fail with it. */
+  private recordUse(apiKey: AuthenticatingKey, actor: Actor): void {
+    this.uow
+      .run({ actor: { ...actor, type: 'api_key', id: apiKey.id, organizationId: apiKey.organizationId }, organizationId: apiKey.organizationId }, async (context) => {
+        context.record({
+          type: 'auth.api_key_used',
+          organizationId: apiKey.organizationId,
+          subject: { type: 'user', id: apiKey.userId },
+          payload: { method: 'api_key', apiKeyId: apiKey.id, onceEverySeconds: API_KEY_USE_RECORDED_SECONDS },
+        });
+      })
+      .catch((error: Error) => this.logger.warn(`could not record an API key use: ${error.message}`));
   }
 
   private async limitRate(apiKeyId: string): Promise<void> {

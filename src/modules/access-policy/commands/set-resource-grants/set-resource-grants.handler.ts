@@ -14,6 +14,12 @@ import { RoleCatalogue } from '../../infrastructure/role-catalogue';
 import { grantView, type GrantView } from '../../queries/resource.view';
 import { SetResourceGrantsCommand } from './set-resource-grants.command';
 
+const resourceGrantShown = (grant: ResourceGrant) => ({
+  principal: { type: grant.principalType, id: grant.principalId },
+  actions: grant.actions,
+  expiresAt: grant.expiresAt?.toISOString() ?? null,
+});
+
 @CommandHandler(SetResourceGrantsCommand)
 export class SetResourceGrantsHandler implements ICommandHandler<SetResourceGrantsCommand, GrantView[]> {
   constructor(
@@ -58,8 +64,10 @@ export class SetResourceGrantsHandler implements ICommandHandler<SetResourceGran
         organizationId,
         subject: { type: 'resource', id: resource.id },
         payload: {
-          grants: created.map((grant) => ({ principal: { type: grant.principalType, id: grant.principalId }, actions: grant.actions, expiresAt: grant.expiresAt?.toISOString() ?? null })),
+          grants: created.map(resourceGrantShown),
           removed: existing.length,
+          // the permission-changes read model shows before and after
+          before: existing.map(resourceGrantShown),
         },
       });
       return created;

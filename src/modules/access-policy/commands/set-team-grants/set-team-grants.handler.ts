@@ -16,6 +16,8 @@ import { RoleCatalogue } from '../../infrastructure/role-catalogue';
 import { grantView, type GrantView } from '../../queries/resource.view';
 import { SetTeamGrantsCommand } from './set-team-grants.command';
 
+const teamGrantShown = (grant: ResourceGrant) => ({ resourceId: grant.resourceId, actions: grant.actions, expiresAt: grant.expiresAt?.toISOString() ?? null });
+
 @CommandHandler(SetTeamGrantsCommand)
 export class SetTeamGrantsHandler implements ICommandHandler<SetTeamGrantsCommand, GrantView[]> {
   constructor(
@@ -62,7 +64,12 @@ export class SetTeamGrantsHandler implements ICommandHandler<SetTeamGrantsComman
         type: 'team.permissions_set',
         organizationId,
         subject: { type: 'team', id: teamId },
-        payload: { grants: created.map((grant) => ({ resourceId: grant.resourceId, actions: grant.actions, expiresAt: grant.expiresAt?.toISOString() ?? null })), removed: existing.length },
+        payload: {
+          grants: created.map(teamGrantShown),
+          removed: existing.length,
+          // the permission-changes read model shows before and after
+          before: existing.map(teamGrantShown),
+        },
       });
       return created;
     });

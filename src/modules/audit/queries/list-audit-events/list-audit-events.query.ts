@@ -1,12 +1,15 @@
 import { Query } from '@nestjs/cqrs';
 import type { Page } from '../../../../shared/pagination';
+import type { EventOutcome } from '../../projections/event-outcome';
 
 export interface AuditEventView {
   id: string;
   seq: number;
   type: string;
-  actor: { type: string; id: string | null; ip: string | null };
-  subject: { type: string; id: string | null };
+  outcome: EventOutcome;
+  actor: { type: string; id: string | null; name: string | null; ip: string | null; userAgent: string | null };
+  subject: { type: string; id: string | null; name: string | null };
+  requestId: string | null;
   payload: Record<string, unknown>;
   occurredAt: string;
 }
@@ -17,6 +20,8 @@ export interface AuditEventFilter {
   subject?: string;
   /** Events about the team, or by or about its current members. */
   team?: string;
+  outcome?: EventOutcome;
+  ip?: string;
   from?: Date;
   to?: Date;
   cursor?: string;

