@@ -70,6 +70,11 @@ describe('security detection rules', () => {
       expect(run(refusals)).toEqual([]);
     });
 
+    it('does not count a revoked API key that a service keeps presenting', () => {
+      const keys = Array.from({ length: 5 }, () => event('auth.login_failed', { subject: VIEWER, ip: null, payload: { method: 'api_key', reason: 'key_revoked' } }));
+      expect(run(keys)).toEqual([]);
+    });
+
     it('counts wrong codes at the sign-in’s second step, not at re-verification', () => {
       const codes = (purpose: string) => Array.from({ length: 5 }, () => event('auth.mfa_failed', { subject: VIEWER, ip: null, payload: { purpose } }));
       expect(run(codes('reverify'))).toEqual([]);

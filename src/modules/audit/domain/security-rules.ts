@@ -124,6 +124,8 @@ function countInWindow(state: DetectionState, rule: SecurityRule, key: string, e
 
 function failedSignIn(event: StoredEvent, state: DetectionState, t: DetectionThresholds): Detection[] {
   if (event.type === 'auth.login_failed' && NOT_GUESSES.has(String(event.payload.reason))) return [];
+  // a revoked or expired API key a service keeps presenting is an integration fault, not a guess
+  if (event.payload.method === 'api_key') return [];
   if (event.type === 'auth.mfa_failed' && event.payload.purpose !== 'sign_in') return [];
   const found: Detection[] = [];
   const userId = event.subject.type === 'user' ? str(event.subject.id) : null;
