@@ -5,6 +5,7 @@ import { deviceKey, type DetectionState, type DeviceKind, type Hit } from '../do
 
 const trx = (tx: EntityManager) => tx.getTransactionContext<Knex.Transaction>();
 const SIGNED_IN = 'signed_in';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The detector's memory between passes (sliding windows, the addresses and devices users
@@ -63,10 +64,12 @@ export class SecurityDetectorState {
         trx(tx),
       );
     }
-    const devices = [...state.devicesSeen].map((name) => {
-      const [userId, kind, ...value] = name.split('|');
-      return [userId, kind, value.join('|'), state.devices.get(name)];
-    });
+    const devices = [...state.devicesSeen]
+      .map((name) => {
+        const [userId, kind, ...value] = name.split('|');
+        return [userId, kind, value.join('|'), state.devices.get(name)];
+      })
+      .filter(([userId]) => UUID.test(userId ?? ''));
     const signedIn = [...new Set(devices.map(([userId]) => userId))];
     for (const userId of signedIn) devices.push([userId, SIGNED_IN, '', devices.find(([id]) => id === userId)![3]]);
     if (devices.length) {

@@ -14,6 +14,8 @@ import { SecurityDetectorState } from '../infrastructure/security-detector-state
 
 export const SECURITY_DETECTOR = 'security_detector';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The windows each event type may count in, so a pass loads only the state it can touch. */
 function windowKeysOf(event: StoredEvent): { rule: string; key: string }[] {
   const keys: { rule: string; key: string }[] = [];
@@ -65,14 +67,15 @@ export class SecurityDetector implements PositionedConsumer, OnModuleInit {
     const roleOf = [...new Set(events.map(usersNeedingRole).filter((id): id is string => id !== null))];
     for (const summary of await this.accounts.summariesOf(organizationId, roleOf)) state.roles.set(summary.id, summary.role);
     await this.state.loadWindows(tx, organizationId, events.flatMap(windowKeysOf), state);
-    const signingIn = [...new Set(events.filter((e) => e.type === 'auth.login_succeeded' && e.subject.id).map((e) => e.subject.id!))];
+    // user ids only: the state's columns are uuids, and one odd subject must not stall the detector
+    const signingIn = [...new Set(events.filter((e) => e.type === 'auth.login_succeeded' && UUID.test(e.subject.id ?? '')).map((e) => e.subject.id!))];
     await this.state.loadDevices(tx, organizationId, signingIn, state);
 
     const detections: Detection[] = [];
     const removedUsers: string[] = [];
     for (const event of events) {
-      if (event.type === 'user.removed' && event.subject.id) {
-        removedUsers.push(event.subject.id);
+      if (event.type === 'user.removed' && UUID.test(event.subject.id ?? '')) {
+        removedUsers.push(event.subject.id!);
         for (const name of [...state.devicesSeen]) if (name.startsWith(`${event.subject.id}|`)) state.devicesSeen.delete(name);
         continue;
       }
