@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../../../infrastructure/event-store/event-hash';
-import { deviceKey, detect, emptyState, type DetectionState, type DetectionThresholds } from './security-rules';
+import { SECURITY_ALERT_EVENTS } from './security-alert-events';
+import { DETECTED_EVENT_TYPES, deviceKey, detect, emptyState, type DetectionState, type DetectionThresholds } from './security-rules';
 
 const THRESHOLDS: DetectionThresholds = {
   accountFailures: 5,
@@ -225,6 +226,12 @@ describe('security detection rules', () => {
 
   it('fires on break-glass use', () => {
     expect(run([event('access.break_glass_used', { payload: { stage: 'sign_in', bypassed: ['ip_allowlist'], severity: 'high' } })]).map((d) => [d.rule, d.severity])).toEqual([['break_glass_used', 'high']]);
+  });
+
+  it('reads none of the events it records itself, so an alert never feeds the detector', () => {
+    const own: readonly string[] = Object.values(SECURITY_ALERT_EVENTS);
+    expect(DETECTED_EVENT_TYPES.filter((type) => own.includes(type) || type.startsWith('security.alert'))).toEqual([]);
+    expect(run(Object.values(SECURITY_ALERT_EVENTS).map((type) => event(type, { payload: { rule: 'failed_sign_ins_account' } })))).toEqual([]);
   });
 
   it('stays quiet on a day of normal traffic', () => {
