@@ -125,6 +125,9 @@ function gatehouseEnv(environment, extraEnv = {}) {
     NODE_ENV: 'test',
     // what an operator runs: request logging on at the default level, written to a pipe
     LOG_LEVEL: 'info',
+    // the operator's default (config/default.json), not the tests' 200 ms: the relays' and
+    // consumers' polls are a fixed cost per second that a slow run would count per request
+    OUTBOX_POLL_INTERVAL_MS: '1000',
     DATABASE_URL: environment.databaseUrl,
     REDIS_URL,
     REDIS_KEY_PREFIX: environment.prefix,

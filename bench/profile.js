@@ -38,29 +38,46 @@ function summarize(profile, skipMs, top = 25) {
   for (const [k, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) lib.log(`  ${pct(t)}  ${k}`);
 }
 
+/**
+ * The load to profile: `GET <path>` with the token (jwt, key), a method and JSON body of its own
+ * (PROFILE_METHOD, PROFILE_BODY: a command such as PATCH /api/v1/me, `{n}` numbered per request),
+ * or `refresh`: sessions rotating their refresh tokens as bench/refresh-load.js does.
+ */
 async function main() {
   const [urlPath = '/health/live', auth] = process.argv.slice(2);
   const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+  const method = process.env.PROFILE_METHOD ?? 'GET';
+  const body = process.env.PROFILE_BODY;
   let skipMs;
   const dir = mkdtempSync(path.join(tmpdir(), 'gh-profile-'));
   const environment = lib.benchEnvironment();
   const spawnedAt = Date.now();
   const server = await lib.startServer('gatehouse', lib.gatehouseEnv(environment), ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   try {
-    let token = auth;
-    if (auth === 'jwt' || auth === 'key') {
-      const login = await lib.json(server.port, 'POST', '/api/v1/auth/login', { body: { organization: 'default', email: lib.ADMIN_EMAIL, password: lib.ADMIN_PASSWORD } });
-      token = login.body.accessToken;
-      if (auth === 'key') {
-        const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
-        token = (await lib.json(server.port, 'POST', '/api/v1/me/api-keys', { token, body: { name: 'profile', scopes: ['account:read'], expiresAt } })).body.key;
+    if (auth === 'refresh') {
+      const tokens = [];
+      for (let i = 0; i < 4; i++) tokens.push((await lib.signIn(server.port)).refreshToken);
+      await lib.runLoad(server, 'refresh-load.js', { port: server.port, tokens: tokens.splice(0, 2), seconds: 1 });
+      skipMs = Date.now() - spawnedAt;
+      const result = await lib.runLoad(server, 'refresh-load.js', { port: server.port, tokens, seconds });
+      lib.log(`refresh: ${result.perSecond.toFixed(0)}/s, ${result.cpuPerRequestUs.toFixed(0)} µs CPU per request, ${JSON.stringify(result.statuses)}`);
+    } else {
+      let token = auth;
+      if (auth === 'jwt' || auth === 'key') {
+        token = (await lib.signIn(server.port)).accessToken;
+        if (auth === 'key') {
+          const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+          token = (await lib.json(server.port, 'POST', '/api/v1/me/api-keys', { token, body: { name: 'profile', scopes: ['account:read'], expiresAt } })).body.key;
+        }
       }
+      const headers = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) };
+      // a body with {n} differs per request (autocannon's rotate), so a command changes something each time
+      const load = { method, path: urlPath, headers, body, connections: body ? 4 : 32, ...(body?.includes('{n}') ? { rotate: { tokens: [token], bodyTemplate: body } } : {}) };
+      await lib.loadOnce(server, { ...load, seconds: 1 });
+      skipMs = Date.now() - spawnedAt;
+      const result = await lib.loadOnce(server, { ...load, seconds });
+      lib.log(`${method} ${urlPath}: ${result.perSecond.toFixed(0)}/s, ${result.cpuPerRequestUs.toFixed(0)} µs CPU per request, ${JSON.stringify(result.statuses)}`);
     }
-    const headers = token ? { authorization: `Bearer ${token}` } : {};
-    await lib.loadOnce(server, { path: urlPath, headers, seconds: 1 });
-    skipMs = Date.now() - spawnedAt;
-    const result = await lib.loadOnce(server, { path: urlPath, headers, seconds });
-    lib.log(`${urlPath}: ${result.perSecond.toFixed(0)}/s, ${result.cpuPerRequestUs.toFixed(0)} µs CPU per request, ${JSON.stringify(result.statuses)}`);
   } finally {
     await server.stop();
     await environment.remove();

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { AppConfigValues } from './infrastructure/config/app-config';
 import { AppLogger } from './infrastructure/logging/app-logger';
 import { MetricsService } from './infrastructure/observability/metrics.service';
 import { securityHeaders } from './infrastructure/security/security-headers';
+import { eventCatalogueComponents } from './modules/audit';
+import { EventCatalogue } from './shared/event-catalogue';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -71,6 +73,8 @@ export async function createApp(config: AppConfigValues): Promise<NestFastifyApp
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an access JWT or a personal API key' })
       .build(),
   );
+  // the event catalogue: each type's payload schema, and the audit event discriminated by type
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...(eventCatalogueComponents(app.get(EventCatalogue)) as NonNullable<OpenAPIObject['components']>['schemas']) } };
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   await app.init();
   return app;

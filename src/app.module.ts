@@ -1,6 +1,7 @@
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { EVENT_CATALOGUE } from './event-catalogue';
 import type { AppConfigValues } from './infrastructure/config/app-config';
 import { ConfigModule } from './infrastructure/config/config.module';
 import { DatabaseModule } from './infrastructure/database/database.module';
@@ -29,7 +30,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         QueueModule,
-        EventStoreModule,
+        EventStoreModule.forRoot(EVENT_CATALOGUE),
         MailModule.register({ workers }),
         SecurityModule,
         ObservabilityModule.register({ metricsOnAppPort: config.metricsPort === null }),

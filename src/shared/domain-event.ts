@@ -1,11 +1,20 @@
-/** A fact a command establishes; the event store gives it id, seq, actor, time and hash. */
-export interface DomainEvent {
-  type: string;
-  organizationId: string;
-  subject: { type: string; id: string | null };
-  payload: Record<string, unknown>;
-}
+import type { EventPayloads, EventType } from './event-catalogue';
 
+/**
+ * A fact a command establishes; the event store gives it id, seq, actor, time and hash.
+ * A union over the catalogue's types: the payload is checked against the type's declaration.
+ */
+export type DomainEvent = {
+  [T in EventType]: {
+    type: T;
+    organizationId: string;
+    subject: { type: string; id: string | null };
+    payload: EventPayloads[T];
+  };
+}[EventType];
+
+/** One declared type's event. */
+export type DomainEventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;
 interface Recorded {
   order: number;
   event: DomainEvent;

@@ -10,4 +10,9 @@ export interface Principal {
   scopes: string[] | null;
   /** When the credential was issued (ms since the epoch): revocations older than it do not apply. */
   issuedAt: number;
+  /**
+   * The user's version as this request read it (UserVersions), with the revocation check:
+   * what is cached about the user under this version is current. Absent or null: read afresh.
+   */
+  userVersion?: string | null;
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { EntityManager, type Knex } from '@mikro-orm/postgresql';
 import { AppConfig } from '../config/app-config';
+import type { EventType } from '../../shared/event-catalogue';
 import type { StoredEvent } from './event-hash';
 import { EventStore } from './event-store';
 
@@ -13,7 +14,7 @@ export interface PositionedConsumer {
   /** The key of its position (and of its read model when it rebuilds). */
   readonly name: string;
   /** The event types it reads; null for every type. The position advances past the others. */
-  readonly types: readonly string[] | null;
+  readonly types: readonly EventType[] | null;
   apply(tx: EntityManager, events: StoredEvent[]): Promise<void>;
 }
 

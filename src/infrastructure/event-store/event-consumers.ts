@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EventType } from '../../shared/event-catalogue';
 
 /**
  * The queues that receive every committed event. Modules that react to events register
@@ -9,7 +10,7 @@ export class EventConsumers {
   private readonly queues = new Map<string, Set<string> | null>();
 
   /** `types` limits the queue to those event types; without it the queue gets every event. */
-  register(queueName: string, types?: string[]): void {
+  register(queueName: string, types?: readonly EventType[]): void {
     this.queues.set(queueName, types ? new Set(types) : null);
   }
 

@@ -1,13 +1,20 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { EventCatalogue } from '../../shared/event-catalogue';
 import { EventCatchUp } from './event-catch-up';
 import { EventConsumers } from './event-consumers';
 import { EventStore } from './event-store';
 import { OutboxRelay } from './outbox-relay';
 import { UnitOfWork } from './unit-of-work';
 
+/** The event store, given the application's event catalogue (src/event-catalogue.ts): it knows no module itself. */
 @Global()
-@Module({
-  providers: [EventStore, UnitOfWork, EventConsumers, OutboxRelay, EventCatchUp],
-  exports: [EventStore, UnitOfWork, EventConsumers, OutboxRelay, EventCatchUp],
-})
-export class EventStoreModule {}
+@Module({})
+export class EventStoreModule {
+  static forRoot(catalogue: EventCatalogue): DynamicModule {
+    return {
+      module: EventStoreModule,
+      providers: [{ provide: EventCatalogue, useValue: catalogue }, EventStore, UnitOfWork, EventConsumers, OutboxRelay, EventCatchUp],
+      exports: [EventCatalogue, EventStore, UnitOfWork, EventConsumers, OutboxRelay, EventCatchUp],
+    };
+  }
+}

@@ -4,7 +4,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../shared/actor';
 import { Clock } from '../../shared/clock';
 import type { DomainEvent } from '../../shared/domain-event';
+import { EventCatalogue } from '../../shared/event-catalogue';
 import { IdGenerator } from '../../shared/ids';
+import { AppConfig } from '../config/app-config';
 import { GENESIS_HASH, hashEvent, type EventActor, type StoredEvent } from './event-hash';
 
 export const EVENTS_CHANNEL = 'gatehouse_events';
@@ -50,13 +52,24 @@ const INSERT_COLUMNS = 'id, organization_id, seq, type, actor, subject, payload,
  */
 @Injectable()
 export class EventStore {
+  /** Outside production every payload is checked against its declaration, so tests catch drift. */
+  private readonly validatePayloads: boolean;
+
   constructor(
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-  ) {}
+    private readonly catalogue: EventCatalogue,
+    config: AppConfig,
+  ) {
+    this.validatePayloads = config.values.env !== 'production';
+  }
 
   async append(em: EntityManager, actor: Actor, events: DomainEvent[]): Promise<StoredEvent[]> {
     if (!events.length) return [];
+    for (const event of events) {
+      if (this.validatePayloads) this.catalogue.validate(event);
+      else this.catalogue.assertDeclared(event.type);
+    }
     if (!em.isInTransaction()) throw new Error('events are appended inside the command transaction');
     const connection = em.getConnection();
     const trx = em.getTransactionContext<Knex.Transaction>();
@@ -69,24 +82,20 @@ export class EventStore {
       requestId: actor.requestId,
     };
     const stored: StoredEvent[] = [];
-    // lock stream heads in a fixed order so two commands touching the same organizations cannot deadlock
+    // One round trip locks and reads every stream head the events touch (creating a missing
+    // one): the VALUES rows are upserted in order, sorted, so two commands touching the same
+    // organizations cannot deadlock. ON CONFLICT DO UPDATE takes the row lock FOR UPDATE would.
     const organizations = [...new Set(events.map((e) => e.organizationId))].sort();
     const heads = new Map<string, { seq: number; hash: string }>();
-    for (const organizationId of organizations) {
-      await connection.execute(
-        'insert into event_streams (organization_id, last_seq, last_hash) values (?, 0, ?) on conflict do nothing',
-        [organizationId, GENESIS_HASH],
-        'run',
-        trx,
-      );
-      const [head] = await connection.execute<{ last_seq: string; last_hash: string }[]>(
-        'select last_seq, last_hash from event_streams where organization_id = ? for update',
-        [organizationId],
-        'all',
-        trx,
-      );
-      heads.set(organizationId, { seq: Number(head.last_seq), hash: head.last_hash });
-    }
+    const locked = await connection.execute<{ organization_id: string; last_seq: string; last_hash: string }[]>(
+      `insert into event_streams (organization_id, last_seq, last_hash) values ${organizations.map(() => '(?, 0, ?)').join(', ')}
+       on conflict (organization_id) do update set last_seq = event_streams.last_seq
+       returning organization_id, last_seq, last_hash`,
+      organizations.flatMap((organizationId) => [organizationId, GENESIS_HASH]),
+      'all',
+      trx,
+    );
+    for (const head of locked) heads.set(head.organization_id, { seq: Number(head.last_seq), hash: head.last_hash });
     for (const event of events) {
       const head = heads.get(event.organizationId)!;
       const unhashed = {
@@ -105,40 +114,41 @@ export class EventStore {
       stored.push(full);
       heads.set(event.organizationId, { seq: full.seq, hash: full.hash });
     }
-    const values = stored.map(() => '(?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?)').join(', ');
+    // A second round trip writes the rest as one statement: the events, their outbox rows, the
+    // new stream heads, and the NOTIFY (delivered at commit) that wakes the outbox relay on
+    // every instance. Data-modifying CTEs run to completion whether or not the query reads them.
+    const headRows = [...heads];
     await connection.execute(
-      `insert into events (${INSERT_COLUMNS}) values ${values}`,
-      stored.flatMap((e) => [
-        e.id,
-        e.organizationId,
-        e.seq,
-        e.type,
-        JSON.stringify(e.actor),
-        JSON.stringify(e.subject),
-        JSON.stringify(e.payload),
-        e.occurredAt,
-        e.prevHash,
-        e.hash,
-      ]),
-      'run',
+      `with appended as (
+         insert into events (${INSERT_COLUMNS})
+         values ${stored.map(() => '(?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?)').join(', ')}
+       ), outbox as (
+         insert into event_outbox (event_id, organization_id) values ${stored.map(() => '(?::uuid, ?::uuid)').join(', ')}
+       ), advanced as (
+         update event_streams s set last_seq = h.seq, last_hash = h.hash
+           from (values ${headRows.map(() => '(?::uuid, ?::bigint, ?::text)').join(', ')}) as h (organization_id, seq, hash)
+          where s.organization_id = h.organization_id
+       )
+       select pg_notify('${EVENTS_CHANNEL}', '')`,
+      [
+        ...stored.flatMap((e) => [
+          e.id,
+          e.organizationId,
+          e.seq,
+          e.type,
+          JSON.stringify(e.actor),
+          JSON.stringify(e.subject),
+          JSON.stringify(e.payload),
+          e.occurredAt,
+          e.prevHash,
+          e.hash,
+        ]),
+        ...stored.flatMap((e) => [e.id, e.organizationId]),
+        ...headRows.flatMap(([organizationId, head]) => [organizationId, head.seq, head.hash]),
+      ],
+      'all',
       trx,
     );
-    await connection.execute(
-      `insert into event_outbox (event_id, organization_id) values ${stored.map(() => '(?, ?)').join(', ')}`,
-      stored.flatMap((e) => [e.id, e.organizationId]),
-      'run',
-      trx,
-    );
-    for (const [organizationId, head] of heads) {
-      await connection.execute(
-        'update event_streams set last_seq = ?, last_hash = ? where organization_id = ?',
-        [head.seq, head.hash, organizationId],
-        'run',
-        trx,
-      );
-    }
-    // delivered at commit: wakes the outbox relay on every instance
-    await connection.execute(`select pg_notify('${EVENTS_CHANNEL}', '')`, [], 'run', trx);
     return stored;
   }
 

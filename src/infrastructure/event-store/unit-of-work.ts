@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../shared/actor';
 import { nextEventOrder, pullEvents, type DomainEvent } from '../../shared/domain-event';
 import { TENANT_FILTER } from '../database/tenant';
+import { UserVersions } from '../security/user-versions';
 import { EventStore } from './event-store';
 import type { StoredEvent } from './event-hash';
 
@@ -21,6 +22,16 @@ export class CommandContext {
     const fromAggregates = [...this.em.getUnitOfWork().getIdentityMap()].flatMap((entity) => pullEvents(entity));
     return [...this.recorded.splice(0), ...fromAggregates].sort((a, b) => a.order - b.order).map((r) => r.event);
   }
+}
+
+/** The users a command's events are about: their subject, or the user their payload names. */
+function usersConcerned(events: StoredEvent[]): string[] {
+  const ids: string[] = [];
+  for (const event of events) {
+    if (event.subject.type === 'user' && event.subject.id) ids.push(event.subject.id);
+    if (typeof event.payload.userId === 'string') ids.push(event.payload.userId);
+  }
+  return ids;
 }
 
 export class EventlessChangeError extends Error {
@@ -44,6 +55,7 @@ export class UnitOfWork {
   constructor(
     private readonly em: EntityManager,
     private readonly store: EventStore,
+    private readonly versions: UserVersions,
   ) {}
 
   async run<T>(
@@ -65,6 +77,8 @@ export class UnitOfWork {
       events = await this.store.append(tx, scope.actor, domainEvents);
       return value;
     });
+    // what any instance keeps about these users (profiles, API keys) is stale from here on
+    await this.versions.bump(usersConcerned(events));
     return { result, events };
   }
 

@@ -6,6 +6,7 @@ import { IdGenerator } from '../../shared/ids';
 import { AppConfig } from '../config/app-config';
 import type { CommandContext } from '../event-store/unit-of-work';
 import { MAIL_CHANNEL } from './mail.constants';
+import type { MailOutcomeEventType } from './mail-outcome.events';
 import { MailTemplates, type MailData } from './mail-templates';
 
 /** A mail a command sends, and the events its outcome is recorded as. */
@@ -20,7 +21,7 @@ export interface MailRequest {
   /** What the outcome events are about, e.g. `{ type: 'invitation', id }`. */
   subject: DomainEvent['subject'];
   /** Event types recorded on delivery and on giving up, e.g. `invitation.sent` / `invitation.delivery_failed`. */
-  events: { sent: string; failed: string };
+  events: { sent: MailOutcomeEventType; failed: MailOutcomeEventType };
 }
 
 /**

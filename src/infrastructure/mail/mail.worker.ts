@@ -6,6 +6,7 @@ import { systemActor } from '../../shared/actor';
 import { Clock } from '../../shared/clock';
 import { AppConfig } from '../config/app-config';
 import type { DomainEvent } from '../../shared/domain-event';
+import type { MailOutcomeEventType } from './mail-outcome.events';
 import { UnitOfWork } from '../event-store/unit-of-work';
 import { deliveryFailureReason, redactedMessage } from './delivery-failure';
 import { MAIL_QUEUE, type MailJob } from './mail.constants';
@@ -22,8 +23,8 @@ interface MailRow {
   data: MailData;
   status: 'pending' | 'sent' | 'dead';
   event_subject: DomainEvent['subject'];
-  sent_event: string;
-  failed_event: string;
+  sent_event: MailOutcomeEventType;
+  failed_event: MailOutcomeEventType;
 }
 
 /** Thrown in place of the mailer's error: its message (kept in Redis) holds no address. */

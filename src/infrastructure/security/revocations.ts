@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { RedisService } from '../queue/redis.service';
+import { UserVersions } from './user-versions';
 
 /** Longest an access token can live; revocation marks outlast every token they apply to. */
 const MARK_TTL_SECONDS = 24 * 3600;
 
 export type RevocationCheck = 'valid' | 'revoked' | 'unknown';
+
+/** The verdict, and the user's version read in the same round trip (null: none, or not read). */
+export interface RevocationAnswer {
+  verdict: RevocationCheck;
+  userVersion: string | null;
+}
 
 /**
  * Revocations every instance sees on the very next request: a mark per revoked session,
@@ -13,7 +20,10 @@ export type RevocationCheck = 'valid' | 'revoked' | 'unknown';
  */
 @Injectable()
 export class Revocations {
-  constructor(private readonly redis: RedisService) {}
+  constructor(
+    private readonly redis: RedisService,
+    private readonly versions: UserVersions,
+  ) {}
 
   async revokeSession(sessionId: string): Promise<void> {
     await this.redis.client.set(this.redis.key('revoked', 'session', sessionId), '1', 'EX', MARK_TTL_SECONDS);
@@ -24,17 +34,20 @@ export class Revocations {
     await this.redis.client.set(this.redis.key('revoked', 'user', userId), String(at), 'EX', MARK_TTL_SECONDS);
   }
 
-  /** 'unknown' when Redis cannot answer: the caller then asks the database. */
-  async check(sessionId: string | null, userId: string, issuedAt: number): Promise<RevocationCheck> {
+  /**
+   * 'unknown' when Redis cannot answer: the caller then asks the database. The one MGET also
+   * reads the user's version (UserVersions), so what is cached about the user costs no more.
+   */
+  async check(sessionId: string | null, userId: string, issuedAt: number): Promise<RevocationAnswer> {
     try {
-      const keys = [this.redis.key('revoked', 'user', userId)];
+      const keys = [this.redis.key('revoked', 'user', userId), this.versions.key(userId)];
       if (sessionId) keys.push(this.redis.key('revoked', 'session', sessionId));
-      const [notBefore, session] = await this.redis.client.mget(...keys);
-      if (session) return 'revoked';
-      if (notBefore && issuedAt <= Number(notBefore)) return 'revoked';
-      return 'valid';
+      const [notBefore, userVersion, session] = await this.redis.client.mget(...keys);
+      if (session) return { verdict: 'revoked', userVersion };
+      if (notBefore && issuedAt <= Number(notBefore)) return { verdict: 'revoked', userVersion };
+      return { verdict: 'valid', userVersion };
     } catch {
-      return 'unknown';
+      return { verdict: 'unknown', userVersion: null };
     }
   }
 }

@@ -5,12 +5,14 @@ import { PasswordHasher } from './password-hasher';
 import { RateLimits } from './rate-limits';
 import { Revocations } from './revocations';
 import { parseEncryptionKey, SecretBox } from './secret-box';
+import { UserVersions } from './user-versions';
 
 @Global()
 @Module({
   providers: [
     PasswordHasher,
     Revocations,
+    UserVersions,
     RateLimits,
     AnonymousThrottleGuard,
     {
@@ -24,6 +26,6 @@ import { parseEncryptionKey, SecretBox } from './secret-box';
       },
     },
   ],
-  exports: [PasswordHasher, Revocations, SecretBox, RateLimits, AnonymousThrottleGuard],
+  exports: [PasswordHasher, Revocations, UserVersions, SecretBox, RateLimits, AnonymousThrottleGuard],
 })
 export class SecurityModule {}

@@ -31,3 +31,4 @@ export { GrantListResponse } from './http/access.responses';
 export { PermissionsGuard } from './http/permissions.guard';
 export { DeniedActionsInterceptor } from './http/denied-actions.interceptor';
 export { ActsOnUser, RequirePermissions } from './http/require-permissions.decorator';
+export { ACCESS_POLICY_EVENTS } from './contracts/access-policy.events';

@@ -23,6 +23,7 @@ import { CheckpointScheduler } from './jobs/checkpoint-scheduler';
 import { ListCheckpointsHandler } from './queries/list-checkpoints/list-checkpoints.handler';
 import { AuditLogProjector } from './projections/audit-log.projector';
 import { ExportEventsHandler } from './queries/export-events/export-events.handler';
+import { ListEventTypesHandler } from './queries/list-event-types/list-event-types.handler';
 import { ListAuditEventsHandler } from './queries/list-audit-events/list-audit-events.handler';
 import { VerifyChainHandler } from './queries/verify-chain/verify-chain.handler';
 import { RaiseSecurityAlertsHandler } from './commands/raise-security-alerts/raise-security-alerts.handler';
@@ -50,6 +51,7 @@ export class AuditModule implements OnModuleInit {
       controllers: [AuditController, SecurityEventsController],
       providers: [
         ListAuditEventsHandler,
+        ListEventTypesHandler,
         VerifyChainHandler,
         ExportEventsHandler,
         ListCheckpointsHandler,

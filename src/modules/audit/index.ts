@@ -3,3 +3,6 @@ export { AuditModule } from './audit.module';
 export { AuditLogRebuild } from './infrastructure/audit-log-rebuild';
 export { ExportEventsQuery } from './queries/export-events/export-events.query';
 export { VerifyChainQuery } from './queries/verify-chain/verify-chain.query';
+export { AUDIT_EVENTS } from './contracts/audit.events';
+export { eventCatalogueComponents } from './http/event-types.openapi';
+export { describeCatalogue } from './queries/list-event-types/list-event-types.handler';

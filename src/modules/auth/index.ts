@@ -24,3 +24,4 @@ export { CheckPasswordResetQuery } from './queries/check-password-reset/check-pa
 export type { SignInResult } from './infrastructure/sign-in-completion';
 export type { TokenPair } from './infrastructure/token-issuer';
 export { SsoTeamMemberships, type SsoTeamSync } from './contracts/sso-team-memberships';
+export { AUTH_EVENTS } from './contracts/auth.events';

@@ -11,3 +11,4 @@ export { GetAvatarQuery } from './queries/get-avatar/get-avatar.query';
 export { NOTIFICATION_PREFERENCE_NAMES, type NotificationPreference } from './domain/profile';
 export { TeamDirectory, type TeamRef } from './contracts/team-directory';
 export { SsoAccounts, type SsoAccount, type SsoRoleOutcome } from './contracts/sso-accounts';
+export { USERS_EVENTS } from './contracts/users.events';

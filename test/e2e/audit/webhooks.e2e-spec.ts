@@ -127,4 +127,20 @@ describe('audit webhooks', () => {
     expect(badUrl.body.errors[0].field).toBe('url');
     expect((await t.api.request('DELETE', '/api/v1/audit/webhooks/6f1c2a5e-0000-4000-8000-000000000000', { token })).status).toBe(404);
   });
+
+  it('refuses event types and prefixes the catalogue does not declare, naming each entry', async () => {
+    const typo = await t.api.post<{ errors: { field: string; message: string }[] }>(
+      '/api/v1/audit/webhooks',
+      { url: 'https://siem.example.com/hook', eventTypes: ['auth.*', 'auth.login_faild', 'billing.*', 'user.invited'] },
+      token,
+    );
+    expect(typo.status).toBe(400);
+    expect(typo.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(typo.body.errors).toEqual([
+      { field: 'eventTypes[1]', message: expect.stringContaining('auth.login_faild') },
+      { field: 'eventTypes[2]', message: expect.stringContaining('billing.*') },
+    ]);
+    const list = await t.api.get<{ items: unknown[] }>('/api/v1/audit/webhooks', token);
+    expect(JSON.stringify(list.body.items)).not.toContain('siem.example.com');
+  });
 });

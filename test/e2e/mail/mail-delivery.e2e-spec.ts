@@ -44,7 +44,7 @@ async function inviteByMail(t: TestApp, options: { failAfterEnqueue?: boolean } 
   const outbox = t.app.get(MailOutbox);
   const link = outbox.link('/invitations/accept', { token: TOKEN });
   const { result: mailId } = await t.app.get(UnitOfWork).run({ actor: systemActor(), organizationId: admin.organization_id }, async (ctx) => {
-    ctx.record({ type: 'test.invitation_requested', organizationId: admin.organization_id, subject: { type: 'user', id: admin.id }, payload: {} });
+    ctx.record({ type: 'user.profile_updated', organizationId: admin.organization_id, subject: { type: 'user', id: admin.id }, payload: { fields: [] } });
     const id = await outbox.enqueue(ctx, {
       organizationId: admin.organization_id,
       template: 'invitation',

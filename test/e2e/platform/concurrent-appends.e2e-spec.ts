@@ -34,10 +34,10 @@ describe('the event store under concurrent appends', () => {
       Array.from({ length: APPENDS }, (_, n) =>
         uow.run({ actor: systemActor(`concurrent-${n}`), organizationId }, async (context) => {
           context.record({
-            type: 'test.concurrent_append',
+            type: 'team.dashboard_saved',
             organizationId,
-            subject: { type: 'test', id: null },
-            payload: { n },
+            subject: { type: 'team', id: null },
+            payload: { widgets: n },
           });
           return n;
         }),
@@ -58,7 +58,7 @@ describe('the event store under concurrent appends', () => {
         [organizationId],
       );
       total = rows.length;
-      expect(rows.filter((row) => row.type === 'test.concurrent_append')).toHaveLength(APPENDS);
+      expect(rows.filter((row) => row.type === 'team.dashboard_saved')).toHaveLength(APPENDS);
       // exactly 1..N: no gap, no duplicate
       expect(rows.map((row) => Number(row.seq))).toEqual(Array.from({ length: total }, (_, i) => i + 1));
       // each event links to the one before it, the first to the genesis hash

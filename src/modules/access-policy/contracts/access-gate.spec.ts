@@ -38,9 +38,9 @@ const caller = (ip: string) => ({ organizationId: 'org-1', userId: USER, role: '
 describe(AccessGate.name, () => {
   it('refuses a sign-in from outside the allow-list, recording the refusal and the caller’s own events', async () => {
     const { sut, recorded } = setup({ ipAllowlist: [{ cidr: '203.0.113.0/24' }] });
-    const failed = (reason: string): DomainEvent => ({ type: 'auth.login_failed', organizationId: 'org-1', subject: { type: 'user', id: USER }, payload: { reason } });
+    const failed = (reason: string): DomainEvent => ({ type: 'auth.login_failed', organizationId: 'org-1', subject: { type: 'user', id: USER }, payload: { method: 'password', reason } });
     await expect(sut.admit(systemActor(), caller('198.51.100.1'), 'sign_in', { onRefusal: (reason) => [failed(reason)] })).rejects.toBeInstanceOf(AccessRestrictedError);
-    expect(recorded.map((event) => [event.type, event.payload.stage ?? event.payload.reason])).toEqual([
+    expect(recorded.map((event) => [event.type, 'stage' in event.payload ? event.payload.stage : 'reason' in event.payload ? event.payload.reason : null])).toEqual([
       ['access.ip_refused', 'sign_in'],
       ['auth.login_failed', 'ip_restricted'],
     ]);

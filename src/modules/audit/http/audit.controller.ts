@@ -17,6 +17,7 @@ import { CreateCheckpointCommand } from '../commands/create-checkpoint/create-ch
 import type { Checkpoint } from '../infrastructure/checkpoints.repository';
 import { ListCheckpointsQuery } from '../queries/list-checkpoints/list-checkpoints.query';
 import { ExportEventsQuery } from '../queries/export-events/export-events.query';
+import { ListEventTypesQuery } from '../queries/list-event-types/list-event-types.query';
 import { ListAuditEventsQuery } from '../queries/list-audit-events/list-audit-events.query';
 import { VerifyChainQuery } from '../queries/verify-chain/verify-chain.query';
 import { ExportRequest, ListAuditEventsRequest, TimeRangeRequest } from './audit-events.request';
@@ -25,6 +26,7 @@ import {
   CheckpointPage,
   CheckpointResponse,
   CreatedWebhookResponse,
+  EventTypeList,
   VerifyResponse,
   WebhookDeliveryPage,
   WebhookList,
@@ -44,6 +46,13 @@ export class AuditController {
   @ApiOkResponse({ type: AuditEventPage })
   events(@CurrentPrincipal() principal: Principal, @Query() query: ListAuditEventsRequest): Promise<AuditEventPage> {
     return this.queries.execute(new ListAuditEventsQuery(principal.organizationId, query));
+  }
+
+  @Get('event-types')
+  @RequirePermissions('audit:read')
+  @ApiOkResponse({ type: EventTypeList, description: 'the event catalogue: every type any module records, its meaning and its payload schema' })
+  async eventTypes(): Promise<EventTypeList> {
+    return { items: await this.queries.execute(new ListEventTypesQuery()) };
   }
 
   @Get('export')

@@ -16,7 +16,7 @@ export class AuditEventResponse {
   @ApiProperty({ example: { type: 'user', id: '…' } })
   subject!: { type: string; id: string | null };
 
-  @ApiProperty({ type: Object })
+  @ApiProperty({ type: Object, description: 'shaped by the type: components EventPayload.<type>, or AuditEventByType' })
   payload!: Record<string, unknown>;
 
   @ApiProperty({ format: 'date-time' })
@@ -154,4 +154,29 @@ export class WebhookDeliveryPage {
 
   @ApiProperty({ nullable: true, type: String })
   nextCursor!: string | null;
+}
+
+export class EventTypeResponse {
+  @ApiProperty({ example: 'auth.login_failed', description: '<area>.<snake_case_past_participle>' })
+  type!: string;
+
+  @ApiProperty({ example: 'auth', description: 'the module that records it' })
+  module!: string;
+
+  @ApiProperty({ description: 'what the event means' })
+  description!: string;
+
+  @ApiProperty({ type: [String], example: ['user'], description: 'the aggregate types it is about (subject.type)' })
+  subject!: string[];
+
+  @ApiProperty({ enum: ['login', 'permission', 'security'], nullable: true, description: 'the read model beyond the audit log it feeds' })
+  category!: string | null;
+
+  @ApiProperty({ type: Object, description: "the payload's JSON Schema (draft 2020-12); also components EventPayload.<type> of this document" })
+  payloadSchema!: Record<string, unknown>;
+}
+
+export class EventTypeList {
+  @ApiProperty({ type: [EventTypeResponse] })
+  items!: EventTypeResponse[];
 }

@@ -1,6 +1,7 @@
 import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { TenantOwned } from '../../../infrastructure/database/tenant';
-import { recordEvent } from '../../../shared/domain-event';
+import { recordEvent, type DomainEventOf } from '../../../shared/domain-event';
+import type { EventPayload } from '../../../shared/event-catalogue';
 
 /** A user's TOTP factor: the secret is sealed at rest, bound to the user's id. */
 @Entity({ tableName: 'user_mfa' })
@@ -61,7 +62,7 @@ export class UserMfa {
     this.lastUsedStep = step;
   }
 
-  private record(type: string, payload: Record<string, unknown>): void {
-    recordEvent(this, { type, organizationId: this.organizationId, subject: { type: 'user', id: this.userId }, payload });
+  private record<T extends 'mfa.enrollment_started' | 'mfa.enabled'>(type: T, payload: EventPayload<T>): void {
+    recordEvent(this, { type, organizationId: this.organizationId, subject: { type: 'user', id: this.userId }, payload } as DomainEventOf<T>);
   }
 }

@@ -8,6 +8,7 @@ import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import { Revocations } from '../../../infrastructure/security/revocations';
 import { systemActor } from '../../../shared/actor';
 import { Clock } from '../../../shared/clock';
+import { isEvent, type EventType } from '../../../shared/event-catalogue';
 import { ApiKey } from '../domain/api-key.entity';
 import { AuthChallenge } from '../domain/auth-challenge.entity';
 import { PasswordHistoryEntry } from '../domain/password-history.entity';
@@ -18,7 +19,7 @@ import { closeWorker } from '../../../infrastructure/queue/close-worker';
 import { RedisService } from '../../../infrastructure/queue/redis.service';
 
 export const AUTH_EVENTS_QUEUE = 'auth-events';
-export const AUTH_REACTS_TO = ['user.removed', 'user.deactivated'];
+export const AUTH_REACTS_TO = ['user.removed', 'user.deactivated'] as const satisfies readonly EventType[];
 
 /**
  * Sign-in's reactions to the users module's events. A deactivated user's sessions end (so
@@ -64,8 +65,8 @@ export class UserEventsProcessor extends WorkerHost implements PositionedConsume
   private async react(event: StoredEvent): Promise<void> {
     const userId = event.subject.id;
     if (!userId) return;
-    if (event.type === 'user.deactivated') return this.endSessions(event.organizationId, userId, event.actor.requestId);
-    if (event.type !== 'user.removed') return;
+    if (isEvent(event, 'user.deactivated')) return this.endSessions(event.organizationId, userId, event.actor.requestId);
+    if (!isEvent(event, 'user.removed')) return;
     const now = this.clock.now();
     await this.uow.run({ actor: systemActor(event.actor.requestId), organizationId: event.organizationId }, async (context) => {
       const { em } = context;

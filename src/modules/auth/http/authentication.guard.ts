@@ -52,7 +52,11 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
       principal = request.user ?? null;
       if (principal && bearer) this.verified.remember(bearer, principal);
     }
-    if (!principal || !(await this.liveness.isLive(principal))) throw new UnauthenticatedError();
+    if (!principal) throw new UnauthenticatedError();
+    const { live, userVersion } = await this.liveness.isLive(principal);
+    if (!live) throw new UnauthenticatedError();
+    // the cached principal is shared by the token's requests: the version is this request's own
+    principal = { ...principal, userVersion };
     request.principal = principal;
     await this.admit(request, principal);
     return true;

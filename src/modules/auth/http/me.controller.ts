@@ -20,7 +20,7 @@ export class MeController {
   @RequirePermissions('account:read')
   @ApiOkResponse({ type: MeResponse, description: 'with an API key, only when it carries the scope account:read' })
   async me(@CurrentPrincipal() principal: Principal): Promise<MeResponse> {
-    const user = await this.users.findProfile(principal.organizationId, principal.userId);
+    const user = await this.users.profileAt(principal.organizationId, principal.userId, principal.userVersion);
     if (!user) throw new NotFoundError('User');
     return {
       ...toProfileResponse(user),

@@ -19,10 +19,11 @@ export class SessionLiveness {
     private readonly clock: Clock,
   ) {}
 
-  async isLive(principal: Principal): Promise<boolean> {
-    const verdict = await this.revocations.check(principal.sessionId, principal.userId, principal.issuedAt);
-    if (verdict !== 'unknown') return verdict === 'valid';
-    return this.fromDatabase(principal);
+  /** The user's version with the verdict (UserVersions; null when Redis could not answer). */
+  async isLive(principal: Principal): Promise<{ live: boolean; userVersion: string | null }> {
+    const { verdict, userVersion } = await this.revocations.check(principal.sessionId, principal.userId, principal.issuedAt);
+    if (verdict !== 'unknown') return { live: verdict === 'valid', userVersion };
+    return { live: await this.fromDatabase(principal), userVersion: null };
   }
 
   private async fromDatabase(principal: Principal): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import type { Actor } from '../../../shared/actor';
+import type { DomainEvent } from '../../../shared/domain-event';
 import { AccessGate, PolicyStore, type PolicyDocument } from '../../access-policy';
 import type { SignInCandidate } from '../../users';
 import type { AuthMethod } from '../domain/session.entity';
@@ -118,7 +119,7 @@ export class SignInCompletion {
   private async admit(actor: Actor, candidate: SignInCandidate, method: AuthMethod, document: PolicyDocument, ssoOnly: boolean): Promise<void> {
     const caller = { organizationId: candidate.organizationId, userId: candidate.id, role: candidate.role, ip: actor.ip };
     const as = { ...actor, type: 'user' as const, id: candidate.id, organizationId: candidate.organizationId };
-    const failed = (reason: string) => ({
+    const failed = (reason: string): DomainEvent => ({
       type: 'auth.login_failed',
       organizationId: candidate.organizationId,
       subject: { type: 'user', id: candidate.id },

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { HotReads } from '../../../infrastructure/database/hot-reads';
 import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import { Organization } from '../domain/organization.entity';
 
@@ -16,11 +17,19 @@ function summary(organization: Organization): OrganizationSummary {
 /** Looks organizations up for other modules (sign-in by slug, invitation pages). */
 @Injectable()
 export class OrganizationDirectory {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly hot: HotReads,
+  ) {}
 
+  /** On every password sign-in: one prepared statement on the pool, no unit of work. */
   async findBySlug(slug: string): Promise<OrganizationSummary | null> {
-    const organization = await this.uow.reader(null).findOne(Organization, { slug: slug.trim().toLowerCase() });
-    return organization ? summary(organization) : null;
+    const [row] = await this.hot.rows<{ id: string; slug: string; name: string; created_at: Date }>(
+      'organizations.by_slug',
+      'select id, slug, name, created_at from organizations where slug = $1',
+      [slug.trim().toLowerCase()],
+    );
+    return row ? { id: row.id, slug: row.slug, name: row.name, createdAt: row.created_at } : null;
   }
 
   async findById(id: string): Promise<OrganizationSummary | null> {

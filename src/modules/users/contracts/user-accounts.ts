@@ -4,6 +4,7 @@ import type { CommandContext } from '../../../infrastructure/event-store/unit-of
 import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import { HotReads } from '../../../infrastructure/database/hot-reads';
 import { hashToken } from '../../../infrastructure/security/token-hash';
+import { UserVersions } from '../../../infrastructure/security/user-versions';
 import { Clock } from '../../../shared/clock';
 import { NotFoundError } from '../../../shared/domain-error';
 import { IdGenerator } from '../../../shared/ids';
@@ -35,6 +36,10 @@ export interface SignInCandidate {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const MAX_CACHED_PROFILES = 10_000;
+/** A bound on what a lost version change (Redis unreachable just after a commit) can leave stale. */
+const PROFILE_MAX_AGE_MS = 60_000;
 
 interface ProfileRow {
   id: string;
@@ -83,12 +88,15 @@ export interface UserProfile {
  */
 @Injectable()
 export class UserAccounts {
+  private readonly profiles = new Map<string, { version: string; profile: UserProfile; at: number }>();
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly operators: PlatformOperators,
     private readonly hot: HotReads,
+    private readonly versions: UserVersions,
   ) {}
 
   /**
@@ -130,19 +138,32 @@ export class UserAccounts {
     return { userId: user.id, invitationToken: token, invitationExpiresAt: invitation.expiresAt };
   }
 
+  /** On every password sign-in: one prepared statement on the pool, no unit of work, scoped by hand. */
   async findForSignIn(organizationId: string, email: string): Promise<SignInCandidate | null> {
-    const user = await this.uow
-      .reader(organizationId)
-      .findOne(User, { emailNormalized: normalizeEmail(email) }, { populate: ['passwordHash'] });
-    return user
+    if (!UUID.test(organizationId)) return null;
+    const [row] = await this.hot.rows<{
+      id: string;
+      organization_id: string;
+      role: string;
+      status: UserStatus;
+      password_hash: string | null;
+      password_changed_at: Date | null;
+      created_at: Date;
+    }>(
+      'users.for_sign_in',
+      `select id, organization_id, role, status, password_hash, password_changed_at, created_at
+         from users where organization_id = $1 and email_normalized = $2`,
+      [organizationId, normalizeEmail(email)],
+    );
+    return row
       ? {
-          id: user.id,
-          organizationId: user.organizationId,
-          role: user.role,
-          status: user.status,
-          passwordHash: user.passwordHash,
-          passwordChangedAt: user.passwordChangedAt,
-          createdAt: user.createdAt,
+          id: row.id,
+          organizationId: row.organization_id,
+          role: row.role,
+          status: row.status,
+          passwordHash: row.password_hash,
+          passwordChangedAt: row.password_changed_at,
+          createdAt: row.created_at,
         }
       : null;
   }
@@ -233,6 +254,32 @@ export class UserAccounts {
         'all',
       );
     return Number(row.count);
+  }
+
+  /**
+   * The profile as of the user's version `version` (UserVersions, read by the caller in the
+   * round trip that checked the credential): from memory while the version is the one it was
+   * read at, otherwise read and kept. Every committed change to the user changes the version,
+   * on every instance at once. Without a version (none yet, or Redis unreachable) one is set
+   * first, so the read can be kept; when Redis cannot answer, the database always does.
+   * The profile answered may be shared: callers must not change it.
+   */
+  async profileAt(organizationId: string, userId: string, version: string | null | undefined): Promise<UserProfile | null> {
+    const key = `${organizationId}:${userId.toLowerCase()}`;
+    const now = this.clock.now().getTime();
+    const cached = this.profiles.get(key);
+    if (version && cached && cached.version === version && now - cached.at < PROFILE_MAX_AGE_MS) return cached.profile;
+    // the version is settled before the read: a change committed after it changes it again
+    const current = version ?? (await this.versions.establish(userId));
+    const profile = await this.findProfile(organizationId, userId);
+    if (!current || !profile) {
+      this.profiles.delete(key);
+      return profile;
+    }
+    this.profiles.delete(key);
+    if (this.profiles.size >= MAX_CACHED_PROFILES) this.profiles.delete(this.profiles.keys().next().value as string);
+    this.profiles.set(key, { version: current, profile: Object.freeze(profile), at: now });
+    return profile;
   }
 
   /**

@@ -3,6 +3,8 @@ import { AppConfig } from '../../../../infrastructure/config/app-config';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { SecretBox } from '../../../../infrastructure/security/secret-box';
 import { Clock } from '../../../../shared/clock';
+import { DomainError } from '../../../../shared/domain-error';
+import { EventCatalogue } from '../../../../shared/event-catalogue';
 import { IdGenerator } from '../../../../shared/ids';
 import { newWebhookSecret } from '../../domain/standard-webhooks';
 import { resolveTarget } from '../../infrastructure/webhook-target';
@@ -20,9 +22,17 @@ export class CreateWebhookHandler implements ICommandHandler<CreateWebhookComman
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly catalogue: EventCatalogue,
   ) {}
 
   async execute({ actor, organizationId, url, eventTypes }: CreateWebhookCommand): Promise<{ webhook: Webhook; secret: string }> {
+    // a name or prefix that matches nothing in the catalogue would never deliver: a typo, refused
+    const unknown = eventTypes.flatMap((pattern, index) =>
+      this.catalogue.matching(pattern).length
+        ? []
+        : [{ field: `eventTypes[${index}]`, message: `${pattern} matches no event type of the catalogue (GET /api/v1/audit/event-types)` }],
+    );
+    if (unknown.length) throw new DomainError('AUDIT.UNKNOWN_EVENT_TYPE', 'invalid', unknown.map((e) => e.message).join('; '), unknown);
     // refused now with a 400 naming `url`; every delivery checks the address again
     await resolveTarget(url, this.config.values.webhooks.allowPrivateTargets);
     const secret = newWebhookSecret();

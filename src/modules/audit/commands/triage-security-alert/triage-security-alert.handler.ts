@@ -23,12 +23,13 @@ export class TriageSecurityAlertHandler implements ICommandHandler<TriageSecurit
       if (!alert) throw new NotFoundError('Security alert');
       const status = nextAlertStatus(alert.status, action);
       await this.alerts.setStatus(context.em, organizationId, alertId, { status: status === 'resolved' ? 'resolved' : 'acknowledged', by: command.userId, at: this.clock.now(), note });
-      context.record({
-        type: status === 'resolved' ? SECURITY_ALERT_EVENTS.resolved : SECURITY_ALERT_EVENTS.acknowledged,
-        organizationId,
-        subject: { type: 'security_alert', id: alertId },
-        payload: { rule: alert.rule, severity: alert.severity, ...(status === 'resolved' ? { from: alert.status } : {}), note },
-      });
+      const subject = { type: 'security_alert', id: alertId };
+      if (status === 'resolved') {
+        const from = alert.status === 'acknowledged' ? 'acknowledged' : 'open';
+        context.record({ type: SECURITY_ALERT_EVENTS.resolved, organizationId, subject, payload: { rule: alert.rule, severity: alert.severity, from, note } });
+      } else {
+        context.record({ type: SECURITY_ALERT_EVENTS.acknowledged, organizationId, subject, payload: { rule: alert.rule, severity: alert.severity, note } });
+      }
     });
     const changed = await this.alerts.find(this.uow.reader(organizationId), organizationId, alertId);
     return changed!;

@@ -5,6 +5,7 @@ import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work'
 import { PasswordHasher } from '../../../../infrastructure/security/password-hasher';
 import { RateLimits } from '../../../../infrastructure/security/rate-limits';
 import type { Actor } from '../../../../shared/actor';
+import type { EventPayload } from '../../../../shared/event-catalogue';
 import { OrganizationDirectory } from '../../../organizations';
 import { UserAccounts } from '../../../users';
 import { InvalidCredentialsError } from '../../domain/invalid-credentials.error';
@@ -78,7 +79,7 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
     await this.recordFailure(organizationId, actor, userId, { reason: 'locked', scope: error.scope, sampled: { refused, windowSeconds } });
   }
 
-  private async recordFailure(organizationId: string, actor: Actor, userId: string | null, payload: Record<string, unknown>, outcome?: FailureOutcome): Promise<void> {
+  private async recordFailure(organizationId: string, actor: Actor, userId: string | null, payload: Omit<EventPayload<'auth.login_failed'>, 'method'>, outcome?: FailureOutcome): Promise<void> {
     await this.uow.run({ actor: { ...actor, organizationId }, organizationId }, async (context) => {
       context.record({
         type: 'auth.login_failed',

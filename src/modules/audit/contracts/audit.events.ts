@@ -1,0 +1,90 @@
+import { mailOutcomePayload } from '../../../infrastructure/mail/mail-outcome.events';
+import { defineEvents, payload, z, type PayloadsOf } from '../../../shared/event-catalogue';
+
+/** The audit module's event types. */
+export const AUDIT_EVENTS = defineEvents('audit', {
+  'audit.checkpoint_signed': {
+    description: "A signed checkpoint of the organization's hash chain was made (its JWS is at GET /api/v1/audit/checkpoints).",
+    subject: ['audit_checkpoint'],
+    payload: payload({
+      seq: z.number().int().describe('the last event the checkpoint covers'),
+      hash: z.string().describe("that event's hash"),
+      kid: z.string().describe('the signing key'),
+      reason: z.string().describe('why: periodic, export, …'),
+    }),
+  },
+  'audit.webhook_created': {
+    description: 'A webhook that delivers audit events to another system was created.',
+    subject: ['audit_webhook'],
+    category: 'security',
+    payload: payload({ url: z.string(), eventTypes: z.array(z.string()).describe('event types, prefixes such as auth.*, or *') }),
+  },
+  'audit.webhook_deleted': {
+    description: 'An audit webhook was deleted.',
+    subject: ['audit_webhook'],
+    category: 'security',
+    payload: payload({ url: z.string() }),
+  },
+  'audit.webhook_paused': {
+    description: 'An audit webhook was paused after failing too many deliveries in a row.',
+    subject: ['audit_webhook'],
+    category: 'security',
+    payload: payload({ url: z.string(), consecutiveFailures: z.number().int() }),
+  },
+  'audit.webhook_paused_mail_sent': {
+    description: "The mail telling administrators that a webhook was paused was delivered.",
+    subject: ['audit_webhook'],
+    payload: mailOutcomePayload,
+  },
+  'audit.webhook_paused_mail_failed': {
+    description: 'The mail telling administrators that a webhook was paused could not be delivered.',
+    subject: ['audit_webhook'],
+    payload: mailOutcomePayload,
+  },
+  'security.alert_raised': {
+    description: 'The security detector opened an alert: a rule fired on the events behind it (GET /api/v1/audit/security-events/:id).',
+    subject: ['security_alert'],
+    category: 'security',
+    payload: payload({
+      rule: z.string().describe('the detection rule, e.g. failed_sign_ins_account'),
+      severity: z.enum(['low', 'medium', 'high', 'critical']),
+      key: z.object({ type: z.enum(['user', 'ip']), value: z.string() }).describe('what the alert is about: a user id or an IP address'),
+      summary: z.string(),
+      eventCount: z.number().int(),
+      eventIds: z.array(z.string()).describe('the newest 50 events behind it'),
+    }),
+  },
+  'security.alert_events_added': {
+    description: 'More events of the same rule and key joined an unresolved alert (one event per alert and detector pass).',
+    subject: ['security_alert'],
+    category: 'security',
+    payload: payload({ added: z.number().int(), eventCount: z.number().int(), eventIds: z.array(z.string()).describe('the newest 50 added') }),
+  },
+  'security.alert_acknowledged': {
+    description: 'Someone took a security alert in hand.',
+    subject: ['security_alert'],
+    category: 'security',
+    payload: payload({ rule: z.string(), severity: z.string(), note: z.string().nullable() }),
+  },
+  'security.alert_resolved': {
+    description: 'Someone resolved a security alert.',
+    subject: ['security_alert'],
+    category: 'security',
+    payload: payload({ rule: z.string(), severity: z.string(), from: z.enum(['open', 'acknowledged']), note: z.string().nullable() }),
+  },
+  'security.alert_mail_sent': {
+    description: 'The mail telling an administrator of new security alerts was delivered.',
+    subject: ['security_alert'],
+    payload: mailOutcomePayload,
+  },
+  'security.alert_mail_failed': {
+    description: 'The mail telling an administrator of new security alerts could not be delivered.',
+    subject: ['security_alert'],
+    payload: mailOutcomePayload,
+  },
+});
+
+declare module '../../../shared/event-catalogue' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface EventPayloads extends PayloadsOf<typeof AUDIT_EVENTS> {}
+}
