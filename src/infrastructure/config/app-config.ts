@@ -124,6 +124,17 @@ export const appConfigSchema = z
     audit: z.object({
       checkpointIntervalSeconds: integer(1, 7 * 24 * 3600),
     }),
+    // the security detector's thresholds (src/modules/audit/domain/security-rules.ts)
+    securityAlerts: z.object({
+      accountFailures: integer(1, 10_000),
+      accountWindowSeconds: integer(60, 7 * 86400),
+      ipFailures: integer(1, 100_000),
+      ipWindowSeconds: integer(60, 7 * 86400),
+      deniedBurst: integer(1, 10_000),
+      deniedWindowSeconds: integer(10, 86400),
+      knownAddressDays: integer(1, 3650),
+      groupWindowSeconds: integer(60, 30 * 86400),
+    }),
     webhooks: z.object({
       allowPrivateTargets: boolean,
       attempts: integer(1, 50),

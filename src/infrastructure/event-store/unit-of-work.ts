@@ -82,6 +82,24 @@ export class UnitOfWork {
     return { result, events };
   }
 
+  /**
+   * Runs a command's work inside a transaction its caller already holds (a positioned
+   * consumer's pass), so the change and its events commit with the consumer's position; the
+   * same rule as `run`: a change with no event is refused.
+   */
+  async within<T>(tx: EntityManager, scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: StoredEvent[] }> {
+    if (!tx.isInTransaction()) throw new Error('within() joins a transaction the caller holds');
+    const context = new CommandContext(tx);
+    const result = await work(context);
+    const unitOfWork = tx.getUnitOfWork();
+    unitOfWork.computeChangeSets();
+    const changed = unitOfWork.getChangeSets().length > 0;
+    await tx.flush();
+    const domainEvents = context.collect();
+    if (changed && !domainEvents.length) throw new EventlessChangeError();
+    return { result, events: await this.store.append(tx, scope.actor, domainEvents) };
+  }
+
   /** A read-only unit of work scoped to the tenant (queries). */
   reader(organizationId: string | null): EntityManager {
     const em = this.em.fork({ clear: true });

@@ -28,6 +28,15 @@ import { ListAuditEventsHandler } from './queries/list-audit-events/list-audit-e
 import { ListLoginsHandler } from './queries/list-logins/list-logins.handler';
 import { ListPermissionChangesHandler } from './queries/list-permission-changes/list-permission-changes.handler';
 import { VerifyChainHandler } from './queries/verify-chain/verify-chain.handler';
+import { RaiseSecurityAlertsHandler } from './commands/raise-security-alerts/raise-security-alerts.handler';
+import { TriageSecurityAlertHandler } from './commands/triage-security-alert/triage-security-alert.handler';
+import { SecurityEventsController } from './http/security-events.controller';
+import { renderSecurityAlert, SECURITY_ALERT_TEMPLATE } from './infrastructure/security-alert.template';
+import { SecurityAlertsRepository } from './infrastructure/security-alerts.repository';
+import { SecurityDetectorState } from './infrastructure/security-detector-state';
+import { SecurityDetector } from './projections/security-detector.consumer';
+import { GetSecurityAlertHandler } from './queries/get-security-alert/get-security-alert.handler';
+import { ListSecurityAlertsHandler } from './queries/list-security-alerts/list-security-alerts.handler';
 
 /** The read side of the audit trail. Its projector runs only where workers run. */
 @Module({})
@@ -41,7 +50,7 @@ export class AuditModule implements OnModuleInit {
     return {
       module: AuditModule,
       imports: [BullModule.registerQueue({ name: AUDIT_QUEUE }), AccessPolicyModule, TeamsModule, UsersModule],
-      controllers: [AuditController],
+      controllers: [AuditController, SecurityEventsController],
       providers: [
         ListAuditEventsHandler,
         ListEventTypesHandler,
@@ -59,7 +68,14 @@ export class AuditModule implements OnModuleInit {
         PauseWebhookHandler,
         ListWebhooksHandler,
         ListWebhookDeliveriesHandler,
+        SecurityAlertsRepository,
+        SecurityDetectorState,
+        RaiseSecurityAlertsHandler,
+        TriageSecurityAlertHandler,
+        ListSecurityAlertsHandler,
+        GetSecurityAlertHandler,
         ...(options.workers ? [AuditLogProjector, CheckpointScheduler, WebhookFanout, WebhookDispatcher] : []),
+        ...(options.workers ? [SecurityDetector] : []),
       ],
     };
   }
@@ -67,5 +83,6 @@ export class AuditModule implements OnModuleInit {
   onModuleInit(): void {
     this.consumers.register(AUDIT_QUEUE);
     this.templates.register(WEBHOOK_PAUSED_TEMPLATE, renderWebhookPaused);
+    this.templates.register(SECURITY_ALERT_TEMPLATE, renderSecurityAlert);
   }
 }

@@ -12,6 +12,7 @@ import { Migration20261202003200_audit_webhooks } from './Migration2026120200320
 import { Migration20261202005000_sso } from './Migration20261202005000_sso';
 import { Migration20261203000100_sso_team_memberships } from './Migration20261203000100_sso_team_memberships';
 import { Migration20261203000300_audit_projections } from './Migration20261203000300_audit_projections';
+import { Migration20261203000400_security_alerts } from './Migration20261203000400_security_alerts';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -28,4 +29,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202005000_sso', class: Migration20261202005000_sso },
   { name: 'Migration20261203000100_sso_team_memberships', class: Migration20261203000100_sso_team_memberships },
   { name: 'Migration20261203000300_audit_projections', class: Migration20261203000300_audit_projections },
+  { name: 'Migration20261203000400_security_alerts', class: Migration20261203000400_security_alerts },
 ];

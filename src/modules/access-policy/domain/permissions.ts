@@ -15,6 +15,7 @@ export const PERMISSIONS = {
   'policies:manage': 'Change access policies and SSO settings',
   'audit:read': 'Read the audit trail and login history',
   'audit:export': 'Export and verify the audit trail',
+  'audit:manage': 'Acknowledge and resolve security alerts',
   'applications:develop': 'Develop applications',
   'applications:deploy': 'Deploy applications',
   'resources:read': 'Monitor resources',

@@ -41,6 +41,47 @@ export const AUDIT_EVENTS = defineEvents('audit', {
     subject: ['audit_webhook'],
     payload: mailOutcomePayload,
   },
+  'security.alert_raised': {
+    description: 'The security detector opened an alert: a rule fired on the events behind it (GET /api/v1/audit/security-events/:id).',
+    subject: ['security_alert'],
+    category: 'security',
+    payload: payload({
+      rule: z.string().describe('the detection rule, e.g. failed_sign_ins_account'),
+      severity: z.enum(['low', 'medium', 'high', 'critical']),
+      key: z.object({ type: z.enum(['user', 'ip']), value: z.string() }).describe('what the alert is about: a user id or an IP address'),
+      summary: z.string(),
+      eventCount: z.number().int(),
+      eventIds: z.array(z.string()).describe('the newest 50 events behind it'),
+    }),
+  },
+  'security.alert_events_added': {
+    description: 'More events of the same rule and key joined an unresolved alert (one event per alert and detector pass).',
+    subject: ['security_alert'],
+    category: 'security',
+    payload: payload({ added: z.number().int(), eventCount: z.number().int(), eventIds: z.array(z.string()).describe('the newest 50 added') }),
+  },
+  'security.alert_acknowledged': {
+    description: 'Someone took a security alert in hand.',
+    subject: ['security_alert'],
+    category: 'security',
+    payload: payload({ rule: z.string(), severity: z.string(), note: z.string().nullable() }),
+  },
+  'security.alert_resolved': {
+    description: 'Someone resolved a security alert.',
+    subject: ['security_alert'],
+    category: 'security',
+    payload: payload({ rule: z.string(), severity: z.string(), from: z.enum(['open', 'acknowledged']), note: z.string().nullable() }),
+  },
+  'security.alert_mail_sent': {
+    description: 'The mail telling an administrator of new security alerts was delivered.',
+    subject: ['security_alert'],
+    payload: mailOutcomePayload,
+  },
+  'security.alert_mail_failed': {
+    description: 'The mail telling an administrator of new security alerts could not be delivered.',
+    subject: ['security_alert'],
+    payload: mailOutcomePayload,
+  },
 });
 
 declare module '../../../shared/event-catalogue' {

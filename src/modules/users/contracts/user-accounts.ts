@@ -11,7 +11,7 @@ import { IdGenerator } from '../../../shared/ids';
 import { Invitation } from '../domain/invitation.entity';
 import { PlatformOperators } from './platform-operators';
 import { normalizeEmail, User, type UserStatus } from '../domain/user.entity';
-import { effectiveNotificationPreferences, type NotificationPreferences } from '../domain/profile';
+import { effectiveNotificationPreferences, type NotificationPreference, type NotificationPreferences } from '../domain/profile';
 
 /** A user's latest invitation as the sign-in diagnosis reads it (`expired` also when its time ran out unswept). */
 export interface InvitationState {
@@ -210,6 +210,23 @@ export class UserAccounts {
         [organizationId],
         'all',
       );
+  }
+
+  /**
+   * The active Administrators who want a kind of mail (their notification preferences, the
+   * defaults where they chose nothing): whom the security detector's alerts go to.
+   */
+  async administratorsWanting(organizationId: string, preference: NotificationPreference): Promise<{ id: string; email: string }[]> {
+    const rows = await this.uow
+      .reader(organizationId)
+      .getConnection()
+      .execute<{ id: string; email: string; notification_preferences: Record<string, unknown> | null }[]>(
+        `select id, email, notification_preferences from users
+          where organization_id = ? and role = 'Administrator' and status = 'active' and email is not null order by id`,
+        [organizationId],
+        'all',
+      );
+    return rows.filter((row) => effectiveNotificationPreferences(row.notification_preferences)[preference]).map((row) => ({ id: row.id, email: row.email }));
   }
 
   /** Role and status of the given accounts (a team overview); unknown ids are left out. */

@@ -1,0 +1,75 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
+import type { MailOutbox, MailRequest } from '../../../../infrastructure/mail/mail-outbox';
+import type { DomainEvent } from '../../../../shared/domain-event';
+import type { UserAccounts } from '../../../users';
+import { planAlerts } from '../../domain/alert-grouping';
+import { detect, emptyState, type Hit } from '../../domain/security-rules';
+import type { SecurityAlertsRepository } from '../../infrastructure/security-alerts.repository';
+import { RaiseSecurityAlertsCommand } from './raise-security-alerts.command';
+import { RaiseSecurityAlertsHandler } from './raise-security-alerts.handler';
+
+const ORG = '00000000-0000-4000-8000-000000000001';
+const USER = '00000000-0000-4000-8000-0000000000b2';
+const THRESHOLDS = { accountFailures: 5, accountWindowSeconds: 900, ipFailures: 20, ipWindowSeconds: 900, deniedBurst: 10, deniedWindowSeconds: 300, knownAddressDays: 30 };
+
+function twentyFailures() {
+  const state = emptyState();
+  return Array.from({ length: 20 }, (_, i) =>
+    detect(
+      {
+        id: `00000000-0000-4000-9000-${String(i + 1).padStart(12, '0')}`,
+        organizationId: ORG,
+        seq: i + 1,
+        type: 'auth.login_failed',
+        actor: { type: 'user', id: null, ip: null, userAgent: null, requestId: null },
+        subject: { type: 'user', id: USER },
+        payload: { reason: 'bad_password' },
+        occurredAt: new Date(Date.UTC(2026, 11, 2, 10, 0, i)).toISOString(),
+        prevHash: '',
+        hash: '',
+      },
+      state,
+      THRESHOLDS,
+    ),
+  ).flat();
+}
+
+/** The handler over in-memory stand-ins of its repository, outbox and unit of work (the tables are the e2e's). */
+function setUp() {
+  const recorded: DomainEvent[] = [];
+  const mails: MailRequest[] = [];
+  const inserted: { id: string; events: Hit[] }[] = [];
+  const uow = { within: async (_tx: EntityManager, _scope: unknown, work: (context: { record(e: DomainEvent): void }) => Promise<unknown>) => ({ result: await work({ record: (e) => recorded.push(e) }), events: [] }) };
+  const alerts = {
+    insert: async (_tx: EntityManager, alert: { id: string; events: Hit[] }) => void inserted.push(alert),
+    addEvents: async (_tx: EntityManager, _org: string, _id: string, events: Hit[]) => ({ added: events.length, total: 20 + events.length }),
+  };
+  const accounts = { administratorsWanting: async () => [{ id: 'a', email: 'a@example.com' }, { id: 'b', email: 'b@example.com' }] };
+  const mail = { enqueue: async (_context: unknown, request: MailRequest) => (mails.push(request), 'mail-id'), link: (path: string) => `https://gh.example${path}` };
+  const clock = { now: () => new Date(Date.UTC(2026, 11, 2, 11)) };
+  const sut = new RaiseSecurityAlertsHandler(uow as unknown as UnitOfWork, alerts as unknown as SecurityAlertsRepository, accounts as unknown as UserAccounts, mail as unknown as MailOutbox, clock);
+  return { sut, recorded, mails, inserted };
+}
+
+describe(RaiseSecurityAlertsHandler.name, () => {
+  it('raises twenty failures as one alert with twenty events and one mail per Administrator who wants it', async () => {
+    const { sut, recorded, mails, inserted } = setUp();
+    const plan = planAlerts(twentyFailures(), [], 86_400, () => 'alert-1');
+    await sut.execute(new RaiseSecurityAlertsCommand({} as EntityManager, ORG, plan));
+    expect(inserted).toHaveLength(1);
+    expect(inserted[0].events).toHaveLength(20);
+    expect(recorded.map((e) => e.type)).toEqual(['security.alert_raised']);
+    expect(recorded[0]).toMatchObject({ subject: { type: 'security_alert', id: 'alert-1' }, payload: { rule: 'failed_sign_ins_account', severity: 'medium', eventCount: 20 } });
+    expect(mails.map((m) => m.to)).toEqual(['a@example.com', 'b@example.com']);
+    expect(mails[0]).toMatchObject({ template: 'audit_security_alert', data: { more: 0, alerts: [{ severity: 'medium', link: 'https://gh.example/api/v1/audit/security-events/alert-1' }] } });
+  });
+
+  it('mails nothing when a pass only adds events to an open alert', async () => {
+    const { sut, recorded, mails } = setUp();
+    const plan = planAlerts(twentyFailures(), [{ id: 'open-1', rule: 'failed_sign_ins_account', keyValue: USER, lastSeenAt: '2026-12-02T09:59:00.000Z' }], 86_400, () => 'never');
+    await sut.execute(new RaiseSecurityAlertsCommand({} as EntityManager, ORG, plan));
+    expect(recorded.map((e) => e.type)).toEqual(['security.alert_events_added']);
+    expect(mails).toEqual([]);
+  });
+});

@@ -1,0 +1,169 @@
+import { eventually, startTestAppWithMail, type TestApp } from '../../support/test-app';
+import type { SmtpSink } from '../../support/smtp-sink';
+import { ADMIN_EMAIL } from '../../support/test-env';
+import { createOrganization, createUser, organizationId } from '../../support/users';
+
+interface Alert {
+  id: string;
+  rule: string;
+  severity: string;
+  status: string;
+  key: { type: string; value: string };
+  eventCount: number;
+  acknowledged: { by: string; at: string; note: string | null } | null;
+  resolved: { by: string; at: string; note: string | null } | null;
+  events?: { id: string; type: string }[];
+}
+
+const FAILED_SIGN_INS = 'Repeated failed sign-ins for one account';
+
+/**
+ * The security detector end to end: real failed sign-ins through the outbox and the
+ * detector's own position, the alerts API, and the mail at a real SMTP server. The rules
+ * themselves are tested below HTTP (src/modules/audit/domain/*.spec.ts).
+ */
+describe('security alerts', () => {
+  let t: TestApp & { smtp: SmtpSink };
+  let admin: string;
+  let orgId: string;
+  let adminId: string;
+  let victim: { id: string; email: string };
+  let optedOut: { id: string; email: string; password: string };
+  let alert: Alert;
+
+  const alertsOf = async (query = ''): Promise<Alert[]> => (await t.api.get<{ items: Alert[] }>(`/api/v1/audit/security-events${query}`, admin)).body.items;
+  const alertMails = () => t.smtp.received.filter((mail) => mail.headers.subject?.includes(FAILED_SIGN_INS));
+
+  beforeAll(async () => {
+    t = await startTestAppWithMail();
+    admin = await t.adminToken();
+    orgId = await organizationId(t);
+    adminId = (await t.api.get<{ id: string }>('/api/v1/me', admin)).body.id;
+    victim = await createUser(t, { organizationId: orgId, role: 'Viewer' });
+    // a second Administrator who chose no security mail
+    optedOut = await createUser(t, { organizationId: orgId, role: 'Administrator' });
+    const token = await t.api.login('default', optedOut.email, optedOut.password);
+    const patched = await t.api.request('PATCH', '/api/v1/me', { token, body: { notificationPreferences: { securityAlerts: false } } });
+    expect(patched.status).toBe(200);
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('raises one alert for repeated failed sign-ins through the pipeline, with the events behind it', async () => {
+    for (let i = 0; i < 5; i++) {
+      const answer = await t.api.post('/api/v1/auth/login', { organization: 'default', email: victim.email, password: 'not the password' });
+      expect(answer.status).toBe(401);
+    }
+    const [raised] = await eventually(async () => {
+      const found = await alertsOf('?rule=failed_sign_ins_account');
+      return found.length ? found : undefined;
+    }, 15_000, 'the alert');
+    expect(raised).toMatchObject({ severity: 'medium', status: 'open', key: { type: 'user', value: victim.id }, eventCount: 5, acknowledged: null, resolved: null });
+    const detail = await t.api.get<Alert>(`/api/v1/audit/security-events/${raised.id}`, admin);
+    expect(detail.status).toBe(200);
+    expect(detail.body.events).toHaveLength(5);
+    expect(detail.body.events!.every((event) => event.type === 'auth.login_failed')).toBe(true);
+    alert = raised;
+  });
+
+  it('mails it once to the Administrators who chose security mail, with the rule, severity and a link', async () => {
+    const [mail] = await eventually(async () => (alertMails().length ? alertMails() : undefined), 15_000, 'the alert mail');
+    expect(mail.envelopeTo).toEqual([ADMIN_EMAIL]);
+    expect(mail.headers.subject).toBe(`Security alert (medium): ${FAILED_SIGN_INS}`);
+    expect(mail.text).toContain(`/api/v1/audit/security-events/${alert.id}`);
+    expect(mail.text).not.toContain('not the password');
+    // the one mail row of the alert went to the one Administrator who wants it
+    expect(await t.env.scalar(`select count(*) from mail_outbox where event_subject = $1::jsonb`, [JSON.stringify({ type: 'security_alert', id: alert.id })])).toBe(1);
+  });
+
+  it('adds repeats to the open alert instead of opening another, and mails nothing more', async () => {
+    // the address is locked by now: the refusal is still a recorded failure of the account
+    await t.api.post('/api/v1/auth/login', { organization: 'default', email: victim.email, password: 'not the password either' });
+    const grown = await eventually(async () => {
+      const [found] = await alertsOf('?rule=failed_sign_ins_account');
+      return found.eventCount > 5 ? found : undefined;
+    }, 15_000, 'the alert to grow');
+    expect(grown.id).toBe(alert.id);
+    expect(await alertsOf('?rule=failed_sign_ins_account')).toHaveLength(1);
+    expect(await t.env.scalar(`select count(*) from events where type = 'security.alert_raised' and subject->>'id' = $1`, [alert.id])).toBe(1);
+    alert = grown;
+  });
+
+  it('raises each alert once when its pass runs again (a redelivered or lost job)', async () => {
+    const firstFailure = await t.env.scalar(`select min(seq) from events where type = 'auth.login_failed' and organization_id = $1`, [orgId]);
+    const head = await t.env.scalar('select last_seq from event_streams where organization_id = $1', [orgId]);
+    await t.env.scalar(`update projection_positions set last_seq = $1 where projection = 'security_detector' and organization_id = $2 returning 0`, [firstFailure - 1, orgId]);
+    await eventually(
+      async () => ((await t.env.scalar(`select last_seq from projection_positions where projection = 'security_detector' and organization_id = $1`, [orgId])) >= head ? true : undefined),
+      15_000,
+      'the detector to pass the same events again',
+    );
+    const again = await alertsOf('?rule=failed_sign_ins_account');
+    expect(again).toHaveLength(1);
+    expect(again[0]).toMatchObject({ id: alert.id, eventCount: alert.eventCount });
+    expect(await t.env.scalar(`select count(*) from events where type = 'security.alert_raised' and subject->>'id' = $1`, [alert.id])).toBe(1);
+    expect(await t.env.scalar(`select count(*) from mail_outbox where event_subject = $1::jsonb`, [JSON.stringify({ type: 'security_alert', id: alert.id })])).toBe(1);
+    expect(alertMails()).toHaveLength(1);
+  });
+
+  it('filters by severity, status and rule, newest first, and names a bad filter', async () => {
+    expect((await alertsOf('?severity=medium&status=open')).map((a) => a.id)).toContain(alert.id);
+    expect((await alertsOf('?severity=high')).map((a) => a.id)).not.toContain(alert.id);
+    expect((await alertsOf('?status=resolved')).map((a) => a.id)).not.toContain(alert.id);
+    // the second Administrator made in beforeAll is an alert of its own
+    const granted = await eventually(async () => {
+      const found = await alertsOf('?rule=administrator_granted');
+      return found.length ? found : undefined;
+    }, 15_000, 'the administrator_granted alert');
+    expect(granted[0]).toMatchObject({ severity: 'high', key: { type: 'user', value: optedOut.id } });
+    const page = await t.api.get<{ items: Alert[]; nextCursor: string | null }>('/api/v1/audit/security-events?limit=1', admin);
+    expect(page.body.items).toHaveLength(1);
+    expect(page.body.nextCursor).not.toBeNull();
+    const next = await t.api.get<{ items: Alert[] }>(`/api/v1/audit/security-events?limit=1&cursor=${page.body.nextCursor}`, admin);
+    expect(next.body.items[0].id).not.toBe(page.body.items[0].id);
+    const bad = await t.api.get<{ errors: { field: string }[] }>('/api/v1/audit/security-events?severity=urgent', admin);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(bad.body.errors.map((e) => e.field)).toContain('severity');
+  });
+
+  it('acknowledges and resolves with who and when, and answers an invalid transition with 409', async () => {
+    const acknowledged = await t.api.post<Alert>(`/api/v1/audit/security-events/${alert.id}/acknowledge`, { note: 'looking into it' }, admin);
+    expect(acknowledged.status).toBe(200);
+    expect(acknowledged.body).toMatchObject({ status: 'acknowledged', acknowledged: { by: adminId, note: 'looking into it' }, resolved: null });
+    expect(Date.parse(acknowledged.body.acknowledged!.at)).not.toBeNaN();
+    const twice = await t.api.post<{ code: string }>(`/api/v1/audit/security-events/${alert.id}/acknowledge`, {}, admin);
+    expect(twice.status).toBe(409);
+    expect(twice.headers.get('content-type')).toContain('application/problem+json');
+    const resolved = await t.api.post<Alert>(`/api/v1/audit/security-events/${alert.id}/resolve`, {}, admin);
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toMatchObject({ status: 'resolved', acknowledged: { by: adminId }, resolved: { by: adminId, note: null } });
+    expect((await t.api.post(`/api/v1/audit/security-events/${alert.id}/resolve`, {}, admin)).status).toBe(409);
+    const types = await eventually(async () => {
+      const found = (await t.api.get<{ items: { type: string }[] }>(`/api/v1/audit/events?subject=${alert.id}`, admin)).body.items.map((e) => e.type);
+      return found.includes('security.alert_resolved') ? found : undefined;
+    }, 15_000, 'the triage in the trail');
+    expect(types).toEqual(expect.arrayContaining(['security.alert_raised', 'security.alert_acknowledged', 'security.alert_resolved']));
+  });
+
+  it('needs audit:manage to triage, audit:read to read, and answers another organization’s alert with 404', async () => {
+    const reader = await createUser(t, { organizationId: orgId, role: 'Viewer' });
+    const readerToken = await t.api.login('default', reader.email, reader.password);
+    expect((await t.api.get('/api/v1/audit/security-events', readerToken)).status).toBe(403);
+
+    const key = await t.api.post<{ key: string }>('/api/v1/me/api-keys', { name: 'reads alerts', scopes: ['audit:read'], expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString() }, admin);
+    expect(key.status).toBe(201);
+    expect((await t.api.get(`/api/v1/audit/security-events/${alert.id}`, key.body.key)).status).toBe(200);
+    const refused = await t.api.post(`/api/v1/audit/security-events/${alert.id}/acknowledge`, {}, key.body.key);
+    expect(refused.status).toBe(403);
+
+    const other = await createOrganization(t, 'alerts-other');
+    const otherAdmin = await t.api.login('alerts-other', other.adminEmail, other.adminPassword);
+    expect((await t.api.get(`/api/v1/audit/security-events/${alert.id}`, otherAdmin)).status).toBe(404);
+    expect((await t.api.post(`/api/v1/audit/security-events/${alert.id}/resolve`, {}, otherAdmin)).status).toBe(404);
+    expect((await t.api.get<{ items: Alert[] }>('/api/v1/audit/security-events', otherAdmin)).body.items).toEqual([]);
+    expect((await t.api.get('/api/v1/audit/security-events/not-a-uuid', admin)).status).toBe(400);
+  });
+});
