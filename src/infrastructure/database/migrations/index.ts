@@ -10,6 +10,7 @@ import { Migration20261202003000_projection_positions } from './Migration2026120
 import { Migration20261202003100_audit_checkpoints } from './Migration20261202003100_audit_checkpoints';
 import { Migration20261202003200_audit_webhooks } from './Migration20261202003200_audit_webhooks';
 import { Migration20261202005000_sso } from './Migration20261202005000_sso';
+import { Migration20261203000500_audit_partitioning } from './Migration20261203000500_audit_partitioning';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202003100_audit_checkpoints', class: Migration20261202003100_audit_checkpoints },
   { name: 'Migration20261202003200_audit_webhooks', class: Migration20261202003200_audit_webhooks },
   { name: 'Migration20261202005000_sso', class: Migration20261202005000_sso },
+  { name: 'Migration20261203000500_audit_partitioning', class: Migration20261203000500_audit_partitioning },
 ];

@@ -64,7 +64,7 @@ export class AuditLogProjector
     // every type is read, so a batch is a contiguous seq range of one organization
     await tx.getConnection().execute(
       `insert into audit_log (${AUDIT_LOG_COLUMNS}) ${AUDIT_LOG_FROM_EVENTS}
-        where e.organization_id = ? and e.seq between ? and ? on conflict (event_id) do nothing`,
+        where e.organization_id = ? and e.seq between ? and ? on conflict (event_id, occurred_at) do nothing`,
       [events[0].organizationId, events[0].seq, events[events.length - 1].seq],
       'run',
       tx.getTransactionContext<Knex.Transaction>(),
