@@ -87,6 +87,7 @@ export class EventStore {
       );
       heads.set(organizationId, { seq: Number(head.last_seq), hash: head.last_hash });
     }
+    const started = new Map([...heads].map(([organizationId, head]) => [organizationId, head.seq]));
     for (const event of events) {
       const head = heads.get(event.organizationId)!;
       const unhashed = {
@@ -130,12 +131,15 @@ export class EventStore {
       trx,
     );
     for (const [organizationId, head] of heads) {
-      await connection.execute(
-        'update event_streams set last_seq = ?, last_hash = ? where organization_id = ?',
-        [head.seq, head.hash, organizationId],
+      // compare-and-set on the locked head: with events partitioned by month no index spans
+      // every (organization_id, seq), so this is what keeps a seq from being handed out twice
+      const moved = await connection.execute<{ affectedRows: number }>(
+        'update event_streams set last_seq = ?, last_hash = ? where organization_id = ? and last_seq = ?',
+        [head.seq, head.hash, organizationId, started.get(organizationId)],
         'run',
         trx,
       );
+      if (moved.affectedRows !== 1) throw new Error(`the stream head of ${organizationId} moved during an append`);
     }
     // delivered at commit: wakes the outbox relay on every instance
     await connection.execute(`select pg_notify('${EVENTS_CHANNEL}', '')`, [], 'run', trx);

@@ -179,7 +179,7 @@ describe(PARTITIONING, () => {
 
   it('refuses a second event with the same organization and seq, and every change to a partition', async () => {
     const { rows } = await sql.query<Record<string, unknown>>('select * from events where organization_id = $1 and seq = 3', [organizations[0]]);
-    const copy = { ...rows[0], id: randomUUID() };
+    const copy: Record<string, unknown> = { ...rows[0], id: randomUUID() };
     const columns = Object.keys(copy);
     await expect(
       sql.query(

@@ -6,6 +6,12 @@ import { AUDIT_LOG_COLUMNS, AUDIT_LOG_FROM_EVENTS } from '../projections/audit-l
 const SHADOW = 'audit_log_rebuild';
 const CHUNK = 50_000;
 
+const PARTITIONS = `select c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound
+  from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'audit_log'::regclass order by 1`;
+
+/** audit_log_p202612 → audit_log_rebuild_p202612 */
+const shadowOf = (partition: string) => `${SHADOW}${partition.slice('audit_log'.length)}`;
+
 export interface RebuildProgress {
   organizationId: string;
   copied: number;
@@ -26,7 +32,12 @@ export class AuditLogRebuild {
   async run(onProgress: (progress: RebuildProgress) => void = () => undefined): Promise<{ events: number }> {
     const connection = this.em.fork().getConnection();
     await connection.execute(`drop table if exists ${SHADOW}`, [], 'run');
-    await connection.execute(`create table ${SHADOW} (like audit_log including defaults including constraints)`, [], 'run');
+    // partitioned like the live table, month by month (and its default), so the swap keeps the layout
+    await connection.execute(`create table ${SHADOW} (like audit_log including defaults including constraints) partition by range (occurred_at)`, [], 'run');
+    const partitions = await connection.execute<{ name: string; bound: string }[]>(PARTITIONS, [], 'all');
+    for (const partition of partitions) {
+      await connection.execute(`create table ${shadowOf(partition.name)} partition of ${SHADOW} ${partition.bound}`, [], 'run');
+    }
     const heads = await connection.execute<{ organization_id: string; last_seq: string }[]>('select organization_id, last_seq from event_streams', [], 'all');
     const reached = new Map<string, number>();
     let events = 0;
@@ -52,6 +63,8 @@ export class AuditLogRebuild {
     for (const index of indexes) {
       await connection.execute(
         index.indexdef
+          // a partitioned table's index is listed ON ONLY; built on the shadow it spans its partitions
+          .replace(' ON ONLY ', ' ON ')
           .replace(` INDEX ${index.indexname} ON `, ` INDEX ${index.indexname}_rb ON `)
           .replace(/ ON (\S+\.)?audit_log /, ` ON $1${SHADOW} `),
         [],
@@ -64,6 +77,13 @@ export class AuditLogRebuild {
       // the live projector waits on these rows and on the table until the swap commits
       await tx.getConnection().execute('select 1 from projection_positions where projection = ? for update', [AUDIT_LOG_PROJECTION], 'all', trx);
       await run('lock table audit_log in access exclusive mode');
+      // a month the maintenance job created meanwhile comes along (its rows are still to come)
+      const known = new Set(partitions.map((partition) => partition.name));
+      for (const partition of await tx.getConnection().execute<{ name: string; bound: string }[]>(PARTITIONS, [], 'all', trx)) {
+        if (known.has(partition.name)) continue;
+        await run(`create table ${shadowOf(partition.name)} partition of ${SHADOW} ${partition.bound}`);
+        partitions.push(partition);
+      }
       const now = await tx.getConnection().execute<{ organization_id: string; last_seq: string }[]>('select organization_id, last_seq from event_streams', [], 'all', trx);
       for (const head of now) {
         const from = reached.get(head.organization_id) ?? 0;
@@ -80,6 +100,7 @@ export class AuditLogRebuild {
       }
       await run('drop table audit_log');
       await run(`alter table ${SHADOW} rename to audit_log`);
+      for (const partition of partitions) await run(`alter table ${shadowOf(partition.name)} rename to ${partition.name}`);
       for (const index of indexes) await run(`alter index ${index.indexname}_rb rename to ${index.indexname}`);
     });
     // a new table has no planner statistics: without them the first queries after a rebuild

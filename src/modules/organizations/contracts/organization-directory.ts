@@ -7,10 +7,19 @@ export interface OrganizationSummary {
   slug: string;
   name: string;
   createdAt: Date;
+  version: number;
+  settings: { auditRetentionDays: number | null };
 }
 
-function summary(organization: Organization): OrganizationSummary {
-  return { id: organization.id, slug: organization.slug, name: organization.name, createdAt: organization.createdAt };
+export function summary(organization: Organization): OrganizationSummary {
+  return {
+    id: organization.id,
+    slug: organization.slug,
+    name: organization.name,
+    createdAt: organization.createdAt,
+    version: organization.version,
+    settings: { auditRetentionDays: organization.auditRetentionDays },
+  };
 }
 
 /** Looks organizations up for other modules (sign-in by slug, invitation pages). */
@@ -21,6 +30,12 @@ export class OrganizationDirectory {
   async findBySlug(slug: string): Promise<OrganizationSummary | null> {
     const organization = await this.uow.reader(null).findOne(Organization, { slug: slug.trim().toLowerCase() });
     return organization ? summary(organization) : null;
+  }
+
+  /** Organizations whose audit read models expire, with their retention in days (the retention job's list). */
+  async withAuditRetention(): Promise<{ id: string; auditRetentionDays: number }[]> {
+    const organizations = await this.uow.reader(null).find(Organization, {}, { orderBy: { id: 'asc' } });
+    return organizations.flatMap((o) => (o.auditRetentionDays === null ? [] : [{ id: o.id, auditRetentionDays: o.auditRetentionDays }]));
   }
 
   async findById(id: string): Promise<OrganizationSummary | null> {
