@@ -45,6 +45,8 @@ const ENVIRONMENT: Record<string, string[]> = {
   MAIL_REQUEUE_AFTER_MS: ['mail', 'requeueAfterMs'],
   MAIL_LEASE_MS: ['mail', 'leaseMs'],
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: ['audit', 'checkpointIntervalSeconds'],
+  AUDIT_RETENTION_INTERVAL_SECONDS: ['audit', 'retentionIntervalSeconds'],
+  AUDIT_PARTITION_MONTHS_AHEAD: ['audit', 'partitionMonthsAhead'],
   WEBHOOK_ALLOW_PRIVATE_TARGETS: ['webhooks', 'allowPrivateTargets'],
   WEBHOOK_ATTEMPTS: ['webhooks', 'attempts'],
   WEBHOOK_BACKOFF_MS: ['webhooks', 'backoffMs'],

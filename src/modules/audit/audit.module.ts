@@ -5,6 +5,12 @@ import { TeamsModule } from '../teams';
 import { MailTemplates } from '../../infrastructure/mail/mail-templates';
 import { AccessPolicyModule } from '../access-policy';
 import { UsersModule } from '../users';
+import { OrganizationsModule } from '../organizations';
+import { ApplyRetentionHandler } from './commands/apply-retention/apply-retention.handler';
+import { ReadModelRetention } from './infrastructure/read-model-retention';
+import { EventStorePrune } from './infrastructure/event-store-prune';
+import { RetentionRun } from './jobs/retention-run';
+import { RetentionScheduler } from './jobs/retention-scheduler';
 import { AUDIT_QUEUE } from './audit.constants';
 import { CreateCheckpointHandler } from './commands/create-checkpoint/create-checkpoint.handler';
 import { CreateWebhookHandler } from './commands/create-webhook/create-webhook.handler';
@@ -32,12 +38,13 @@ export class AuditModule implements OnModuleInit {
   constructor(
     private readonly consumers: EventConsumers,
     private readonly templates: MailTemplates,
+    private readonly retention: ReadModelRetention,
   ) {}
 
   static register(options: { workers: boolean }): DynamicModule {
     return {
       module: AuditModule,
-      imports: [BullModule.registerQueue({ name: AUDIT_QUEUE }), AccessPolicyModule, TeamsModule, UsersModule],
+      imports: [BullModule.registerQueue({ name: AUDIT_QUEUE }), AccessPolicyModule, TeamsModule, UsersModule, OrganizationsModule],
       controllers: [AuditController],
       providers: [
         ListAuditEventsHandler,
@@ -48,12 +55,16 @@ export class AuditModule implements OnModuleInit {
         CheckpointsRepository,
         WebhooksRepository,
         AuditLogRebuild,
+        ReadModelRetention,
+        EventStorePrune,
+        ApplyRetentionHandler,
+        RetentionRun,
         CreateWebhookHandler,
         DeleteWebhookHandler,
         PauseWebhookHandler,
         ListWebhooksHandler,
         ListWebhookDeliveriesHandler,
-        ...(options.workers ? [AuditLogProjector, CheckpointScheduler, WebhookFanout, WebhookDispatcher] : []),
+        ...(options.workers ? [AuditLogProjector, CheckpointScheduler, RetentionScheduler, WebhookFanout, WebhookDispatcher] : []),
       ],
     };
   }
@@ -61,5 +72,6 @@ export class AuditModule implements OnModuleInit {
   onModuleInit(): void {
     this.consumers.register(AUDIT_QUEUE);
     this.templates.register(WEBHOOK_PAUSED_TEMPLATE, renderWebhookPaused);
+    this.retention.register({ table: 'audit_log', timeColumn: 'occurred_at' });
   }
 }

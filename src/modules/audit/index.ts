@@ -3,3 +3,6 @@ export { AuditModule } from './audit.module';
 export { AuditLogRebuild } from './infrastructure/audit-log-rebuild';
 export { ExportEventsQuery } from './queries/export-events/export-events.query';
 export { VerifyChainQuery } from './queries/verify-chain/verify-chain.query';
+export { RetentionRun } from './jobs/retention-run';
+export { ReadModelRetention, type RetainedReadModel } from './infrastructure/read-model-retention';
+export { EventStorePrune, type PruneStep } from './infrastructure/event-store-prune';

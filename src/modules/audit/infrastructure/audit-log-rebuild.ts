@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, type Knex } from '@mikro-orm/postgresql';
+import { Clock } from '../../../shared/clock';
 import { AUDIT_LOG_PROJECTION } from '../projections/audit-log.projector';
 import { AUDIT_LOG_COLUMNS, AUDIT_LOG_FROM_EVENTS } from '../projections/audit-log.sql';
 
@@ -27,7 +28,20 @@ export interface RebuildProgress {
  */
 @Injectable()
 export class AuditLogRebuild {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Where each organization's read model begins: retention is not undone by a rebuild. */
+  private async boundaries(): Promise<Map<string, Date>> {
+    const rows = await this.em
+      .fork()
+      .getConnection()
+      .execute<{ id: string; days: string | null }[]>(`select id, settings->>'auditRetentionDays' as days from organizations`, [], 'all');
+    const now = this.clock.now().getTime();
+    return new Map(rows.flatMap((row) => (row.days === null ? [] : [[row.id, new Date(now - Number(row.days) * 86_400_000)] as const])));
+  }
 
   async run(onProgress: (progress: RebuildProgress) => void = () => undefined): Promise<{ events: number }> {
     const connection = this.em.fork().getConnection();
@@ -38,6 +52,8 @@ export class AuditLogRebuild {
     for (const partition of partitions) {
       await connection.execute(`create table ${shadowOf(partition.name)} partition of ${SHADOW} ${partition.bound}`, [], 'run');
     }
+    const since = await this.boundaries();
+    const EPOCH = new Date(0);
     const heads = await connection.execute<{ organization_id: string; last_seq: string }[]>('select organization_id, last_seq from event_streams', [], 'all');
     const reached = new Map<string, number>();
     let events = 0;
@@ -46,8 +62,8 @@ export class AuditLogRebuild {
       for (let from = 0; from < total; from += CHUNK) {
         const until = Math.min(from + CHUNK, total);
         await connection.execute(
-          `insert into ${SHADOW} (${AUDIT_LOG_COLUMNS}) ${AUDIT_LOG_FROM_EVENTS} where e.organization_id = ? and e.seq > ? and e.seq <= ?`,
-          [head.organization_id, from, until],
+          `insert into ${SHADOW} (${AUDIT_LOG_COLUMNS}) ${AUDIT_LOG_FROM_EVENTS} where e.organization_id = ? and e.seq > ? and e.seq <= ? and e.occurred_at >= ?`,
+          [head.organization_id, from, until, since.get(head.organization_id) ?? EPOCH],
           'run',
         );
         onProgress({ organizationId: head.organization_id, copied: until, total });
