@@ -95,7 +95,7 @@ describe('audit retention and the event store past it', () => {
     expect(stale.status).toBe(412);
   });
 
-  it("removes one organization's expired read-model rows and not another's, after signing the chain at the last event before the boundary", async () => {
+  it("creates the months ahead, then removes one organization's expired read-model rows and not another's, after signing the chain at the last event before the boundary", async () => {
     await settled('the seed');
     const lastA = await scalar('select last_seq from event_streams where organization_id = $1', [orgA]);
     const rowsB = await scalar('select count(*) from audit_log where organization_id = $1', [orgB]);
@@ -106,6 +106,12 @@ describe('audit retention and the event store past it', () => {
     shift = 200 * DAY_MS;
     const outcomes = await t.app.get(RetentionRun).runOnce();
     const boundary = new Date(Date.now() + shift - 90 * DAY_MS);
+    // the pass created the months ahead of its (shifted) present first
+    const shifted = new Date(Date.now() + shift);
+    for (let ahead = 0; ahead <= 2; ahead += 1) {
+      const month = new Date(Date.UTC(shifted.getUTCFullYear(), shifted.getUTCMonth() + ahead, 1)).toISOString().slice(0, 7).replace('-', '');
+      expect(await scalar("select count(*) from pg_class where relname in ($1, $2) and relispartition", [`events_p${month}`, `audit_log_p${month}`])).toBe(2);
+    }
     expect(outcomes).toEqual([expect.objectContaining({ organizationId: orgA, checkpointSeq: lastA, deleted: { audit_log: rowsA } })]);
     expect(await scalar('select count(*) from audit_log where organization_id = $1 and occurred_at < $2', [orgA, boundary])).toBe(0);
     expect(await scalar('select count(*) from audit_log where organization_id = $1', [orgB])).toBe(rowsB);
