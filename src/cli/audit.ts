@@ -7,12 +7,14 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { AppModule } from '../app.module';
 import { ConfigError, loadConfig } from '../infrastructure/config/load-config';
 import { withEncryptionKey } from '../infrastructure/security/encryption-key-file';
-import { AuditLogRebuild, ExportEventsQuery, VerifyChainQuery } from '../modules/audit';
+import { AuditLogRebuild, EventStorePrune, ExportEventsQuery, RetentionRun, VerifyChainQuery } from '../modules/audit';
 
 const USAGE = `usage:
   npm run audit:export -- --organization <slug> [--from <RFC 3339>] [--to <RFC 3339>] [--format ndjson|csv] [--out <file>]
   npm run audit:verify -- --organization <slug> [--from <RFC 3339>] [--to <RFC 3339>]
-  npm run audit:rebuild`;
+  npm run audit:rebuild
+  npm run audit:retention
+  npm run audit:prune -- [--dry-run true]     (as the role that owns the tables)`;
 
 class UsageError extends Error {}
 
@@ -38,7 +40,7 @@ const progress = (message: string) => process.stderr.write(`\r${message}`);
 /** `npm run audit:*`: the long audit work, from the command line, with progress on stderr. */
 async function run(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
-  if (!['export', 'verify', 'rebuild'].includes(command)) throw new UsageError(`unknown command ${command ?? '(none)'}`);
+  if (!['export', 'verify', 'rebuild', 'retention', 'prune'].includes(command)) throw new UsageError(`unknown command ${command ?? '(none)'}`);
   const args = options(rest);
   const config = withEncryptionKey(loadConfig(), () => undefined);
   // no HTTP, no workers: the same modules, queries and database as the service
@@ -51,6 +53,25 @@ async function run(): Promise<void> {
       );
       const seconds = (Date.now() - started) / 1000;
       process.stderr.write(`\nrebuilt audit_log from ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)} events/s)\n`);
+      return;
+    }
+    if (command === 'retention') {
+      const outcomes = await app.get(RetentionRun).runOnce((outcome) =>
+        progress(`retention: organization ${outcome.organizationId} before ${outcome.boundary}: checkpoint ${outcome.checkpointSeq ?? '-'}, removed ${JSON.stringify(outcome.deleted)}\n`),
+      );
+      process.stdout.write(`${JSON.stringify(outcomes)}\n`);
+      return;
+    }
+    if (command === 'prune') {
+      if (args['dry-run'] !== undefined && !['true', 'false'].includes(args['dry-run'])) throw new UsageError('--dry-run must be true or false');
+      const steps = await app.get(EventStorePrune).run({ dryRun: args['dry-run'] === 'true' }, (step) =>
+        progress(
+          step.reason
+            ? `kept ${step.partition} and later: ${step.reason}\n`
+            : `${step.dropped ? 'dropped' : 'would drop'} ${step.partition} (${step.events} events before ${step.until})\n`,
+        ),
+      );
+      process.stdout.write(`${JSON.stringify(steps)}\n`);
       return;
     }
     if (!args.organization) throw new UsageError('--organization is required');

@@ -123,6 +123,8 @@ export const appConfigSchema = z
     }),
     audit: z.object({
       checkpointIntervalSeconds: integer(1, 7 * 24 * 3600),
+      retentionIntervalSeconds: integer(1, 7 * 24 * 3600),
+      partitionMonthsAhead: integer(1, 24),
     }),
     // the security detector's thresholds (src/modules/audit/domain/security-rules.ts)
     securityAlerts: z.object({

@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { EventCatalogue } from '../../shared/event-catalogue';
 import { EventCatchUp } from './event-catch-up';
 import { EventConsumers } from './event-consumers';
+import { EventPartitions } from './event-partitions';
 import { EventStore } from './event-store';
 import { OutboxRelay } from './outbox-relay';
 import { UnitOfWork } from './unit-of-work';
@@ -13,8 +14,8 @@ export class EventStoreModule {
   static forRoot(catalogue: EventCatalogue): DynamicModule {
     return {
       module: EventStoreModule,
-      providers: [{ provide: EventCatalogue, useValue: catalogue }, EventStore, UnitOfWork, EventConsumers, OutboxRelay, EventCatchUp],
-      exports: [EventCatalogue, EventStore, UnitOfWork, EventConsumers, OutboxRelay, EventCatchUp],
+      providers: [{ provide: EventCatalogue, useValue: catalogue }, EventStore, UnitOfWork, EventConsumers, OutboxRelay, EventCatchUp, EventPartitions],
+      exports: [EventCatalogue, EventStore, UnitOfWork, EventConsumers, OutboxRelay, EventCatchUp, EventPartitions],
     };
   }
 }

@@ -96,6 +96,7 @@ export class EventStore {
       trx,
     );
     for (const head of locked) heads.set(head.organization_id, { seq: Number(head.last_seq), hash: head.last_hash });
+    const started = new Map([...heads].map(([organizationId, head]) => [organizationId, head.seq]));
     for (const event of events) {
       const head = heads.get(event.organizationId)!;
       const unhashed = {
@@ -118,7 +119,7 @@ export class EventStore {
     // new stream heads, and the NOTIFY (delivered at commit) that wakes the outbox relay on
     // every instance. Data-modifying CTEs run to completion whether or not the query reads them.
     const headRows = [...heads];
-    await connection.execute(
+    const written = await connection.execute<{ moved: number }[]>(
       `with appended as (
          insert into events (${INSERT_COLUMNS})
          values ${stored.map(() => '(?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?)').join(', ')}
@@ -126,10 +127,11 @@ export class EventStore {
          insert into event_outbox (event_id, organization_id) values ${stored.map(() => '(?::uuid, ?::uuid)').join(', ')}
        ), advanced as (
          update event_streams s set last_seq = h.seq, last_hash = h.hash
-           from (values ${headRows.map(() => '(?::uuid, ?::bigint, ?::text)').join(', ')}) as h (organization_id, seq, hash)
-          where s.organization_id = h.organization_id
+           from (values ${headRows.map(() => '(?::uuid, ?::bigint, ?::text, ?::bigint)').join(', ')}) as h (organization_id, seq, hash, started)
+          where s.organization_id = h.organization_id and s.last_seq = h.started
+          returning 1
        )
-       select pg_notify('${EVENTS_CHANNEL}', '')`,
+       select (select count(*) from advanced)::int as moved, pg_notify('${EVENTS_CHANNEL}', '')`,
       [
         ...stored.flatMap((e) => [
           e.id,
@@ -144,11 +146,14 @@ export class EventStore {
           e.hash,
         ]),
         ...stored.flatMap((e) => [e.id, e.organizationId]),
-        ...headRows.flatMap(([organizationId, head]) => [organizationId, head.seq, head.hash]),
+        ...headRows.flatMap(([organizationId, head]) => [organizationId, head.seq, head.hash, started.get(organizationId)]),
       ],
       'all',
       trx,
     );
+    // compare-and-set on the locked heads: with events partitioned by month no index spans
+    // every (organization_id, seq), so this is what keeps a seq from being handed out twice
+    if (written[0]?.moved !== headRows.length) throw new Error('a stream head moved during an append');
     return stored;
   }
 

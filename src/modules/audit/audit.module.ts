@@ -5,6 +5,12 @@ import { TeamsModule } from '../teams';
 import { MailTemplates } from '../../infrastructure/mail/mail-templates';
 import { AccessPolicyModule } from '../access-policy';
 import { UsersModule } from '../users';
+import { OrganizationsModule } from '../organizations';
+import { ApplyRetentionHandler } from './commands/apply-retention/apply-retention.handler';
+import { ReadModelRetention } from './infrastructure/read-model-retention';
+import { EventStorePrune } from './infrastructure/event-store-prune';
+import { RetentionRun } from './jobs/retention-run';
+import { RetentionScheduler } from './jobs/retention-scheduler';
 import { AUDIT_QUEUE } from './audit.constants';
 import { CreateCheckpointHandler } from './commands/create-checkpoint/create-checkpoint.handler';
 import { CreateWebhookHandler } from './commands/create-webhook/create-webhook.handler';
@@ -22,6 +28,7 @@ import { CheckpointsRepository } from './infrastructure/checkpoints.repository';
 import { CheckpointScheduler } from './jobs/checkpoint-scheduler';
 import { ListCheckpointsHandler } from './queries/list-checkpoints/list-checkpoints.handler';
 import { AuditLogProjector } from './projections/audit-log.projector';
+import { AUDIT_READ_MODELS } from './projections/read-models';
 import { ExportEventsHandler } from './queries/export-events/export-events.handler';
 import { ListEventTypesHandler } from './queries/list-event-types/list-event-types.handler';
 import { ListAuditEventsHandler } from './queries/list-audit-events/list-audit-events.handler';
@@ -44,12 +51,13 @@ export class AuditModule implements OnModuleInit {
   constructor(
     private readonly consumers: EventConsumers,
     private readonly templates: MailTemplates,
+    private readonly retention: ReadModelRetention,
   ) {}
 
   static register(options: { workers: boolean }): DynamicModule {
     return {
       module: AuditModule,
-      imports: [BullModule.registerQueue({ name: AUDIT_QUEUE }), AccessPolicyModule, TeamsModule, UsersModule],
+      imports: [BullModule.registerQueue({ name: AUDIT_QUEUE }), AccessPolicyModule, TeamsModule, UsersModule, OrganizationsModule],
       controllers: [AuditController, SecurityEventsController],
       providers: [
         ListAuditEventsHandler,
@@ -63,6 +71,10 @@ export class AuditModule implements OnModuleInit {
         CheckpointsRepository,
         WebhooksRepository,
         AuditLogRebuild,
+        ReadModelRetention,
+        EventStorePrune,
+        ApplyRetentionHandler,
+        RetentionRun,
         CreateWebhookHandler,
         DeleteWebhookHandler,
         PauseWebhookHandler,
@@ -74,7 +86,7 @@ export class AuditModule implements OnModuleInit {
         TriageSecurityAlertHandler,
         ListSecurityAlertsHandler,
         GetSecurityAlertHandler,
-        ...(options.workers ? [AuditLogProjector, CheckpointScheduler, WebhookFanout, WebhookDispatcher] : []),
+        ...(options.workers ? [AuditLogProjector, CheckpointScheduler, RetentionScheduler, WebhookFanout, WebhookDispatcher] : []),
         ...(options.workers ? [SecurityDetector] : []),
       ],
     };
@@ -84,5 +96,7 @@ export class AuditModule implements OnModuleInit {
     this.consumers.register(AUDIT_QUEUE);
     this.templates.register(WEBHOOK_PAUSED_TEMPLATE, renderWebhookPaused);
     this.templates.register(SECURITY_ALERT_TEMPLATE, renderSecurityAlert);
+    // every read model the projector fills is trimmed to the organization's retention
+    for (const model of AUDIT_READ_MODELS) this.retention.register({ table: model.table, timeColumn: 'occurred_at' });
   }
 }

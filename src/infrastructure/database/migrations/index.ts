@@ -13,6 +13,7 @@ import { Migration20261202005000_sso } from './Migration20261202005000_sso';
 import { Migration20261203000100_sso_team_memberships } from './Migration20261203000100_sso_team_memberships';
 import { Migration20261203000300_audit_projections } from './Migration20261203000300_audit_projections';
 import { Migration20261203000400_security_alerts } from './Migration20261203000400_security_alerts';
+import { Migration20261203000500_audit_partitioning } from './Migration20261203000500_audit_partitioning';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203000100_sso_team_memberships', class: Migration20261203000100_sso_team_memberships },
   { name: 'Migration20261203000300_audit_projections', class: Migration20261203000300_audit_projections },
   { name: 'Migration20261203000400_security_alerts', class: Migration20261203000400_security_alerts },
+  { name: 'Migration20261203000500_audit_partitioning', class: Migration20261203000500_audit_partitioning },
 ];

@@ -3,6 +3,16 @@ import { defineEvents, payload, z, type PayloadsOf } from '../../../shared/event
 
 /** The audit module's event types. */
 export const AUDIT_EVENTS = defineEvents('audit', {
+  'audit.retention_applied': {
+    description: "Read-model rows older than the organization's retention were removed; the store keeps its events and a checkpoint at the boundary.",
+    subject: ['organization'],
+    payload: payload({
+      retentionDays: z.number().int(),
+      boundary: z.string().describe('RFC 3339: rows that occurred before it were removed'),
+      checkpointSeq: z.number().int().nullable().describe('the retention checkpoint at the last event before the boundary'),
+      deleted: z.record(z.string(), z.number().int()).describe('rows removed, per read model table'),
+    }),
+  },
   'audit.checkpoint_signed': {
     description: "A signed checkpoint of the organization's hash chain was made (its JWS is at GET /api/v1/audit/checkpoints).",
     subject: ['audit_checkpoint'],

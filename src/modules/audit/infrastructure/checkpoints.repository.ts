@@ -54,6 +54,32 @@ export class CheckpointsRepository {
     return row ? toCheckpoint(row) : null;
   }
 
+  /** The checkpoint of the event at `seq`, if one was signed. */
+  async atSeq(em: EntityManager, organizationId: string, seq: number): Promise<Checkpoint | null> {
+    const [row] = await em
+      .getConnection()
+      .execute<CheckpointRow[]>(
+        `select ${COLUMNS} from audit_checkpoints where organization_id = ? and seq = ? order by at limit 1`,
+        [organizationId, seq],
+        'all',
+        em.isInTransaction() ? em.getTransactionContext<Knex.Transaction>() : undefined,
+      );
+    return row ? toCheckpoint(row) : null;
+  }
+
+  /** The first checkpoint after `seq`. */
+  async firstAfter(em: EntityManager, organizationId: string, seq: number): Promise<Checkpoint | null> {
+    const [row] = await em
+      .getConnection()
+      .execute<CheckpointRow[]>(
+        `select ${COLUMNS} from audit_checkpoints where organization_id = ? and seq > ? order by seq, at limit 1`,
+        [organizationId, seq],
+        'all',
+        em.isInTransaction() ? em.getTransactionContext<Knex.Transaction>() : undefined,
+      );
+    return row ? toCheckpoint(row) : null;
+  }
+
   /** Newest first, keyset on (seq, at) below `before`. */
   async page(em: EntityManager, organizationId: string, limit: number, before?: { seq: number; at: string }): Promise<Checkpoint[]> {
     const rows = await em

@@ -66,7 +66,7 @@ export class AuditLogProjector
     const organizationId = events[0].organizationId;
     // every type is read, so a batch is a contiguous seq range of one organization
     for (const model of AUDIT_READ_MODELS) {
-      await connection.execute(`${copyStatement(model)} on conflict (event_id) do nothing`, [organizationId, events[0].seq - 1, events[events.length - 1].seq], 'run', trx);
+      await connection.execute(`${copyStatement(model)} on conflict (${model.conflictKey}) do nothing`, [organizationId, events[0].seq - 1, events[events.length - 1].seq], 'run', trx);
     }
     // rows written before a user's erasure name them too: they become "removed user"
     const erased = new Set(events.filter((event) => ERASURE_EVENT_TYPES.includes(event.type) && event.subject.id).map((event) => event.subject.id!));

@@ -14,6 +14,8 @@ export interface AuditReadModel {
   columns: string;
   fromEvents: string;
   where: string | null;
+  /** The unique key a replayed event conflicts on (a partitioned table's includes occurred_at). */
+  conflictKey: string;
   /** Statements (params: organization id, user id) that show an erased user as "removed user". */
   erase: string[];
 }
@@ -27,6 +29,7 @@ export const AUDIT_READ_MODELS: readonly AuditReadModel[] = [
     columns: AUDIT_LOG_COLUMNS,
     fromEvents: AUDIT_LOG_FROM_EVENTS,
     where: null,
+    conflictKey: 'event_id, occurred_at',
     erase: [erase('audit_log', "actor_type = 'user'", 'actor_id', 'actor_name'), erase('audit_log', "subject_type = 'user'", 'subject_id', 'subject_name')],
   },
   {
@@ -34,6 +37,7 @@ export const AUDIT_READ_MODELS: readonly AuditReadModel[] = [
     columns: LOGIN_HISTORY_COLUMNS,
     fromEvents: LOGIN_HISTORY_FROM_EVENTS,
     where: LOGIN_HISTORY_WHERE,
+    conflictKey: 'event_id',
     erase: [erase('login_history', 'true', 'user_id', 'user_name')],
   },
   {
@@ -41,6 +45,7 @@ export const AUDIT_READ_MODELS: readonly AuditReadModel[] = [
     columns: PERMISSION_CHANGES_COLUMNS,
     fromEvents: PERMISSION_CHANGES_FROM_EVENTS,
     where: PERMISSION_CHANGES_WHERE,
+    conflictKey: 'event_id',
     erase: [
       erase('permission_changes', "actor_type = 'user'", 'actor_id', 'actor_name'),
       erase('permission_changes', "subject_type = 'user'", 'subject_id', 'subject_name'),

@@ -11,6 +11,8 @@ export class CreateCheckpointCommand extends Command<Checkpoint | null> {
     readonly actor: Actor,
     readonly organizationId: string,
     readonly reason: CheckpointReason,
+    /** Sign the event at this seq instead of the head (the retention boundary); null when there is none. */
+    readonly atSeq?: number,
   ) {
     super();
   }

@@ -20,14 +20,24 @@ export class VerifyChainHandler implements IQueryHandler<VerifyChainQuery, Verif
     // signed statements of what the chain held: a rewrite or truncation cannot match them
     const signed = await this.checkpoints.all(em, organizationId);
     const signedHash = new Map(signed.map((checkpoint) => [checkpoint.seq, checkpoint.hash]));
+    const retention = signed.filter((checkpoint) => checkpoint.reason === 'retention');
+    let broken: number | null = null;
     let verifier: ChainVerifier | null = null;
     let first: number | null = null;
     let last: { seq: number; hash: string } | null = null;
     let contradicted: number | null = null;
     for await (const event of this.store.read(em, organizationId, range)) {
       if (!verifier) {
-        // a range that starts mid-chain is anchored on the event before it
-        const anchor = event.seq > 1 ? await this.store.findBySeq(em, organizationId, event.seq - 1) : null;
+        // a range that starts mid-chain is anchored on the event before it; where retention
+        // pruned that event, on the retention checkpoint signed at it (audit:prune signs one
+        // at the last event of every partition it drops)
+        const before = event.seq > 1 ? await this.store.findBySeq(em, organizationId, event.seq - 1) : null;
+        const pruned = event.seq > 1 && !before ? retention.find((checkpoint) => checkpoint.seq === event.seq - 1) : undefined;
+        if (event.seq > 1 && !before && !pruned) {
+          // events are missing with nothing signed to account for them: name the first
+          broken = (retention.filter((checkpoint) => checkpoint.seq < event.seq).at(-1)?.seq ?? 0) + 1;
+        }
+        const anchor = before ?? pruned ?? null;
         verifier = new ChainVerifier(anchor ? { seq: anchor.seq, hash: anchor.hash } : null);
         first = event.seq;
       }
@@ -38,14 +48,16 @@ export class VerifyChainHandler implements IQueryHandler<VerifyChainQuery, Verif
       if (onProgress && verifier.result().checked % 10_000 === 0) onProgress(verifier.result().checked);
     }
     const chain = verifier?.result() ?? { valid: true, checked: 0, firstBrokenSeq: null };
-    let broken = chain.firstBrokenSeq;
+    if (chain.firstBrokenSeq !== null) broken = earliest(broken, chain.firstBrokenSeq);
     if (contradicted !== null) broken = earliest(broken, contradicted);
     const latest = signed.at(-1) ?? null;
     if (!range.to && (last || !range.from)) {
       // events removed from the end leave a valid chain: the head and the last checkpoint say where it ended
       const head = await this.store.head(em, organizationId);
-      const end = last?.seq ?? 0;
-      if (head && (head.seq !== end || (last && head.hash !== last.hash))) broken = earliest(broken, end + 1);
+      // nothing left at all is whole only when every event was pruned up to a retention checkpoint at the head
+      const tip = last ?? (head ? retention.find((checkpoint) => checkpoint.seq === head.seq) : undefined) ?? null;
+      const end = tip?.seq ?? 0;
+      if (head && (head.seq !== end || (tip && head.hash !== tip.hash))) broken = earliest(broken, end + 1);
       if (latest && latest.seq > end && latest.seq >= (first ?? 0)) broken = earliest(broken, end + 1);
     }
     return {
