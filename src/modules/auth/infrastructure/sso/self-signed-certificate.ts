@@ -24,11 +24,21 @@ const utf8 = (value: string) => der(0x0c, Buffer.from(value, 'utf8'));
 const time = (date: Date) => der(0x18, Buffer.from(date.toISOString().replace(/[-:T]/g, '').replace(/\.\d+/, ''), 'ascii'));
 const SHA256_RSA = seq(oid('1.2.840.113549.1.1.11'), der(0x05, Buffer.alloc(0)));
 
+/**
+ * A certificate serial from random bytes. A DER INTEGER must be minimal and this one must be
+ * positive: a leading 0x00 byte (1 serial in 256) made a certificate that strict parsers
+ * refuse, so the top byte is kept in 0x40–0x7f.
+ */
+export function serialNumber(random: Buffer): Buffer {
+  const serial = Buffer.from(random);
+  serial[0] = (serial[0] & 0x3f) | 0x40;
+  return serial;
+}
+
 /** A new RSA-2048 key and a self-signed SHA-256 certificate for it, both PEM. */
 export function selfSignedCertificate(commonName: string, notBefore: Date, validDays: number): { privateKeyPem: string; certificatePem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const serial = randomBytes(16);
-  serial[0] &= 0x7f;
+  const serial = serialNumber(randomBytes(16));
   const name = seq(set(seq(oid('2.5.4.3'), utf8(commonName.slice(0, 64)))));
   const notAfter = new Date(notBefore.getTime() + validDays * 86_400_000);
   const tbs = seq(
