@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Pool } from 'pg';
 import { RFC3339_MS } from './event-store';
 
 /**
@@ -21,7 +22,7 @@ const compact = (column: string) => `case when strpos(${column}, '\\') = 0 then 
  * is left as jsonb printed it; such lines, and the others `needsReserialization` flags, are
  * rewritten by JSON.stringify here.
  */
-const LINES_SQL = (filters: string) => `
+const LINES_SQL = `
   select string_agg(line, '' order by seq) as lines
     from (select seq, '{"id":"' || id::text || '","organizationId":"' || organization_id::text
                  || '","seq":' || seq::text || ',"type":' || to_json(type)::text
@@ -29,7 +30,8 @@ const LINES_SQL = (filters: string) => `
                  || ',"occurredAt":"' || to_char(occurred_at at time zone 'UTC', ${RFC3339_MS})
                  || '","prevHash":' || to_json(prev_hash)::text || ',"hash":' || to_json(hash)::text || E'}\\n' as line
             from (select seq, id, organization_id, type, actor::text as a, subject::text as s, payload::text as p, occurred_at, prev_hash, hash
-                    from events where organization_id = ? and seq > ? and seq <= ? ${filters}
+                    from events where organization_id = $1 and seq > $2 and seq <= $3
+                     and ($4::timestamptz is null or occurred_at >= $4) and ($5::timestamptz is null or occurred_at < $5)
                   offset 0) e) lines`; // offset 0: each jsonb printed once, not once per use
 
 /**
@@ -64,34 +66,29 @@ export function exactLines(lines: string): string {
 /**
  * The organization's events up to its head when the export starts, as NDJSON in seq order, a
  * chunk of lines at a time (for the HTTP export and `npm run audit:export` alike). Seqs are
- * gap-free per organization, so chunks are seq ranges read side by side on the pool.
+ * gap-free per organization, so chunks are seq ranges read side by side, on a pool of the
+ * export's own (the ORM's stays free for requests) as a prepared statement: planning it
+ * afresh cost a third of each chunk's time in PostgreSQL.
  */
 export async function* exportNdjson(
   em: EntityManager,
+  databaseUrl: string,
   organizationId: string,
   range: { from?: Date; to?: Date } = {},
 ): AsyncGenerator<string> {
-  const connection = em.getConnection();
-  const [head] = await connection.execute<{ last_seq: string }[]>(
-    'select last_seq from event_streams where organization_id = ?',
-    [organizationId],
-    'all',
-  );
+  const [head] = await em
+    .getConnection()
+    .execute<{ last_seq: string }[]>('select last_seq from event_streams where organization_id = ?', [organizationId], 'all');
   const last = Number(head?.last_seq ?? 0);
-  const filters: string[] = [];
-  const filterParams: unknown[] = [];
-  if (range.from) {
-    filters.push('and occurred_at >= ?');
-    filterParams.push(range.from);
-  }
-  if (range.to) {
-    filters.push('and occurred_at < ?');
-    filterParams.push(range.to);
-  }
-  const sql = LINES_SQL(filters.join(' '));
+  const pool = new Pool({ connectionString: databaseUrl, max: EXPORT_PREFETCH });
+  pool.on('error', () => undefined);
   const chunk = (after: number) =>
-    connection.execute<{ lines: string | null }[]>(sql, [organizationId, after, Math.min(after + EXPORT_CHUNK_SEQS, last), ...filterParams], 'all');
-  const pending: Promise<{ lines: string | null }[]>[] = [];
+    pool.query<{ lines: string | null }>({
+      name: 'gatehouse_export_ndjson',
+      text: LINES_SQL,
+      values: [organizationId, after, Math.min(after + EXPORT_CHUNK_SEQS, last), range.from ?? null, range.to ?? null],
+    });
+  const pending: Promise<{ rows: { lines: string | null }[] }>[] = [];
   let next = 0;
   const refill = () => {
     while (pending.length < EXPORT_PREFETCH && next < last) {
@@ -102,10 +99,17 @@ export async function* exportNdjson(
       next += EXPORT_CHUNK_SEQS;
     }
   };
-  refill();
-  while (pending.length) {
-    const [row] = await pending.shift()!;
+  try {
     refill();
-    if (row?.lines) yield exactLines(row.lines);
+    while (pending.length) {
+      const {
+        rows: [row],
+      } = await pending.shift()!;
+      refill();
+      if (row?.lines) yield exactLines(row.lines);
+    }
+  } finally {
+    await Promise.allSettled(pending);
+    await pool.end();
   }
 }
