@@ -16,6 +16,16 @@ export interface PositionedConsumer {
   /** The event types it reads; null for every type. The position advances past the others. */
   readonly types: readonly EventType[] | null;
   apply(tx: EntityManager, events: StoredEvent[]): Promise<void>;
+  /**
+   * Instead of `apply`, for a consumer of every type that needs no event in memory: applies
+   * the seqs after `afterSeq` up to `untilSeq` (gap-free, so exactly the batch) in SQL.
+   */
+  applyRange?(tx: EntityManager, organizationId: string, range: { afterSeq: number; untilSeq: number }): Promise<void>;
+  /**
+   * Woken in this process as soon as the outbox relay here has published its events, rather
+   * than when the BullMQ job comes back (the job still wakes the other instances).
+   */
+  readonly eager?: boolean;
 }
 
 /**
@@ -63,6 +73,17 @@ export class EventCatchUp implements OnApplicationBootstrap, BeforeApplicationSh
   async wake(consumer: PositionedConsumer, organizationId: string, seq: number): Promise<void> {
     if ((this.reached.get(this.key(consumer, organizationId)) ?? 0) >= seq) return;
     await this.schedule(consumer, organizationId);
+  }
+
+  /** The outbox relay published up to `seq` in the organization: wakes the eager consumers here. */
+  published(organizationId: string, seq: number): void {
+    if (this.stopped) return;
+    for (const consumer of this.consumers.values()) {
+      if (!consumer.eager) continue;
+      this.wake(consumer, organizationId, seq).catch((error: Error) =>
+        this.logger.warn(`${consumer.name} catching up in ${organizationId} failed: ${error.message}`),
+      );
+    }
   }
 
   /** One poll: every organization whose stream is ahead of a consumer's position. */
@@ -137,31 +158,38 @@ export class EventCatchUp implements OnApplicationBootstrap, BeforeApplicationSh
     const outcome = await this.em.fork().transactional(async (tx) => {
       const connection = tx.getConnection();
       const trx = tx.getTransactionContext<Knex.Transaction>();
-      await connection.execute(
-        'insert into projection_positions (projection, organization_id, last_seq) values (?, ?, 0) on conflict do nothing',
-        [consumer.name, organizationId],
-        'run',
-        trx,
-      );
-      const [position] = await connection.execute<{ last_seq: string }[]>(
-        'select last_seq from projection_positions where projection = ? and organization_id = ? for update',
-        [consumer.name, organizationId],
-        'all',
-        trx,
-      );
-      // read after the lock: the head seen here covers only committed events, all below it visible
-      const [head] = await connection.execute<{ last_seq: string }[]>(
-        'select last_seq from event_streams where organization_id = ?',
-        [organizationId],
-        'all',
-        trx,
-      );
+      // the position locked and the stream's head in one round trip; the head comes from this
+      // statement's snapshot, so every event up to it is committed and visible to the reads after
+      const lock = () =>
+        connection.execute<{ last_seq: string; head: string | null }[]>(
+          `select p.last_seq, (select s.last_seq from event_streams s where s.organization_id = p.organization_id) as head
+             from projection_positions p where p.projection = ? and p.organization_id = ? for update of p`,
+          [consumer.name, organizationId],
+          'all',
+          trx,
+        );
+      let [position] = await lock();
+      if (!position) {
+        await connection.execute(
+          'insert into projection_positions (projection, organization_id, last_seq) values (?, ?, 0) on conflict do nothing',
+          [consumer.name, organizationId],
+          'run',
+          trx,
+        );
+        [position] = await lock();
+      }
       const from = Number(position.last_seq);
-      const until = Number(head?.last_seq ?? 0);
+      const until = Number(position.head ?? 0);
       if (until <= from) return { reached: from, more: false };
-      const events = await this.store.readAfter(tx, organizationId, { afterSeq: from, untilSeq: until, types: consumer.types, limit: batchSize });
-      if (events.length) await consumer.apply(tx, events);
-      const reached = events.length === batchSize ? events[events.length - 1].seq : until;
+      let reached: number;
+      if (consumer.applyRange && consumer.types === null) {
+        reached = Math.min(from + batchSize, until);
+        await consumer.applyRange(tx, organizationId, { afterSeq: from, untilSeq: reached });
+      } else {
+        const events = await this.store.readAfter(tx, organizationId, { afterSeq: from, untilSeq: until, types: consumer.types, limit: batchSize });
+        if (events.length) await consumer.apply(tx, events);
+        reached = events.length === batchSize ? events[events.length - 1].seq : until;
+      }
       await connection.execute(
         'update projection_positions set last_seq = ?, updated_at = now() where projection = ? and organization_id = ?',
         [reached, consumer.name, organizationId],

@@ -6,6 +6,7 @@ import type { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { enqueueWithin, NotifiedRelay } from '../queue/notified-relay';
 import { RedisService } from '../queue/redis.service';
+import { EventCatchUp } from './event-catch-up';
 import { EventConsumers, type EventJob } from './event-consumers';
 import { EVENTS_CHANNEL } from './event-store';
 
@@ -18,11 +19,14 @@ interface OutboxRow {
 }
 
 /**
- * Wakes the consumers of committed events through BullMQ: one job per event and consumer
- * queue, job id = event id, in outbox order. Woken by LISTEN/NOTIFY, with polling as the
- * fallback; rows are claimed with SKIP LOCKED and deleted once Redis accepted the jobs.
- * A job is only a wake-up: each consumer reads the store from its own position
- * (EventCatchUp), so a job Redis loses afterwards delays nothing beyond the next poll.
+ * Wakes the consumers of committed events through BullMQ. A job is only a wake-up: each
+ * consumer reads the store from its own position (EventCatchUp), so a job Redis loses
+ * afterwards delays nothing beyond the next poll, and one job per consumer queue and
+ * organization in a batch — named after the last event there it wants (job id = that
+ * event's id, so a re-enqueue is a no-op) — wakes as much as one per event did, for a
+ * fraction of Redis's work. Woken by LISTEN/NOTIFY, with polling as the fallback; rows are
+ * claimed with SKIP LOCKED and deleted once Redis accepted the jobs. The eager consumers of
+ * this process are woken as soon as the rows are read, without waiting for their job.
  */
 @Injectable()
 export class OutboxRelay extends NotifiedRelay {
@@ -34,6 +38,7 @@ export class OutboxRelay extends NotifiedRelay {
     private readonly consumers: EventConsumers,
     private readonly moduleRef: ModuleRef,
     private readonly redis: RedisService,
+    private readonly catchUp: EventCatchUp,
   ) {
     super(EVENTS_CHANNEL, config);
   }
@@ -61,14 +66,22 @@ export class OutboxRelay extends NotifiedRelay {
         tx.getTransactionContext(),
       );
       if (!rows.length) return 0;
-      const jobs = rows.map((row) => ({
-        name: row.type,
-        data: { eventId: row.event_id, organizationId: row.organization_id, type: row.type, seq: Number(row.seq) } satisfies EventJob,
-        opts: { jobId: row.event_id },
-      }));
+      // these events are committed: this process's eager consumers need not wait for Redis
+      const published = new Map<string, number>();
+      for (const row of rows) published.set(row.organization_id, Math.max(published.get(row.organization_id) ?? 0, Number(row.seq)));
+      for (const [organizationId, seq] of published) this.catchUp.published(organizationId, seq);
       for (const { name, queue } of queues) {
-        const wanted = jobs.filter((job) => this.consumers.wants(name, job.name));
-        if (wanted.length) await enqueueWithin(queue.addBulk(wanted));
+        const last = new Map<string, OutboxRow>();
+        for (const row of rows) {
+          const seen = last.get(row.organization_id);
+          if (this.consumers.wants(name, row.type) && (!seen || Number(row.seq) > Number(seen.seq))) last.set(row.organization_id, row);
+        }
+        const jobs = [...last.values()].map((row) => ({
+          name: row.type,
+          data: { eventId: row.event_id, organizationId: row.organization_id, type: row.type, seq: Number(row.seq) } satisfies EventJob,
+          opts: { jobId: row.event_id },
+        }));
+        if (jobs.length) await enqueueWithin(queue.addBulk(jobs));
       }
       await connection.execute(
         `delete from event_outbox where id in (${rows.map(() => '?').join(', ')})`,

@@ -1,3 +1,6 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { EventStore } from '../../../src/infrastructure/event-store/event-store';
+import { toNdjsonLine } from '../../../src/modules/audit/queries/export-events/export-events.handler';
 import { eventually, startTestApp, type TestApp } from '../../support/test-app';
 import { ADMIN_EMAIL } from '../../support/test-env';
 
@@ -117,5 +120,34 @@ describe('the audit export and pagination', () => {
     expect(second.body.items[0].seq).toBe(first.body.items[1].seq - 1);
     const byPrefix = await t.api.get<{ items: { type: string }[] }>('/api/v1/audit/events?type=auth.*&limit=200', token);
     expect(byPrefix.body.items.every((e) => e.type.startsWith('auth.'))).toBe(true);
+  });
+
+  it('builds each NDJSON line byte for byte as JSON.stringify of the stored event did', async () => {
+    const em = t.app.get(EntityManager).fork();
+    const store = t.app.get(EventStore);
+    const [{ id: organizationId }] = await em.getConnection().execute<{ id: string }[]>("select id from organizations where slug = 'default'");
+    // what jsonb prints differently from JavaScript, and strings that look like JSON's separators
+    const payloads: Record<string, unknown>[] = [
+      { fraction: 1.5, tiny: 1.5e-7, huge: 1e21, unsafe: 2 ** 60, negative: -42, zero: 0, safe: 123456789012345 },
+      { '10': 'ten', '2': 'two', a: 'letter', '01': 'not an index', '-1': 'nor this' },
+      { text: 'a, "quoted": b', colon: 'k": v', backslash: 'C:\\dir\\', newline: 'one\ntwo', control: '\u0001', unicode: 'ünï ☃ 😀 \u2028' },
+      { list: [1, 'two', null, true, false, { nested: [[], {}] }, 2.25], empty: {}, none: [] },
+      { agent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36', at: '12:00.000Z, 3' },
+      { n: 7, t: 'auth.login_failed' },
+    ];
+    await em.transactional((tx) =>
+      store.append(tx, { type: 'user', id: 'u-1', organizationId, ip: '203.0.113.7', userAgent: 'agent, "x": 1', requestId: 'r\\1' }, payloads.map((document) => ({
+        // a declared type whose payload carries whole documents, so the awkward values pass the catalogue
+        type: 'policy.updated' as const,
+        organizationId,
+        subject: { type: 'policy', id: null },
+        payload: { changedSections: ['test'], before: document, after: { ...document, again: document } },
+      }))),
+    );
+    let expected = '';
+    for await (const event of store.read(em, organizationId)) expected += toNdjsonLine(event);
+    const response = await t.api.get('/api/v1/audit/export?format=ndjson', token);
+    expect(response.text).toBe(expected);
+    expect(expected).toContain('"huge":1e+21');
   });
 });

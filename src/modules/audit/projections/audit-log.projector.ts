@@ -26,6 +26,7 @@ export class AuditLogProjector
 {
   readonly name = AUDIT_LOG_PROJECTION;
   readonly types = null;
+  readonly eager = true;
   private readonly logger = new Logger(AuditLogProjector.name);
 
   constructor(
@@ -61,22 +62,36 @@ export class AuditLogProjector
   }
 
   async apply(tx: EntityManager, events: StoredEvent[]): Promise<void> {
+    // every type is read, so a batch is a contiguous seq range of one organization
+    await this.applyRange(tx, events[0].organizationId, { afterSeq: events[0].seq - 1, untilSeq: events[events.length - 1].seq });
+  }
+
+  /** The batch straight from events into each read model, one statement each: no event passes through here. */
+  async applyRange(tx: EntityManager, organizationId: string, range: { afterSeq: number; untilSeq: number }): Promise<void> {
     const connection = tx.getConnection();
     const trx = tx.getTransactionContext<Knex.Transaction>();
-    const organizationId = events[0].organizationId;
-    // every type is read, so a batch is a contiguous seq range of one organization
+    const params = [organizationId, range.afterSeq, range.untilSeq];
+    let projected: { occurred_ms: number }[] = [];
     for (const model of AUDIT_READ_MODELS) {
-      await connection.execute(`${copyStatement(model)} on conflict (${model.conflictKey}) do nothing`, [organizationId, events[0].seq - 1, events[events.length - 1].seq], 'run', trx);
+      const returning = model.table === AUDIT_LOG_PROJECTION ? ' returning (extract(epoch from occurred_at) * 1000)::float8 as occurred_ms' : '';
+      const rows = await connection.execute<{ occurred_ms: number }[]>(`${copyStatement(model)} on conflict (${model.conflictKey}) do nothing${returning}`, params, 'all', trx);
+      if (returning) projected = rows;
     }
     // rows written before a user's erasure name them too: they become "removed user"
-    const erased = new Set(events.filter((event) => ERASURE_EVENT_TYPES.includes(event.type) && event.subject.id).map((event) => event.subject.id!));
-    for (const userId of erased) {
+    const erased = await connection.execute<{ user_id: string }[]>(
+      `select distinct subject->>'id' as user_id from events
+        where organization_id = ? and seq > ? and seq <= ? and type in (${ERASURE_EVENT_TYPES.map(() => '?').join(', ')}) and subject->>'id' is not null`,
+      [...params, ...ERASURE_EVENT_TYPES],
+      'all',
+      trx,
+    );
+    for (const { user_id: userId } of erased) {
       for (const statement of AUDIT_READ_MODELS.flatMap((model) => model.erase)) await connection.execute(statement, [organizationId, userId], 'run', trx);
     }
     const now = this.clock.now().getTime();
-    this.metrics.eventsProjected.inc({ projection: AUDIT_LOG_PROJECTION }, events.length);
-    for (const event of events) {
-      this.metrics.projectionLag.observe({ projection: AUDIT_LOG_PROJECTION }, (now - Date.parse(event.occurredAt)) / 1000);
+    this.metrics.eventsProjected.inc({ projection: AUDIT_LOG_PROJECTION }, projected.length);
+    for (const row of projected) {
+      this.metrics.projectionLag.observe({ projection: AUDIT_LOG_PROJECTION }, (now - row.occurred_ms) / 1000);
     }
   }
 
