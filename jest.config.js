@@ -3,6 +3,8 @@
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, keepClassNames: true, target: 'es2022' } }];
 
 module.exports = {
+  // after each run: the slowest files and tests, with the load average they ran under
+  reporters: ['default', '<rootDir>/test/support/slowest-reporter.js'],
   projects: [
     {
       displayName: 'unit',

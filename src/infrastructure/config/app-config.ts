@@ -98,6 +98,11 @@ export const appConfigSchema = z
         reverifyMaxFailures: integer(1, 100),
         knownAddressDays: integer(1, 3650),
       }),
+      // argon2id cost of new hashes (a verify reads the cost from the hash it checks)
+      passwordHash: z.object({
+        memoryKiB: integer(1024, 1024 * 1024),
+        iterations: integer(1, 10),
+      }),
     }),
     rateLimits: z.object({
       anonymous: rateLimit,
@@ -157,6 +162,14 @@ export const appConfigSchema = z
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['metricsPort'], message: 'must differ from PORT, or be unset to serve /metrics on PORT' });
     }
     if (config.env !== 'production') return;
+    // only tests may hash below OWASP's argon2id minimum (19 MiB, t=2)
+    const { memoryKiB, iterations } = config.auth.passwordHash;
+    if (memoryKiB < 19 * 1024) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['auth', 'passwordHash', 'memoryKiB'], message: 'must be at least 19456 (OWASP\'s argon2id minimum) in production' });
+    }
+    if (iterations < 2) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['auth', 'passwordHash', 'iterations'], message: 'must be at least 2 (OWASP\'s argon2id minimum) in production' });
+    }
     // a generated key file suits one developer's machine; production names its key explicitly
     if (config.encryptionKey === null) {
       ctx.addIssue({

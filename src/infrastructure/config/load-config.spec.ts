@@ -19,6 +19,18 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ NODE_ENV: 'test', APP_ROLE: 'both' })).toThrow(/APP_ROLE/);
   });
 
+  it('hashes passwords at OWASP\'s argon2id cost unless told, and refuses less in production', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).auth.passwordHash).toEqual({ memoryKiB: 19456, iterations: 2 });
+    const key = randomBytes(32).toString('base64');
+    expect(() => loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: key, PASSWORD_HASH_MEMORY_KIB: '1024' })).toThrow(
+      /^Invalid configuration: PASSWORD_HASH_MEMORY_KIB .*at least 19456/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: key, PASSWORD_HASH_ITERATIONS: '1' })).toThrow(
+      /^Invalid configuration: PASSWORD_HASH_ITERATIONS .*at least 2/,
+    );
+    expect(loadConfig({ NODE_ENV: 'test', PASSWORD_HASH_MEMORY_KIB: '2048' }).auth.passwordHash.memoryKiB).toBe(2048);
+  });
+
   it('refuses a short bootstrap password', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', BOOTSTRAP_ADMIN_PASSWORD: 'short' })).toThrow(
       /BOOTSTRAP_ADMIN_PASSWORD .*at least 12/,

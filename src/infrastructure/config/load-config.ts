@@ -33,6 +33,8 @@ const ENVIRONMENT: Record<string, string[]> = {
   LOCKOUT_IP_MAX_FAILURES: ['auth', 'lockout', 'ipMaxFailures'],
   LOCKOUT_ACCOUNT_MAX_FAILURES: ['auth', 'lockout', 'accountMaxFailures'],
   LOCKOUT_MFA_MAX_FAILURES: ['auth', 'lockout', 'mfaMaxFailures'],
+  PASSWORD_HASH_MEMORY_KIB: ['auth', 'passwordHash', 'memoryKiB'],
+  PASSWORD_HASH_ITERATIONS: ['auth', 'passwordHash', 'iterations'],
   RATE_LIMIT_ANONYMOUS_POINTS: ['rateLimits', 'anonymous', 'points'],
   RATE_LIMIT_ANONYMOUS_SECONDS: ['rateLimits', 'anonymous', 'durationSeconds'],
   RATE_LIMIT_PASSWORD_FORGOT_POINTS: ['rateLimits', 'passwordForgot', 'points'],

@@ -3,9 +3,7 @@ import { Injectable } from '@nestjs/common';
 import argon2 from 'argon2';
 import { BoundedConcurrency } from '../../shared/bounded-concurrency';
 import { DomainError } from '../../shared/domain-error';
-
-// OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane.
-const OPTIONS = { type: argon2.argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
+import { AppConfig } from '../config/app-config';
 
 // One hash at a time per core this process may run on: more only share the cores and add
 // 19 MiB each. Waiting room for about a third of a second of work per core; past it a
@@ -28,15 +26,23 @@ export class PasswordHashingBusyError extends DomainError {
 @Injectable()
 export class PasswordHasher {
   private dummy: Promise<string> | null = null;
+  // auth.passwordHash: OWASP's argon2id recommendation (19 MiB, 2 iterations, 1 lane) unless
+  // a test lowers it; production refuses less
+  private readonly options: { type: typeof argon2.argon2id; memoryCost: number; timeCost: number; parallelism: 1 };
   private readonly pool = new BoundedConcurrency(HASHING_SLOTS, HASHING_SLOTS * WAITING_PER_SLOT, () => new PasswordHashingBusyError());
 
+  constructor(config: AppConfig) {
+    const { memoryKiB, iterations } = config.values.auth.passwordHash;
+    this.options = { type: argon2.argon2id, memoryCost: memoryKiB, timeCost: iterations, parallelism: 1 };
+  }
+
   hash(password: string): Promise<string> {
-    return this.pool.run(() => argon2.hash(password, OPTIONS));
+    return this.pool.run(() => argon2.hash(password, this.options));
   }
 
   async verify(hash: string | null, password: string): Promise<boolean> {
     if (!hash) {
-      this.dummy ??= argon2.hash('gatehouse-timing-equalizer', OPTIONS);
+      this.dummy ??= argon2.hash('gatehouse-timing-equalizer', this.options);
       const dummy = await this.dummy;
       await this.pool.run(() => argon2.verify(dummy, password)).catch((error: unknown) => {
         if (error instanceof PasswordHashingBusyError) throw error;

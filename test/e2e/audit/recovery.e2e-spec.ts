@@ -3,8 +3,6 @@ import { SmtpSink } from '../../support/smtp-sink';
 import { eventually } from '../../support/test-app';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TestEnvironment } from '../../support/test-env';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * API and worker as separate processes, 24 clients writing, a worker SIGKILLed in the middle
  * of its work and Redis killed and started empty (no persistence): every committed event is
@@ -65,14 +63,19 @@ describe('recovery from lost workers and a Redis that lost everything', () => {
     };
     const clients = Array.from({ length: 24 }, () => client());
 
-    await eventually(async () => (invited.length >= 40 ? true : undefined), 20_000, 'the first invitations');
+    // each phase lasts until the clients committed more invitations in it, not a fixed time
+    const moreInvited = (count: number, what: string) => {
+      const target = invited.length + count;
+      return eventually(async () => (invited.length >= target ? true : undefined), 20_000, what);
+    };
+    await moreInvited(40, 'the first invitations');
     await worker.kill(); // in the middle of its batches
     await startWorker();
-    await sleep(500);
+    await moreInvited(10, 'invitations with the new worker');
     await redis.kill();
-    await sleep(1500); // commands go on committing meanwhile
+    await moreInvited(10, 'invitations while Redis is down'); // commands go on committing meanwhile
     await startRedis(); // empty: every job it held is gone
-    await sleep(1500);
+    await moreInvited(10, 'invitations after Redis came back empty');
     writing = false;
     await Promise.all(clients);
     expect(invited.length).toBeGreaterThan(60);
