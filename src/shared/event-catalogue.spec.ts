@@ -22,12 +22,13 @@ const SAMPLE = defineEvents('sample', {
       kind: z.enum(['a', 'b']),
       tags: z.array(z.string()),
       settings: jsonObject(),
+      source: z.string().meta({ examples: ['sign_in'] }),
     }),
   },
   'thing.removed': { description: 'A thing was removed.', subject: ['thing', 'user'], category: 'security', payload: payload({}) },
 });
 
-const valid = { name: 'n', count: 2, parentId: null, kind: 'a', tags: [], settings: { any: 1 } };
+const valid = { name: 'n', count: 2, parentId: null, kind: 'a', tags: [], settings: { any: 1 }, source: 's' };
 
 describe(EventCatalogue.name, () => {
   const sut = new EventCatalogue([SAMPLE]);
@@ -62,7 +63,7 @@ describe(EventCatalogue.name, () => {
     expect(schema).toMatchObject({
       type: 'object',
       additionalProperties: false,
-      required: ['name', 'count', 'parentId', 'kind', 'tags', 'settings'],
+      required: ['name', 'count', 'parentId', 'kind', 'tags', 'settings', 'source'],
       properties: { name: { type: 'string', description: 'its name' }, count: { type: 'integer' }, kind: { enum: ['a', 'b'] } },
     });
     expect(schema).not.toHaveProperty('$schema');
@@ -74,6 +75,8 @@ describe(EventCatalogue.name, () => {
       const example = examplePayload(sut.payloadSchema(type));
       expect(sut.problems({ type, subject: { type: 'thing' }, payload: example })).toEqual([]);
     }
+    // a declared example wins, so a synthetic event takes the path real ones take
+    expect(examplePayload(sut.payloadSchema('thing.created'))).toMatchObject({ source: 'sign_in' });
   });
 
   it('speaks OpenAPI 3.0 for the API document: const as enum, null alternatives as nullable', () => {
@@ -82,6 +85,7 @@ describe(EventCatalogue.name, () => {
     expect(openApi.properties.parentId).not.toHaveProperty('anyOf');
     expect(openApi.properties.via).toEqual({ type: 'string', enum: ['import'] });
     expect(openApi.properties.settings).toEqual({ type: 'object', additionalProperties: {} });
+    expect(openApi.properties.source).toEqual({ type: 'string', example: 'sign_in' });
     expect(JSON.stringify(openApi)).not.toMatch(/propertyNames|"const"|"type":"null"/);
   });
 

@@ -211,6 +211,8 @@ export function toOpenApiSchema(schema: unknown): unknown {
   for (const [key, value] of Object.entries(source)) {
     if (key === '$schema') continue;
     if (key === 'const') out.enum = [value];
+    // OpenAPI 3.0 schemas know one `example`, not JSON Schema's `examples`
+    else if (key === 'examples' && Array.isArray(value)) out.example = value[0];
     else if (key === 'properties' && value && typeof value === 'object') {
       out.properties = Object.fromEntries(Object.entries(value).map(([name, property]) => [name, toOpenApiSchema(property)]));
     } else out[key] = toOpenApiSchema(value);
@@ -234,6 +236,7 @@ export function examplePayload(schema: unknown): unknown {
   const s = schema as Record<string, unknown>;
   if ('const' in s) return s.const;
   if (Array.isArray(s.enum)) return s.enum[0];
+  if (Array.isArray(s.examples) && s.examples.length) return s.examples[0];
   if ('default' in s) return s.default;
   const choices = (s.anyOf ?? s.oneOf) as unknown[] | undefined;
   if (Array.isArray(choices)) {

@@ -55,8 +55,8 @@ async function seedEvents(sql: Client, organizationId: string, times: string[]):
   }
   await sql.query('insert into event_streams (organization_id, last_seq, last_hash) values ($1, $2, $3)', [organizationId, seq, prevHash]);
   await sql.query(
-    `insert into audit_log (event_id, organization_id, seq, type, actor_type, actor_id, actor_ip, subject_type, subject_id, payload, occurred_at)
-     select e.id, e.organization_id, e.seq, e.type, e.actor->>'type', e.actor->>'id', e.actor->>'ip', e.subject->>'type', e.subject->>'id', e.payload, e.occurred_at
+    `insert into audit_log (event_id, organization_id, seq, type, category, outcome, actor_type, actor_id, actor_ip, subject_type, subject_id, payload, occurred_at)
+     select e.id, e.organization_id, e.seq, e.type, split_part(e.type, '.', 1), 'success', e.actor->>'type', e.actor->>'id', e.actor->>'ip', e.subject->>'type', e.subject->>'id', e.payload, e.occurred_at
        from events e where e.organization_id = $1`,
     [organizationId],
   );

@@ -53,7 +53,7 @@ export const AUTH_EVENTS = defineEvents('auth', {
     subject: ['user'],
     category: 'login',
     payload: payload({
-      purpose: z.string().describe('sign_in, or the change being re-verified'),
+      purpose: z.string().describe('sign_in, or the change being re-verified').meta({ examples: ['sign_in'] }),
       attempts: z.number().int().optional().describe("the challenge's wrong codes so far (sign_in)"),
       challengeEnded: z.boolean().optional().describe('the challenge can no longer be answered (sign_in)'),
     }),
