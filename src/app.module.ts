@@ -56,6 +56,8 @@ export class AppModule {
             whitelist: true,
             forbidNonWhitelisted: true,
             transform: true,
+            // one message a field: the first rule it breaks (a bad date is not also out of range)
+            stopAtFirstError: true,
             exceptionFactory: (errors) => new RequestValidationError(flattenValidationErrors(errors)),
           }),
         },
