@@ -36,23 +36,24 @@ export interface CatalogueProjection {
   check(row: Record<string, unknown>, stored: StoredEvent, entry: CatalogueEntry): void;
 }
 
+async function rowsOf(env: TestEnvironment, table: string, columns: string, eventIds: string[]): Promise<Map<string, Record<string, unknown>>> {
+  const sql = await env.sql();
+  try {
+    const { rows } = await sql.query<Record<string, unknown>>(
+      `select event_id, ${columns}, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at
+         from ${table} where event_id = any($1::uuid[])`,
+      [eventIds],
+    );
+    return new Map(rows.map((row) => [row.event_id as string, row]));
+  } finally {
+    await sql.end();
+  }
+}
+
 export const AUDIT_LOG_PROJECTION_CHECK: CatalogueProjection = {
   name: 'audit_log',
   appliesTo: () => true,
-  async rows(env, eventIds) {
-    const sql = await env.sql();
-    try {
-      const { rows } = await sql.query<Record<string, unknown>>(
-        `select event_id, organization_id, seq, type, actor_type, actor_id, actor_ip, subject_type, subject_id, payload,
-                to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at
-           from audit_log where event_id = any($1::uuid[])`,
-        [eventIds],
-      );
-      return new Map(rows.map((row) => [row.event_id as string, row]));
-    } finally {
-      await sql.end();
-    }
-  },
+  rows: (env, eventIds) => rowsOf(env, 'audit_log', 'organization_id, seq, type, actor_type, actor_id, actor_ip, subject_type, subject_id, payload', eventIds),
   check(row, stored) {
     expect({ ...row, seq: Number(row.seq) }).toEqual({
       event_id: stored.id,
@@ -70,19 +71,6 @@ export const AUDIT_LOG_PROJECTION_CHECK: CatalogueProjection = {
   },
 };
 
-async function rowsOf(env: TestEnvironment, table: string, columns: string, eventIds: string[]): Promise<Map<string, Record<string, unknown>>> {
-  const sql = await env.sql();
-  try {
-    const { rows } = await sql.query<Record<string, unknown>>(
-      `select event_id, ${columns}, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at
-         from ${table} where event_id = any($1::uuid[])`,
-      [eventIds],
-    );
-    return new Map(rows.map((row) => [row.event_id as string, row]));
-  } finally {
-    await sql.end();
-  }
-}
 
 /** Sign-ins and their failures, by method: the user is the event's subject, the address the actor's. */
 export const LOGIN_HISTORY_PROJECTION_CHECK: CatalogueProjection = {

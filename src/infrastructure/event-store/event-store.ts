@@ -11,7 +11,7 @@ import { GENESIS_HASH, hashEvent, type EventActor, type StoredEvent } from './ev
 
 export const EVENTS_CHANNEL = 'gatehouse_events';
 
-interface EventRow {
+export interface EventRow {
   id: string;
   organization_id: string;
   seq: string;

@@ -64,19 +64,7 @@ export class UnitOfWork {
   ): Promise<{ result: T; events: StoredEvent[] }> {
     const em = this.em.fork({ clear: true });
     if (scope.organizationId) em.setFilterParams(TENANT_FILTER, { organizationId: scope.organizationId });
-    let events: StoredEvent[] = [];
-    const result = await em.transactional(async (tx) => {
-      const context = new CommandContext(tx);
-      const value = await work(context);
-      const unitOfWork = tx.getUnitOfWork();
-      unitOfWork.computeChangeSets();
-      const changed = unitOfWork.getChangeSets().length > 0;
-      await tx.flush();
-      const domainEvents = context.collect();
-      if (changed && !domainEvents.length) throw new EventlessChangeError();
-      events = await this.store.append(tx, scope.actor, domainEvents);
-      return value;
-    });
+    const { result, events } = await em.transactional((tx) => this.complete(tx, scope, work));
     // what any instance keeps about these users (profiles, API keys) is stale from here on
     await this.versions.bump(usersConcerned(events));
     return { result, events };
@@ -89,6 +77,11 @@ export class UnitOfWork {
    */
   async within<T>(tx: EntityManager, scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: StoredEvent[] }> {
     if (!tx.isInTransaction()) throw new Error('within() joins a transaction the caller holds');
+    return this.complete(tx, scope, work);
+  }
+
+  /** The work, its flush and its events, appended in the transaction: a change with no event is refused. */
+  private async complete<T>(tx: EntityManager, scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: StoredEvent[] }> {
     const context = new CommandContext(tx);
     const result = await work(context);
     const unitOfWork = tx.getUnitOfWork();

@@ -3,8 +3,8 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Client } from 'pg';
 import { TestEnvironment } from '../../../../test/support/test-env';
-import { ChainVerifier, GENESIS_HASH, hashEvent, type StoredEvent } from '../../event-store/event-hash';
-import { RFC3339_MS } from '../../event-store/event-store';
+import { ChainVerifier, GENESIS_HASH, hashEvent } from '../../event-store/event-hash';
+import { RFC3339_MS, toStoredEvent, type EventRow } from '../../event-store/event-store';
 import { ensureDatabase, migrate } from '../prepare-database';
 import { MIGRATIONS } from './index';
 
@@ -63,26 +63,13 @@ async function seedEvents(sql: Client, organizationId: string, times: string[]):
 }
 
 async function verifyChain(sql: Client, organizationId: string) {
-  const { rows } = await sql.query<Record<string, unknown>>(
+  const { rows } = await sql.query<EventRow>(
     `select id, organization_id, seq, type, actor, subject, payload, to_char(occurred_at at time zone 'UTC', ${RFC3339_MS}) as occurred_at, prev_hash, hash
        from events where organization_id = $1 order by seq`,
     [organizationId],
   );
   const verifier = new ChainVerifier(null);
-  for (const row of rows) {
-    verifier.add({
-      id: row.id,
-      organizationId: row.organization_id,
-      seq: Number(row.seq),
-      type: row.type,
-      actor: row.actor,
-      subject: row.subject,
-      payload: row.payload,
-      occurredAt: row.occurred_at,
-      prevHash: row.prev_hash,
-      hash: row.hash,
-    } as StoredEvent);
-  }
+  for (const row of rows) verifier.add(toStoredEvent(row));
   return verifier.result();
 }
 
