@@ -1,5 +1,7 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Pool } from 'pg';
+import { AppConfig } from '../config/app-config';
 import { RFC3339_MS } from './event-store';
 
 /**
@@ -64,6 +66,30 @@ export function exactLines(lines: string): string {
 }
 
 /**
+ * The exports' own connections (the ORM's stay free for requests), one pool for the process:
+ * concurrent exports share its few connections instead of each opening its own, and the
+ * statement stays prepared on them from one export to the next.
+ */
+@Injectable()
+export class ExportConnections implements OnApplicationShutdown {
+  readonly pool: Pool;
+  private ended = false;
+
+  constructor(config: AppConfig) {
+    this.pool = new Pool({ connectionString: config.values.databaseUrl, max: EXPORT_PREFETCH, idleTimeoutMillis: 30_000 });
+    // a broken idle connection is replaced on the next query; it must not crash the process
+    this.pool.on('error', () => undefined);
+  }
+
+  // a signal and app.close() may both shut the application down
+  async onApplicationShutdown(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.pool.end();
+  }
+}
+
+/**
  * The organization's events up to its head when the export starts, as NDJSON in seq order, a
  * chunk of lines at a time (for the HTTP export and `npm run audit:export` alike). Seqs are
  * gap-free per organization, so chunks are seq ranges read side by side, on a pool of the
@@ -72,7 +98,7 @@ export function exactLines(lines: string): string {
  */
 export async function* exportNdjson(
   em: EntityManager,
-  databaseUrl: string,
+  pool: Pool,
   organizationId: string,
   range: { from?: Date; to?: Date } = {},
 ): AsyncGenerator<string> {
@@ -80,8 +106,6 @@ export async function* exportNdjson(
     .getConnection()
     .execute<{ last_seq: string }[]>('select last_seq from event_streams where organization_id = ?', [organizationId], 'all');
   const last = Number(head?.last_seq ?? 0);
-  const pool = new Pool({ connectionString: databaseUrl, max: EXPORT_PREFETCH });
-  pool.on('error', () => undefined);
   const chunk = (after: number) =>
     pool.query<{ lines: string | null }>({
       name: 'gatehouse_export_ndjson',
@@ -110,6 +134,5 @@ export async function* exportNdjson(
     }
   } finally {
     await Promise.allSettled(pending);
-    await pool.end();
   }
 }

@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { EventCatalogue } from '../../shared/event-catalogue';
 import { EventCatchUp } from './event-catch-up';
 import { EventConsumers } from './event-consumers';
+import { ExportConnections } from './event-export';
 import { EventPartitions } from './event-partitions';
 import { EventStore } from './event-store';
 import { OutboxRelay } from './outbox-relay';
@@ -14,8 +15,8 @@ export class EventStoreModule {
   static forRoot(catalogue: EventCatalogue): DynamicModule {
     return {
       module: EventStoreModule,
-      providers: [{ provide: EventCatalogue, useValue: catalogue }, EventStore, UnitOfWork, EventConsumers, OutboxRelay, EventCatchUp, EventPartitions],
-      exports: [EventCatalogue, EventStore, UnitOfWork, EventConsumers, OutboxRelay, EventCatchUp, EventPartitions],
+      providers: [{ provide: EventCatalogue, useValue: catalogue }, EventStore, UnitOfWork, EventConsumers, OutboxRelay, EventCatchUp, EventPartitions, ExportConnections],
+      exports: [EventCatalogue, EventStore, UnitOfWork, EventConsumers, OutboxRelay, EventCatchUp, EventPartitions, ExportConnections],
     };
   }
 }

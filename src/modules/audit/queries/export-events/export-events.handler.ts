@@ -2,8 +2,7 @@ import { Readable } from 'node:stream';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { StoredEvent } from '../../../../infrastructure/event-store/event-hash';
-import { AppConfig } from '../../../../infrastructure/config/app-config';
-import { exportNdjson } from '../../../../infrastructure/event-store/event-export';
+import { ExportConnections, exportNdjson } from '../../../../infrastructure/event-store/event-export';
 import { EventStore } from '../../../../infrastructure/event-store/event-store';
 import { ExportEventsQuery } from './export-events.query';
 
@@ -35,11 +34,11 @@ export class ExportEventsHandler implements IQueryHandler<ExportEventsQuery, Rea
   constructor(
     private readonly em: EntityManager,
     private readonly store: EventStore,
-    private readonly config: AppConfig,
+    private readonly exports: ExportConnections,
   ) {}
 
   execute({ organizationId, format, range }: ExportEventsQuery): Promise<Readable> {
-    if (format === 'ndjson') return Promise.resolve(Readable.from(exportNdjson(this.em.fork(), this.config.values.databaseUrl, organizationId, range)));
+    if (format === 'ndjson') return Promise.resolve(Readable.from(exportNdjson(this.em.fork(), this.exports.pool, organizationId, range)));
     const events = this.store.read(this.em.fork(), organizationId, range);
     // a chunk per batch of lines, not per line: a million tiny writes cost more than the query
     async function* lines(): AsyncGenerator<string> {
