@@ -1,5 +1,5 @@
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_CATALOGUE } from './event-catalogue';
 import type { AppConfigValues } from './infrastructure/config/app-config';
@@ -11,7 +11,7 @@ import { ObservabilityModule } from './infrastructure/observability/observabilit
 import { QueueModule } from './infrastructure/queue/queue.module';
 import { AnonymousThrottleGuard } from './infrastructure/security/anonymous-throttle.guard';
 import { SecurityModule } from './infrastructure/security/security.module';
-import { AccessPolicyModule, DeniedActionsInterceptor, PermissionsGuard } from './modules/access-policy';
+import { AccessPolicyModule, PermissionsGuard } from './modules/access-policy';
 import { AuditModule } from './modules/audit';
 import { AuthenticationGuard, AuthModule } from './modules/auth';
 import { OrganizationsModule } from './modules/organizations';
@@ -48,7 +48,8 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: AnonymousThrottleGuard },
         { provide: APP_GUARD, useExisting: AuthenticationGuard },
         { provide: APP_GUARD, useExisting: PermissionsGuard },
-        { provide: APP_INTERCEPTOR, useExisting: DeniedActionsInterceptor },
+        // no global interceptor: Nest would wrap every route's handler in an async resource and an
+        // rxjs pipe; what a handler refuses is recorded from the error path (RefusalObserver)
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         {
           provide: APP_PIPE,

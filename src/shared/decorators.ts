@@ -1,4 +1,5 @@
 import { createParamDecorator, SetMetadata, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
 import type { Actor } from './actor';
 import type { Principal } from './principal';
 import { actorOf, type GatehouseRequest } from './request-context';
@@ -27,3 +28,20 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, context: Execu
 export const CurrentActor = createParamDecorator(
   (_: unknown, context: ExecutionContext): Actor => actorOf(context.switchToHttp().getRequest<GatehouseRequest>()),
 );
+
+const routeMetadataCache = new WeakMap<object, WeakMap<object, Map<string, unknown>>>();
+
+/**
+ * A route's metadata as `reflector.getAllAndOverride(key, [handler, class])` answers it, read
+ * once per route: the global guards ask on every request, and a route's decorators do not change.
+ */
+export function routeMetadata<T>(reflector: Reflector, context: ExecutionContext, key: string): T | undefined {
+  const handler = context.getHandler();
+  const type = context.getClass();
+  let byHandler = routeMetadataCache.get(type);
+  if (!byHandler) routeMetadataCache.set(type, (byHandler = new WeakMap()));
+  let values = byHandler.get(handler);
+  if (!values) byHandler.set(handler, (values = new Map<string, unknown>()));
+  if (!values.has(key)) values.set(key, reflector.getAllAndOverride<T | undefined>(key, [handler, type]));
+  return values.get(key) as T | undefined;
+}

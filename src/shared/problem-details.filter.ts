@@ -5,11 +5,13 @@ import {
   HttpException,
   HttpStatus,
   Logger,
+  Optional,
   type ExceptionFilter,
   type ValidationError,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind, type FieldError } from './domain-error';
+import type { GatehouseRequest } from './request-context';
 
 const STATUS: Record<DomainErrorKind, number> = {
   invalid: 400,
@@ -76,15 +78,27 @@ interface FastifyLikeError {
   message?: string;
 }
 
+/**
+ * Told of every error the filter answers, before the answer is sent (e.g. to put refusals on
+ * the audit trail): the error path is where a failed request can be seen without every
+ * successful one paying for a wrapper around its handler. It must not throw or wait.
+ */
+export abstract class RefusalObserver {
+  abstract failed(request: GatehouseRequest, error: unknown): void;
+}
+
 /** Turns every error into RFC 9457 problem details; the only place errors meet HTTP. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(@Optional() private readonly observer?: RefusalObserver) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
+    this.observer?.failed(request, exception);
     const problem = this.toProblem(exception, request);
     if (problem.status >= 500) {
       this.logger.error({ err: exception, requestId: request.id }, 'request failed');

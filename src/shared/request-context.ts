@@ -2,7 +2,11 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from './actor';
 import type { Principal } from './principal';
 
-export type GatehouseRequest = FastifyRequest & { principal?: Principal };
+export type GatehouseRequest = FastifyRequest & {
+  principal?: Principal;
+  /** Set when the permission guard let the principal's request through to its handler. */
+  permitted?: boolean;
+};
 
 /** The actor of an HTTP request: the principal if any, with where the request came from. */
 export function actorOf(request: GatehouseRequest): Actor {

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { IS_PUBLIC, THROTTLE, type ThrottlePolicy } from '../../shared/decorators';
+import { IS_PUBLIC, routeMetadata, THROTTLE, type ThrottlePolicy } from '../../shared/decorators';
 import { DomainError } from '../../shared/domain-error';
 import type { GatehouseRequest } from '../../shared/request-context';
 import { AppConfig } from '../config/app-config';
@@ -27,11 +27,15 @@ export class AnonymousThrottleGuard implements CanActivate {
     private readonly config: AppConfig,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (!this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets)) return true;
-    const policy = this.reflector.getAllAndOverride<ThrottlePolicy | undefined>(THROTTLE, targets) ?? 'anonymous';
+  /** Synchronous for what is not throttled (authenticated routes, `none`): Nest awaits only promises. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    if (!routeMetadata<boolean>(this.reflector, context, IS_PUBLIC)) return true;
+    const policy = routeMetadata<ThrottlePolicy>(this.reflector, context, THROTTLE) ?? 'anonymous';
     if (policy === 'none') return true;
+    return this.throttle(context, policy);
+  }
+
+  private async throttle(context: ExecutionContext, policy: Exclude<ThrottlePolicy, 'none'>): Promise<boolean> {
     const address = context.switchToHttp().getRequest<GatehouseRequest>().ip ?? 'unknown';
     const verdict = await this.limits.limit(`anon-${policy}`, this.config.values.rateLimits[policy]).consume(address);
     if (verdict.allowed) return true;

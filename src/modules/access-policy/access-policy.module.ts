@@ -20,7 +20,8 @@ import { Resource } from './domain/resource.entity';
 import { ResourceGrant } from './domain/resource-grant.entity';
 import { AuthzController } from './http/authz.controller';
 import { PermissionsGuard } from './http/permissions.guard';
-import { DeniedActionsInterceptor } from './http/denied-actions.interceptor';
+import { RefusalObserver } from '../../shared/problem-details.filter';
+import { DeniedActions } from './http/denied-actions';
 import { PoliciesController } from './http/policies.controller';
 import { ResourcesController } from './http/resources.controller';
 import { RolesController } from './http/roles.controller';
@@ -63,7 +64,7 @@ const AUTHORIZATION = [
 @Module({
   imports: [MikroOrmModule.forFeature([OrganizationPolicy, CustomRole, Resource, ResourceGrant])],
   controllers: [PoliciesController, RolesController, ResourcesController, AuthzController],
-  providers: [AbilityFactory, PermissionsGuard, DeniedActionsInterceptor, PolicyStore, PasswordRules, UpdatePoliciesHandler, ...AUTHORIZATION, AccessGate],
-  exports: [AbilityFactory, PermissionsGuard, DeniedActionsInterceptor, PolicyStore, PasswordRules, Abilities, AuthzVersions, RoleCatalogue, Ports, AccessGate],
+  providers: [AbilityFactory, PermissionsGuard, DeniedActions, { provide: RefusalObserver, useExisting: DeniedActions }, PolicyStore, PasswordRules, UpdatePoliciesHandler, ...AUTHORIZATION, AccessGate],
+  exports: [AbilityFactory, PermissionsGuard, DeniedActions, RefusalObserver, PolicyStore, PasswordRules, Abilities, AuthzVersions, RoleCatalogue, Ports, AccessGate],
 })
 export class AccessPolicyModule {}

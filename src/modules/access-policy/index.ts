@@ -29,6 +29,6 @@ export type { GrantView } from './queries/resource.view';
 export { toGrantResponse } from './http/resources.controller';
 export { GrantListResponse } from './http/access.responses';
 export { PermissionsGuard } from './http/permissions.guard';
-export { DeniedActionsInterceptor } from './http/denied-actions.interceptor';
+export { DeniedActions } from './http/denied-actions';
 export { ActsOnUser, RequirePermissions } from './http/require-permissions.decorator';
 export { ACCESS_POLICY_EVENTS } from './contracts/access-policy.events';

@@ -75,4 +75,13 @@ describe(PermissionsGuard.name, () => {
     expect(denied).toHaveLength(1);
     expect(denied[0]).toEqual(expect.objectContaining({ denied: expect.objectContaining({ required: ['users:read'], code: 'ACCESS.MISSING_PERMISSION' }) }));
   });
+
+  it('marks the requests it lets through, so only what their handlers refuse is recorded by DeniedActions', async () => {
+    const allowed = context('usersRead', session);
+    expect(await sut.canActivate(allowed)).toBe(true);
+    expect(allowed.switchToHttp().getRequest<{ permitted?: boolean }>().permitted).toBe(true);
+    const refused = context('usersRead', key(['audit:read']));
+    await expect(sut.canActivate(refused)).rejects.toEqual(expect.objectContaining({ code: 'ACCESS.MISSING_PERMISSION' }) as Error);
+    expect(refused.switchToHttp().getRequest<{ permitted?: boolean }>().permitted).toBeUndefined();
+  });
 });

@@ -1,12 +1,14 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
+import { routeMetadata } from '../../../shared/decorators';
 import { ForbiddenError } from '../../../shared/domain-error';
+import type { Principal } from '../../../shared/principal';
 import type { GatehouseRequest } from '../../../shared/request-context';
 import { RecordAccessDeniedCommand } from '../commands/record-access-denied/record-access-denied.command';
 import type { Permission } from '../domain/permissions';
 import { isBuiltInRole } from '../domain/roles';
-import { AbilityFactory } from '../domain/ability.factory';
+import { AbilityFactory, type AppAbility } from '../domain/ability.factory';
 import { RoleCatalogue } from '../infrastructure/role-catalogue';
 import { REQUIRED_PERMISSIONS, TARGET_USER_PARAM } from './require-permissions.decorator';
 
@@ -28,28 +30,37 @@ export class PermissionsGuard implements CanActivate {
     private readonly commands: CommandBus,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    const required = this.reflector.getAllAndOverride<Permission[] | undefined>(REQUIRED_PERMISSIONS, targets) ?? [];
-    const targetParam = this.reflector.getAllAndOverride<string | undefined>(TARGET_USER_PARAM, targets);
+  /**
+   * Synchronous when it can be (a public route, a built-in role): Nest awaits only what a guard
+   * answers as a promise. A request let through is marked `permitted`, so what its handler
+   * refuses is recorded as a denial (DeniedActions) and what a guard refused is not recorded twice.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<GatehouseRequest>();
-    const principal = request.principal;
-    if (!principal) return true; // public route: the authentication guard let it through
+    if (!request.principal) return true; // public route: the authentication guard let it through
+    const required = routeMetadata<Permission[]>(this.reflector, context, REQUIRED_PERMISSIONS) ?? [];
+    const targetParam = routeMetadata<string>(this.reflector, context, TARGET_USER_PARAM);
+    let pending: Promise<void> | undefined;
     try {
-      await this.check(request, required, targetParam);
-      return true;
+      pending = this.check(request, required, targetParam);
     } catch (error) {
-      if (error instanceof ForbiddenError) await this.recordDenial(request, required, error);
-      throw error;
+      return this.refuse(request, required, error);
     }
+    if (!pending) return (request.permitted = true);
+    return pending.then(
+      () => (request.permitted = true),
+      (error: unknown) => this.refuse(request, required, error),
+    );
   }
 
-  private async check(request: GatehouseRequest, required: Permission[], targetParam: string | undefined): Promise<void> {
+  /** Throws what it refuses; answers a promise only when it must read a custom role. */
+  private check(request: GatehouseRequest, required: Permission[], targetParam: string | undefined): Promise<void> | undefined {
     const principal = request.principal!;
-    const reads = ['GET', 'HEAD'].includes(request.method);
     if (principal.apiKeyId) {
       // a Viewer's API keys are read-only ("limited API access")
-      if (principal.role === 'Viewer' && !reads) throw new ForbiddenError('ACCESS.READ_ONLY_KEY', 'A Viewer’s API key can only read');
+      if (principal.role === 'Viewer' && request.method !== 'GET' && request.method !== 'HEAD') {
+        throw new ForbiddenError('ACCESS.READ_ONLY_KEY', 'A Viewer’s API key can only read');
+      }
       // a key reaches only what a scope names; what names none (the owner's own account, its
       // sessions and keys, sign-out) needs a signed-in session, so a leaked key can neither
       // read the account's security data nor entrench itself
@@ -63,10 +74,14 @@ export class PermissionsGuard implements CanActivate {
         throw new ForbiddenError('ACCESS.KEY_OWNER_TARGET', 'An API key cannot act on its own owner’s account; sign in to do that');
       }
     }
-    if (!required.length) return;
+    if (!required.length) return undefined;
     // built-in roles answer from memory; a custom role as the organization has it now
-    const ability = isBuiltInRole(principal.role) ? this.abilities.forRole(principal.role) : await this.roles.abilityOf(principal.organizationId, principal.role);
-    // an API key may use only its scopes, and only while its owner still holds them
+    if (isBuiltInRole(principal.role)) return this.holds(this.abilities.forRole(principal.role), principal, required);
+    return this.roles.abilityOf(principal.organizationId, principal.role).then((ability) => this.holds(ability, principal, required));
+  }
+
+  /** An API key may use only its scopes, and only while its owner still holds them. */
+  private holds(ability: AppAbility, principal: Principal, required: Permission[]): undefined {
     const missing = required.filter((permission) => {
       const [subject, action] = permission.split(':');
       return !ability.can(action, subject) || (principal.scopes !== null && !principal.scopes.includes(permission));
@@ -74,6 +89,12 @@ export class PermissionsGuard implements CanActivate {
     if (missing.length) {
       throw new ForbiddenError('ACCESS.MISSING_PERMISSION', `This needs the permission ${missing.join(', ')}`);
     }
+    return undefined;
+  }
+
+  private async refuse(request: GatehouseRequest, required: Permission[], error: unknown): Promise<never> {
+    if (error instanceof ForbiddenError) await this.recordDenial(request, required, error);
+    throw error;
   }
 
   private async recordDenial(request: GatehouseRequest, required: Permission[], error: ForbiddenError): Promise<void> {

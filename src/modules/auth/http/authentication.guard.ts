@@ -1,7 +1,7 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { IS_PUBLIC } from '../../../shared/decorators';
+import { IS_PUBLIC, routeMetadata } from '../../../shared/decorators';
 import { DomainError } from '../../../shared/domain-error';
 import type { Principal } from '../../../shared/principal';
 import { actorOf, type GatehouseRequest } from '../../../shared/request-context';
@@ -36,9 +36,13 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     super();
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    if (isPublic) return true;
+  /** A public route is let through synchronously: Nest awaits only what a guard answers as a promise. */
+  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    if (routeMetadata<boolean>(this.reflector, context, IS_PUBLIC)) return true;
+    return this.authenticate(context);
+  }
+
+  private async authenticate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<GatehouseRequest & { user?: Principal }>();
     const bearer = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer?.startsWith(API_KEY_PREFIX)) {

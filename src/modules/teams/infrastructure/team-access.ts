@@ -9,7 +9,7 @@ export type TeamAction = 'manage' | 'manage_members' | 'manage_dashboard';
 /**
  * Who may change a team: holders of `teams:manage` (for a key: in its scopes) change any; a
  * lead runs their own team's membership and dashboard, as the ability's lead rules say.
- * A refusal is recorded (`access.denied`) by access-policy's DeniedActionsInterceptor, as
+ * A refusal is recorded (`access.denied`) by access-policy's DeniedActions (from the error filter), as
  * every forbidden answer of a command is.
  */
 @Injectable()

@@ -1,6 +1,7 @@
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Logger, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '../../../shared/domain-error';
+import { RefusalObserver } from '../../../shared/problem-details.filter';
 import { PageFlow } from './page-flow';
 import { type PageRequest } from './page-request';
 import { refusalMessage } from './refusals';
@@ -15,12 +16,17 @@ import { waitSentence } from './wait';
 export class PageErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Pages');
 
-  constructor(private readonly flow: PageFlow) {}
+  constructor(
+    private readonly flow: PageFlow,
+    @Optional() private readonly observer?: RefusalObserver,
+  ) {}
 
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
     const request = http.getRequest<PageRequest>();
     const reply = http.getResponse<FastifyReply>();
+    // a page's refused command reaches the audit trail as an API call's does
+    this.observer?.failed(request, exception);
     const language = this.flow.language(request);
     const { t } = language;
     const session = this.flow.session(request);
