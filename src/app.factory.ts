@@ -8,6 +8,7 @@ import { AppLogger } from './infrastructure/logging/app-logger';
 import { MetricsService } from './infrastructure/observability/metrics.service';
 import { securityHeaders } from './infrastructure/security/security-headers';
 import { eventCatalogueComponents } from './modules/audit';
+import { PAGE_SESSION_ROUTE, PageSessionHook } from './modules/web';
 import { EventCatalogue } from './shared/event-catalogue';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -45,13 +46,17 @@ export async function createApp(config: AppConfigValues): Promise<NestFastifyApp
 
   const headers = securityHeaders();
   const metrics = app.get(MetricsService);
+  const pageSession = app.get(PageSessionHook).onRequest;
   const fastify = app.getHttpAdapter().getInstance();
-  // a route may lower the body limit (`@RouteConfig({ bodyLimitBytes })`, e.g. the SAML ACS):
-  // fastify then refuses the excess with 413 before any parser sees it
   fastify.addHook('onRoute', (route) => {
     const routeConfig: Record<string, unknown> = { ...route.config };
+    // a route may lower the body limit (`@RouteConfig({ bodyLimitBytes })`, e.g. the SAML ACS):
+    // fastify then refuses the excess with 413 before any parser sees it
     const limit = routeConfig.bodyLimitBytes;
     if (typeof limit === 'number') route.bodyLimit = Math.min(limit, route.bodyLimit ?? config.bodyLimitBytes);
+    // the pages' session, on their routes only: as a Nest middleware it made every request of
+    // every route run @fastify/middie
+    if (routeConfig[PAGE_SESSION_ROUTE] === true) route.onRequest = [...[route.onRequest ?? []].flat(), pageSession];
   });
   // callback hooks, not async ones: a promise per hook per request shows in the profile
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -1,4 +1,4 @@
-import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AccessPolicyModule } from '../access-policy';
 import { OrganizationsModule } from '../organizations';
 import { UsersModule } from '../users';
@@ -13,10 +13,12 @@ import { PageCsrfGuard } from './pages/page-csrf.guard';
 import { PageErrorFilter } from './pages/page-error.filter';
 import { PageFlow } from './pages/page-flow';
 import { PageRenderer } from './pages/page-renderer';
-import { PageSessionMiddleware } from './pages/page-session.middleware';
+import { PageSessionHook, pageSessionRoutes } from './pages/page-session.hook';
 import { PageSessions } from './pages/page-sessions';
 
 const PAGE_CONTROLLERS = [SsoPageController, SignInPageController, InvitationPageController, PasswordPageController, AccountPageController];
+// the page session reaches the page routes only: the API never accepts the cookie
+PAGE_CONTROLLERS.forEach(pageSessionRoutes);
 
 /**
  * The server-rendered pages people click. It owns no data: every change is a command of
@@ -25,11 +27,7 @@ const PAGE_CONTROLLERS = [SsoPageController, SignInPageController, InvitationPag
 @Module({
   imports: [AccessPolicyModule, OrganizationsModule, UsersModule],
   controllers: [...PAGE_CONTROLLERS, AssetsController],
-  providers: [AvatarFormParser, PageSessions, PageRenderer, PageFlow, PageCsrfGuard, PageErrorFilter, PageSessionMiddleware],
+  providers: [AvatarFormParser, PageSessions, PageRenderer, PageFlow, PageCsrfGuard, PageErrorFilter, PageSessionHook],
+  exports: [PageSessionHook],
 })
-export class WebModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    // the page session reaches the page routes only: the API never accepts the cookie
-    consumer.apply(PageSessionMiddleware).forRoutes(...PAGE_CONTROLLERS);
-  }
-}
+export class WebModule {}

@@ -45,7 +45,7 @@ interface AccountPage {
 /**
  * "My account": profile and preferences, picture, password, MFA, sessions and personal API
  * keys. Not @Public: the API's authentication guard admits the page session's access token
- * (PageSessionMiddleware), and every change is the same command the /me API runs.
+ * (PageSessionHook), and every change is the same command the /me API runs.
  */
 @ApiExcludeController()
 @UseGuards(PageCsrfGuard)

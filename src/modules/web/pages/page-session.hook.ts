@@ -1,5 +1,8 @@
-import type { ServerResponse } from 'node:http';
-import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Actor } from '../../../shared/actor';
 import { Clock } from '../../../shared/clock';
@@ -20,24 +23,43 @@ export function rawActor(request: RawPageRequest): Actor {
   };
 }
 
+/** The fastify route option that puts a route behind the page session (see PageSessionHook). */
+export const PAGE_SESSION_ROUTE = 'pageSession';
+
+/** Marks every route of a page controller as one the page session reaches (PAGE_SESSION_ROUTE). */
+export function pageSessionRoutes(controller: abstract new (...args: never[]) => unknown): void {
+  const prototype = controller.prototype as Record<string, unknown>;
+  for (const name of Object.getOwnPropertyNames(prototype)) {
+    const handler = prototype[name];
+    if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+    const config = (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) ?? {}) as Record<string, unknown>;
+    RouteConfig({ ...config, [PAGE_SESSION_ROUTE]: true })(prototype, name, Object.getOwnPropertyDescriptor(prototype, name)!);
+  }
+}
+
 /**
- * Runs before the guards on the pages' routes only: finds the page session from its cookie,
- * refreshes its access token when it is about to expire, and hands that token to the API's
- * own authentication guard as a bearer. So a page is authenticated exactly as an API call is
+ * Runs before the guards on the pages' routes only (a fastify onRequest hook of those routes,
+ * added when they are registered): finds the page session from its cookie, refreshes its
+ * access token when it is about to expire, and hands that token to the API's own
+ * authentication guard as a bearer. So a page is authenticated exactly as an API call is
  * (signature, revocation, role), and the API itself never accepts the cookie. A bearer sent
- * by the client is dropped here: the pages authenticate by their session only.
+ * by the client is dropped here: the pages authenticate by their session only. (As a Nest
+ * middleware it made every request of every route run @fastify/middie's matching.)
  */
 @Injectable()
-export class PageSessionMiddleware implements NestMiddleware {
+export class PageSessionHook {
   constructor(
     private readonly sessions: PageSessions,
     private readonly commands: CommandBus,
     private readonly clock: Clock,
   ) {}
 
-  use(request: RawPageRequest, _response: ServerResponse, next: (error?: unknown) => void): void {
-    this.attach(request).then(() => next(), next);
-  }
+  readonly onRequest = (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    const raw = request.raw as RawPageRequest;
+    raw.ip = request.ip;
+    raw.id = String(request.id);
+    this.attach(raw).then(() => done(), done);
+  };
 
   private async attach(request: RawPageRequest): Promise<void> {
     delete request.headers.authorization;
