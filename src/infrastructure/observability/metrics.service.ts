@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import { HttpDurations } from './http-durations';
 import { EventConsumers } from '../event-store/event-consumers';
 import { OutboxRelay } from '../event-store/outbox-relay';
 
@@ -11,13 +12,7 @@ import { OutboxRelay } from '../event-store/outbox-relay';
 export class MetricsService {
   readonly registry = new Registry();
 
-  readonly httpDuration = new Histogram({
-    name: 'gatehouse_http_request_duration_seconds',
-    help: 'HTTP request latency by method, route and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
+  readonly httpDuration = new HttpDurations();
 
   readonly projectionLag = new Histogram({
     name: 'gatehouse_projection_lag_seconds',
@@ -34,20 +29,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  private readonly httpSeries = new Map<string, { observe(seconds: number): void }>();
-
-  /** One request's latency; each label set's series is looked up once, not hashed per request. */
+  /** One request's latency. */
   observeHttp(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${status} ${route}`;
-    let series = this.httpSeries.get(key);
-    if (!series) {
-      series = this.httpDuration.labels({ method, route, status: String(status) });
-      this.httpSeries.set(key, series);
-    }
-    series.observe(seconds);
+    this.httpDuration.observe(method, route, status, seconds);
   }
 
   constructor(consumers: EventConsumers, relay: OutboxRelay, moduleRef: ModuleRef) {
+    this.registry.registerMetric(this.httpDuration as unknown as Metric);
     collectDefaultMetrics({ register: this.registry, prefix: 'gatehouse_' });
     new Gauge({
       name: 'gatehouse_queue_jobs',
