@@ -23,14 +23,16 @@ class FixedClock extends Clock {
 function setup(policy: Partial<PolicyDocument>, samples: (number | null)[] = []) {
   const recorded: DomainEvent[] = [];
   const uow = { run: async (_scope: unknown, work: (context: { record: (event: DomainEvent) => void }) => Promise<unknown>) => work({ record: (event) => recorded.push(event) }) } as unknown as UnitOfWork;
-  const policies = { get: async () => ({ document: { ...DEFAULT_POLICY, ...policy }, version: 1 }) } as unknown as PolicyStore;
+  const held = { cached: true };
+  const document = { ...DEFAULT_POLICY, ...policy };
+  const policies = { get: async () => ({ document, version: 1 }), cached: () => (held.cached ? { document, version: 1 } : null) } as unknown as PolicyStore;
   const limits = { sample: async () => (samples.length ? samples.shift()! : 1) } as unknown as RateLimits;
   const config = { values: { rateLimits: { refusalSampleSeconds: 60 } } } as AppConfig;
   // the teams module's answer, as the port hands it over
   const memberships = { teams: [] as string[] };
   const ports = { get: () => ({ teamsOf: async () => memberships.teams.map((teamId) => ({ teamId, lead: false })) }) } as unknown as Ports;
   const sut = new AccessGate(policies, ports, uow, limits, config, new FixedClock());
-  return { sut, recorded, memberships };
+  return { sut, recorded, memberships, held };
 }
 
 const caller = (ip: string) => ({ organizationId: 'org-1', userId: USER, role: 'Developer', ip });
@@ -71,5 +73,39 @@ describe(AccessGate.name, () => {
     expect((await sut.decide(caller('203.0.113.1'))).decision.allowed).toBe(true);
     memberships.teams = [TEAM];
     expect((await sut.decide(caller('203.0.113.1'))).decision.reason).toBe('outside_access_window');
+  });
+
+  describe('admitRequest', () => {
+    it('answers at once, building no actor, when the policy is held and lets the caller through', () => {
+      const { sut, recorded } = setup({ ipAllowlist: [{ cidr: '203.0.113.0/24' }] });
+      const actor = jest.fn(systemActor);
+      const verdict = sut.admitRequest(caller('203.0.113.9'), actor);
+      expect(verdict).not.toBeInstanceOf(Promise);
+      expect(verdict).toMatchObject({ allowed: true });
+      expect(actor).not.toHaveBeenCalled();
+      expect(recorded).toEqual([]);
+    });
+
+    it('refuses and records (by sample) as admit does', async () => {
+      const { sut, recorded } = setup({ ipAllowlist: [{ cidr: '203.0.113.0/24' }] });
+      await expect(sut.admitRequest(caller('198.51.100.1'), systemActor)).rejects.toMatchObject({ code: 'ACCESS.IP_RESTRICTED' });
+      expect(recorded).toEqual([expect.objectContaining({ type: 'access.ip_refused', payload: expect.objectContaining({ stage: 'request' }) })]);
+    });
+
+    it('records a break-glass pass, reads a policy it does not hold, and asks the teams port for team windows', async () => {
+      const glass = setup({ ipAllowlist: [{ cidr: '203.0.113.0/24' }], breakGlassUsers: [USER] });
+      expect(await glass.sut.admitRequest(caller('198.51.100.1'), systemActor)).toMatchObject({ allowed: true });
+      expect(glass.recorded).toEqual([expect.objectContaining({ type: 'access.break_glass_used' })]);
+
+      const unread = setup({ ipAllowlist: [{ cidr: '203.0.113.0/24' }] });
+      unread.held.cached = false;
+      const verdict = unread.sut.admitRequest(caller('203.0.113.9'), systemActor);
+      expect(verdict).toBeInstanceOf(Promise);
+      expect(await verdict).toMatchObject({ allowed: true });
+
+      const teams = setup({ accessWindows: [{ teams: [TEAM], timezone: 'Europe/Berlin', days: [6], start: '09:00', end: '10:00' }] });
+      teams.memberships.teams = [TEAM];
+      await expect(teams.sut.admitRequest(caller('203.0.113.1'), systemActor)).rejects.toMatchObject({ code: 'ACCESS.OUTSIDE_ACCESS_WINDOW' });
+    });
   });
 });

@@ -107,6 +107,20 @@ export class AccessGate {
     return decision;
   }
 
+  /**
+   * admit() for an authenticated request: answered synchronously (no promise, and no actor
+   * built) when this instance holds the organization's policy, no window of it names teams,
+   * and the caller is plainly let through; anything else (a refusal, a break-glass pass to
+   * record, a policy to read) goes through admit().
+   */
+  admitRequest(caller: AccessCaller, actor: () => Actor): AccessDecision | Promise<AccessDecision> {
+    const policy = this.policies.cached(caller.organizationId)?.document;
+    if (!policy || policy.accessWindows.some((window) => window.teams)) return this.admit(actor(), caller, 'request');
+    const decision = evaluateAccessPolicy(policy, { userId: caller.userId, role: caller.role, teamIds: [], ip: caller.ip, now: this.clock.now() });
+    if (decision.allowed && !decision.breakGlass?.bypassed.length) return decision;
+    return this.admit(actor(), caller, 'request', { document: policy });
+  }
+
   /** Sign-in and refresh are recorded each time; requests as samples (null: not this one). */
   private async sample(stage: AccessStage, key: string): Promise<Record<string, unknown> | null> {
     if (stage !== 'request') return {};

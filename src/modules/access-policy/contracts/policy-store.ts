@@ -62,6 +62,12 @@ export class PolicyStore implements OnModuleInit, OnApplicationShutdown {
     this.subscriber?.disconnect();
   }
 
+  /** The policy if this instance holds it (fresh), without reading: every request's path asks. */
+  cached(organizationId: string): VersionedPolicy | null {
+    const cached = this.cache.get(organizationId);
+    return cached && this.clock.now().getTime() - cached.loadedAt < MAX_AGE_MS ? cached.policy : null;
+  }
+
   async get(organizationId: string): Promise<VersionedPolicy> {
     const now = this.clock.now().getTime();
     const cached = this.cache.get(organizationId);

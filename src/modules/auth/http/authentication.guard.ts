@@ -47,7 +47,8 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     const bearer = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer?.startsWith(API_KEY_PREFIX)) {
       request.principal = await this.apiKeys.authenticate(bearer, actorOf(request));
-      await this.admit(request, request.principal);
+      const admitting = this.admit(request, request.principal);
+      if (admitting) await admitting;
       return true;
     }
     let principal = bearer ? this.verified.get(bearer) : null;
@@ -62,16 +63,18 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     // the cached principal is shared by the token's requests: the version is this request's own
     principal = { ...principal, userVersion };
     request.principal = principal;
-    await this.admit(request, principal);
+    const admitting = this.admit(request, principal);
+    if (admitting) await admitting;
     return true;
   }
 
-  private async admit(request: GatehouseRequest, principal: Principal): Promise<void> {
-    await this.gate.admit(
-      actorOf(request),
+  /** The gate's verdict: a promise only when it cannot answer from memory (awaited only then). */
+  private admit(request: GatehouseRequest, principal: Principal): Promise<unknown> | undefined {
+    const verdict = this.gate.admitRequest(
       { organizationId: principal.organizationId, userId: principal.userId, role: principal.role, ip: request.ip ?? null },
-      'request',
+      () => actorOf(request),
     );
+    return verdict instanceof Promise ? verdict : undefined;
   }
 
   override handleRequest<T = Principal>(error: unknown, user: T | false): T {
