@@ -27,3 +27,24 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, context: Execu
 export const CurrentActor = createParamDecorator(
   (_: unknown, context: ExecutionContext): Actor => actorOf(context.switchToHttp().getRequest<GatehouseRequest>()),
 );
+
+export const READ_ALONGSIDE = 'gatehouse:read-alongside';
+
+/**
+ * The Redis keys (as `RedisService.key` parts) a route is about to read for this request,
+ * from the raw body (not yet validated: only ever used to name keys) and the principal.
+ */
+export type AlongsideKeys = (body: unknown, principal: Principal) => readonly (readonly string[])[];
+
+/**
+ * Authentication reads these keys in the same round trip as the credential's revocation
+ * check and leaves what it read on the request (`@Alongside()`); a handler uses it instead
+ * of reading them itself, one round trip fewer. Read a moment earlier in the same request,
+ * they are as current as the handler's own read would be.
+ */
+export const ReadAlongside = (keys: AlongsideKeys) => SetMetadata(READ_ALONGSIDE, keys);
+
+/** What authentication read for `@ReadAlongside` (full key → value), or undefined when it did not. */
+export const Alongside = createParamDecorator(
+  (_: unknown, context: ExecutionContext): ReadonlyMap<string, string | null> | undefined => context.switchToHttp().getRequest<GatehouseRequest>().alongside,
+);

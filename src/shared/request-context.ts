@@ -2,7 +2,11 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from './actor';
 import type { Principal } from './principal';
 
-export type GatehouseRequest = FastifyRequest & { principal?: Principal };
+export type GatehouseRequest = FastifyRequest & {
+  principal?: Principal;
+  /** Keys a route asked authentication to read with the credential's check (ReadAlongside), full key → value. */
+  alongside?: ReadonlyMap<string, string | null>;
+};
 
 /** The actor of an HTTP request: the principal if any, with where the request came from. */
 export function actorOf(request: GatehouseRequest): Actor {
