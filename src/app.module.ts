@@ -1,4 +1,4 @@
-import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_CATALOGUE } from './event-catalogue';
@@ -17,8 +17,9 @@ import { AuthenticationGuard, AuthModule } from './modules/auth';
 import { OrganizationsModule } from './modules/organizations';
 import { TeamsModule } from './modules/teams';
 import { UsersModule } from './modules/users';
+import { requestValidationPipe } from './shared/request-validation';
 import { WebModule } from './modules/web';
-import { flattenValidationErrors, ProblemDetailsFilter, RequestValidationError } from './shared/problem-details.filter';
+import { ProblemDetailsFilter } from './shared/problem-details.filter';
 
 @Module({})
 export class AppModule {
@@ -51,17 +52,7 @@ export class AppModule {
         // no global interceptor: Nest would wrap every route's handler in an async resource and an
         // rxjs pipe; what a handler refuses is recorded from the error path (RefusalObserver)
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        {
-          provide: APP_PIPE,
-          useValue: new ValidationPipe({
-            whitelist: true,
-            forbidNonWhitelisted: true,
-            transform: true,
-            // one message a field: the first rule it breaks (a bad date is not also out of range)
-            stopAtFirstError: true,
-            exceptionFactory: (errors) => new RequestValidationError(flattenValidationErrors(errors)),
-          }),
-        },
+        { provide: APP_PIPE, useValue: requestValidationPipe() },
       ],
     };
   }

@@ -45,3 +45,24 @@ export function routeMetadata<T>(reflector: Reflector, context: ExecutionContext
   if (!values.has(key)) values.set(key, reflector.getAllAndOverride<T | undefined>(key, [handler, type]));
   return values.get(key) as T | undefined;
 }
+
+export const READ_ALONGSIDE = 'gatehouse:read-alongside';
+
+/**
+ * The Redis keys (as `RedisService.key` parts) a route is about to read for this request,
+ * from the raw body (not yet validated: only ever used to name keys) and the principal.
+ */
+export type AlongsideKeys = (body: unknown, principal: Principal) => readonly (readonly string[])[];
+
+/**
+ * Authentication reads these keys in the same round trip as the credential's revocation
+ * check and leaves what it read on the request (`@Alongside()`); a handler uses it instead
+ * of reading them itself, one round trip fewer. Read a moment earlier in the same request,
+ * they are as current as the handler's own read would be.
+ */
+export const ReadAlongside = (keys: AlongsideKeys) => SetMetadata(READ_ALONGSIDE, keys);
+
+/** What authentication read for `@ReadAlongside` (full key → value), or undefined when it did not. */
+export const Alongside = createParamDecorator(
+  (_: unknown, context: ExecutionContext): ReadonlyMap<string, string | null> | undefined => context.switchToHttp().getRequest<GatehouseRequest>().alongside,
+);

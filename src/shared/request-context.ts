@@ -6,6 +6,8 @@ export type GatehouseRequest = FastifyRequest & {
   principal?: Principal;
   /** Set when the permission guard let the principal's request through to its handler. */
   permitted?: boolean;
+  /** Keys a route asked authentication to read with the credential's check (ReadAlongside), full key → value. */
+  alongside?: ReadonlyMap<string, string | null>;
 };
 
 /** The actor of an HTTP request: the principal if any, with where the request came from. */

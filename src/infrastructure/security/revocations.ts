@@ -11,6 +11,8 @@ export type RevocationCheck = 'valid' | 'revoked' | 'unknown';
 export interface RevocationAnswer {
   verdict: RevocationCheck;
   userVersion: string | null;
+  /** The `alongside` keys' values by full key, read in the same MGET (absent when Redis could not answer). */
+  alongside?: Map<string, string | null>;
 }
 
 /**
@@ -36,16 +38,21 @@ export class Revocations {
 
   /**
    * 'unknown' when Redis cannot answer: the caller then asks the database. The one MGET also
-   * reads the user's version (UserVersions), so what is cached about the user costs no more.
+   * reads the user's version (UserVersions), so what is cached about the user costs no more,
+   * and the keys (as RedisService.key parts) the request's route reads next (ReadAlongside).
    */
-  async check(sessionId: string | null, userId: string, issuedAt: number): Promise<RevocationAnswer> {
+  async check(sessionId: string | null, userId: string, issuedAt: number, alongside: readonly (readonly string[])[] = []): Promise<RevocationAnswer> {
     try {
       const keys = [this.redis.key('revoked', 'user', userId), this.versions.key(userId)];
       if (sessionId) keys.push(this.redis.key('revoked', 'session', sessionId));
-      const [notBefore, userVersion, session] = await this.redis.client.mget(...keys);
-      if (session) return { verdict: 'revoked', userVersion };
-      if (notBefore && issuedAt <= Number(notBefore)) return { verdict: 'revoked', userVersion };
-      return { verdict: 'valid', userVersion };
+      const extra = alongside.map((parts) => this.redis.key(...parts));
+      const values = await this.redis.client.mget(...keys, ...extra);
+      const [notBefore, userVersion] = values;
+      const session = sessionId ? values[2] : null;
+      const along = extra.length ? new Map(extra.map((key, i) => [key, values[keys.length + i]])) : undefined;
+      if (session) return { verdict: 'revoked', userVersion, alongside: along };
+      if (notBefore && issuedAt <= Number(notBefore)) return { verdict: 'revoked', userVersion, alongside: along };
+      return { verdict: 'valid', userVersion, alongside: along };
     } catch {
       return { verdict: 'unknown', userVersion: null };
     }

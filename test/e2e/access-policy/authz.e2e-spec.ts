@@ -164,6 +164,33 @@ describe('the decision API: roles, custom roles, teams and resource grants in on
     expect(await check(admin, deploy(appB, people.dev2.id), second)).toEqual({ allowed: true, reason: 'granted' });
   });
 
+  it('reads the asked users’ versions with the caller’s own check, and a second instance still answers every change at once', async () => {
+    second ??= await startTestApp({ env: t.env, removeOnClose: false });
+    const appD = (await t.api.post<{ id: string }>('/api/v1/resources', { type: 'application', externalId: 'app-d', name: 'D' }, admin)).body.id;
+    const batch = async () => {
+      const response = await second!.api.post<{ results: Decision[] }>('/api/v1/authz/check-batch', { checks: [deploy(appD, people.dev.id), deploy(appD, people.viewer.id)] }, admin);
+      expect(response.status).toBe(200);
+      return response.body.results.map((result) => result.reason);
+    };
+    const grantTo = (userId: string) => put(`/api/v1/resources/${appD}/permissions`, { grants: [{ principal: { type: 'user', id: userId }, actions: ['deploy'] }] }, admin);
+    const mineOnSecond = async () => (await second!.api.get<{ rules: { resourceId?: string }[] }>('/api/v1/me/permissions', people.viewer.token)).body.rules.filter((rule) => rule.resourceId === appD);
+    expect(await batch()).toEqual(['no_rule', 'no_rule']);
+    expect(await mineOnSecond()).toEqual([]);
+    await grantTo(people.dev.id);
+    expect(await batch()).toEqual(['granted', 'no_rule']);
+    await grantTo(people.viewer.id);
+    expect(await batch()).toEqual(['no_rule', 'granted']);
+    expect((await second.api.post<Decision>('/api/v1/authz/explain', deploy(appD, people.viewer.id), admin)).body.rules).toEqual([expect.objectContaining({ source: 'grant', resourceId: appD })]);
+    expect(await mineOnSecond()).toEqual([expect.objectContaining({ source: 'grant' })]);
+    // an API key's request reads the versions on its own: the same answers
+    const key = (await t.api.post<{ key: string }>('/api/v1/me/api-keys', { name: 'svc-d', scopes: ['account:read', 'authz:check'], expiresAt: inAMonth() }, admin)).body.key;
+    expect(await check(key, deploy(appD, people.viewer.id), second)).toEqual({ allowed: true, reason: 'granted' });
+    await put(`/api/v1/resources/${appD}/permissions`, { grants: [] }, admin);
+    expect(await check(key, deploy(appD, people.viewer.id), second)).toEqual({ allowed: false, reason: 'no_rule' });
+    expect(await check(admin, deploy(appD, people.viewer.id.toUpperCase()), second)).toEqual({ allowed: false, reason: 'no_rule' });
+    expect(await mineOnSecond()).toEqual([]);
+  });
+
   it('lists the effective ability at /me/permissions', async () => {
     const mine = await t.api.get<{ role: string; rules: { source: string; grantId?: string }[]; teamIds: string[] }>('/api/v1/me/permissions', people.dev.token);
     expect(mine.status).toBe(200);

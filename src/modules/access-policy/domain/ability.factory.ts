@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AbilityBuilder, createMongoAbility } from '@casl/ability';
+import { AbilityBuilder, createMongoAbility, type MongoAbility } from '@casl/ability';
 import type { Principal } from '../../../shared/principal';
 import type { Permission } from './permissions';
 import { isBuiltInRole, ROLE_PERMISSIONS } from './roles';
-import type { AppAbility } from './user-ability';
 
-export type { AppAbility } from './user-ability';
+/** A role's permissions as CASL rules (the PermissionsGuard's check); a user's whole ability is a UserAbility. */
+export type AppAbility = MongoAbility;
 
 /**
  * Builds the CASL abilities of roles. Built-in roles' abilities never change, so each is

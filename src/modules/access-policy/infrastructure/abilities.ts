@@ -40,11 +40,14 @@ export class Abilities {
     private readonly clock: Clock,
   ) {}
 
-  /** The user's ability, or null when no such user is in the organization. */
-  async forUser(organizationId: string, userId: string): Promise<UserAbility | null> {
+  /**
+   * The user's ability, or null when no such user is in the organization. `alongside`: the
+   * stamp's keys as authentication read them for this request (ReadAlongside), if it did.
+   */
+  async forUser(organizationId: string, userId: string, alongside?: ReadonlyMap<string, string | null>): Promise<UserAbility | null> {
     if (!UUID.test(userId)) return null;
     const key = `${organizationId}:${userId.toLowerCase()}`;
-    const stamp = await this.versions.stamp(organizationId, userId.toLowerCase());
+    const stamp = await this.versions.stamp(organizationId, userId.toLowerCase(), alongside);
     const now = this.clock.now().getTime();
     const cached = this.cache.get(key);
     if (cached && stamp !== null && cached.stamp === stamp && (cached.ability.validUntil === null || now < cached.ability.validUntil)) {

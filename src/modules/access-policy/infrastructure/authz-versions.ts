@@ -12,6 +12,11 @@ export class AuthzVersions {
 
   constructor(private readonly redis: RedisService) {}
 
+  /** The keys (RedisService.key parts) of a user's stamp, for a route to have them read alongside (ReadAlongside). */
+  static stampKeys(organizationId: string, userIds: Iterable<string>): string[][] {
+    return [['authz', 'v', 'org', organizationId], ...[...userIds].map((userId) => ['authz', 'v', 'user', userId])];
+  }
+
   private organizationKey(organizationId: string): string {
     return this.redis.key('authz', 'v', 'org', organizationId);
   }
@@ -20,7 +25,16 @@ export class AuthzVersions {
     return this.redis.key('authz', 'v', 'user', userId);
   }
 
-  async stamp(organizationId: string, userId: string): Promise<string | null> {
+  /**
+   * The versions a user's cached ability must carry. `alongside`: what authentication read
+   * for this request (ReadAlongside); when it holds both keys, no round trip of its own.
+   */
+  async stamp(organizationId: string, userId: string, alongside?: ReadonlyMap<string, string | null>): Promise<string | null> {
+    if (alongside) {
+      const organization = alongside.get(this.organizationKey(organizationId));
+      const user = alongside.get(this.userKey(userId));
+      if (organization !== undefined && user !== undefined) return `${organization ?? 0}.${user ?? 0}`;
+    }
     try {
       const [organization, user] = await this.redis.client.mget(this.organizationKey(organizationId), this.userKey(userId));
       return `${organization ?? 0}.${user ?? 0}`;

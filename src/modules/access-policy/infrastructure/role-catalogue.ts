@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
-import { AbilityFactory } from '../domain/ability.factory';
+import { AbilityFactory, type AppAbility } from '../domain/ability.factory';
 import type { PermissionsOf } from '../domain/grantor';
 import type { Permission } from '../domain/permissions';
 import { BUILT_IN_ROLES, isBuiltInRole, ROLE_PERMISSIONS } from '../domain/roles';
-import type { AppAbility } from '../domain/user-ability';
 import { AuthzVersions } from './authz-versions';
 
 export interface CatalogueRole {

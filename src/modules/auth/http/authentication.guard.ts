@@ -1,7 +1,7 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { IS_PUBLIC, routeMetadata } from '../../../shared/decorators';
+import { IS_PUBLIC, READ_ALONGSIDE, routeMetadata, type AlongsideKeys } from '../../../shared/decorators';
 import { DomainError } from '../../../shared/domain-error';
 import type { Principal } from '../../../shared/principal';
 import { actorOf, type GatehouseRequest } from '../../../shared/request-context';
@@ -58,8 +58,10 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
       if (principal && bearer) this.verified.remember(bearer, principal);
     }
     if (!principal) throw new UnauthenticatedError();
-    const { live, userVersion } = await this.liveness.isLive(principal);
+    const along = routeMetadata<AlongsideKeys>(this.reflector, context, READ_ALONGSIDE);
+    const { live, userVersion, alongside } = await this.liveness.isLive(principal, along?.(request.body, principal));
     if (!live) throw new UnauthenticatedError();
+    if (alongside) request.alongside = alongside;
     // the cached principal is shared by the token's requests: the version is this request's own
     principal = { ...principal, userVersion };
     request.principal = principal;

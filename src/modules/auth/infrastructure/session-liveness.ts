@@ -19,10 +19,17 @@ export class SessionLiveness {
     private readonly clock: Clock,
   ) {}
 
-  /** The user's version with the verdict (UserVersions; null when Redis could not answer). */
-  async isLive(principal: Principal): Promise<{ live: boolean; userVersion: string | null }> {
-    const { verdict, userVersion } = await this.revocations.check(principal.sessionId, principal.userId, principal.issuedAt);
-    if (verdict !== 'unknown') return { live: verdict === 'valid', userVersion };
+  /**
+   * The user's version with the verdict (UserVersions; null when Redis could not answer), and
+   * the `alongside` keys' values read in the same round trip (ReadAlongside).
+   */
+  async isLive(
+    principal: Principal,
+    alongside?: readonly (readonly string[])[],
+  ): Promise<{ live: boolean; userVersion: string | null; alongside?: Map<string, string | null> }> {
+    const answer = await this.revocations.check(principal.sessionId, principal.userId, principal.issuedAt, alongside);
+    const { verdict, userVersion } = answer;
+    if (verdict !== 'unknown') return { live: verdict === 'valid', userVersion, alongside: answer.alongside };
     return { live: await this.fromDatabase(principal), userVersion: null };
   }
 

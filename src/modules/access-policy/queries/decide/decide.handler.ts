@@ -33,7 +33,7 @@ export class DecideHandler implements IQueryHandler<DecideQuery, Decision[]> {
     if (users.some((id) => id !== self)) await this.assertMayAskAboutOthers(principal);
     const byUser = new Map<string, UserAbility>();
     for (const id of users) {
-      const ability = await this.abilities.forUser(principal.organizationId, id);
+      const ability = await this.abilities.forUser(principal.organizationId, id, query.alongside);
       if (!ability) throw new NotFoundError('User');
       byUser.set(id, ability);
     }

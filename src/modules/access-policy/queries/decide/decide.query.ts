@@ -14,6 +14,8 @@ export class DecideQuery extends Query<Decision[]> {
   constructor(
     readonly principal: Principal,
     readonly questions: DecisionQuestion[],
+    /** The users' ability stamps as authentication read them for this request (ReadAlongside). */
+    readonly alongside?: ReadonlyMap<string, string | null>,
   ) {
     super();
   }
