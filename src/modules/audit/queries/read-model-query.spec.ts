@@ -33,6 +33,14 @@ describe(ReadModelQuery.name, () => {
     expect(query.params).toEqual([ORG, from, ORG, new Date(from.getTime() - OCCURRED_AT_SKEW_MS), to, ORG, new Date(to.getTime() + OCCURRED_AT_SKEW_MS)]);
   });
 
+  it('numbers its placeholders for pg in the order of its values', () => {
+    const query = new ReadModelQuery('audit_log', ORG, { cursor: encodeCursor({ seq: 42 }) }).where('type = ?', 'auth.login_failed');
+    expect(query.statement('seq', 50)).toEqual({
+      text: 'select seq from audit_log where organization_id = $1 and seq < $2 and type = $3 order by seq desc limit 51',
+      values: [ORG, 42, 'auth.login_failed'],
+    });
+  });
+
   it('answers the page and a cursor only when a row beyond it was read', () => {
     const rows = [{ seq: '9' }, { seq: '8' }, { seq: '7' }];
     expect(ReadModelQuery.page(rows, 2, (row) => Number(row.seq))).toEqual({ items: [9, 8], nextCursor: encodeCursor({ seq: 8 }) });

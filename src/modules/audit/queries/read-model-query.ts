@@ -58,6 +58,12 @@ export class ReadModelQuery {
     return `select ${columns} from ${this.table} where ${this.conditions.join(' and ')} order by seq desc limit ${limit + 1}`;
   }
 
+  /** The same query numbered for pg ($1, $2, …), to run on the pool without a query builder. */
+  statement(columns: string, limit: number): { text: string; values: unknown[] } {
+    let n = 0;
+    return { text: this.sql(columns, limit).replace(/\?/g, () => `$${++n}`), values: this.params };
+  }
+
   static page<R extends { seq: string }, V>(rows: R[], limit: number, view: (row: R) => V): { items: V[]; nextCursor: string | null } {
     const page = rows.slice(0, limit);
     return { items: page.map(view), nextCursor: rows.length > limit ? encodeCursor({ seq: Number(page[page.length - 1].seq) }) : null };
