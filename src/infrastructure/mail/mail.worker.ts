@@ -69,12 +69,12 @@ export class MailWorker extends WorkerHost implements OnApplicationBootstrap, Be
   }
 
   async process(job: Job<MailJob>): Promise<void> {
-    const mail = await this.load(job.data.mailId);
-    if (!mail || mail.status !== 'pending' || !mail.recipient) return;
-    // another sender holds it (a job queued again while the first was still sending)
-    if (!(await this.claim(mail.id))) return;
+    // nothing to do when the row is settled or cancelled, or another sender holds it (a job
+    // queued again while the first was still sending)
+    const mail = await this.claim(job.data.mailId);
+    if (!mail) return;
     try {
-      await this.deliver(job, { ...mail, recipient: mail.recipient });
+      await this.deliver(job, mail);
     } catch (error) {
       await this.release(mail.id);
       throw error;
@@ -114,32 +114,24 @@ export class MailWorker extends WorkerHost implements OnApplicationBootstrap, Be
     this.logger.warn(`${error.message}${job && job.attemptsMade >= (job.opts.attempts ?? 1) ? ' (gave up)' : ''}`);
   }
 
-  private async load(id: string): Promise<MailRow | null> {
+  /**
+   * Takes a lease on a pending row while it is being sent, and reads it, in one statement;
+   * the lease lapses by itself should the sender die. Answers null when the row is not
+   * pending, has no address, or is leased to another sender.
+   */
+  private async claim(id: string): Promise<(MailRow & { recipient: string }) | null> {
+    const now = this.clock.now();
     const [row] = await this.em
       .fork()
       .getConnection()
-      .execute<MailRow[]>(
-        `select id, organization_id, template, recipient, data, status, event_subject, sent_event, failed_event
-           from mail_outbox where id = ?`,
-        [id],
-        'all',
-      );
-    return row ?? null;
-  }
-
-  /** A lease on a pending row while it is being sent; it lapses by itself should the sender die. */
-  private async claim(id: string): Promise<boolean> {
-    const now = this.clock.now();
-    const rows = await this.em
-      .fork()
-      .getConnection()
-      .execute<{ id: string }[]>(
+      .execute<(MailRow & { recipient: string })[]>(
         `update mail_outbox set claimed_until = ?
-          where id = ? and status = 'pending' and (claimed_until is null or claimed_until < ?) returning id`,
+          where id = ? and status = 'pending' and recipient is not null and (claimed_until is null or claimed_until < ?)
+          returning id, organization_id, template, recipient, data, status, event_subject, sent_event, failed_event`,
         [new Date(now.getTime() + this.config.values.mail.leaseMs), id, now],
         'all',
       );
-    return rows.length > 0;
+    return row ?? null;
   }
 
   private async release(id: string): Promise<void> {
