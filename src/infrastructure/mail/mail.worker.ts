@@ -27,6 +27,20 @@ interface MailRow {
   failed_event: MailOutcomeEventType;
 }
 
+type SettlementPayload = { mailId: string; template: string; attempts: number; reason?: string };
+
+interface Settlement {
+  mail: MailRow;
+  status: 'sent' | 'dead';
+  payload: SettlementPayload;
+  lastError: string | null;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** At most this many mails settle in one transaction. */
+const MAX_SETTLEMENTS = 100;
+
 /** Thrown in place of the mailer's error: its message (kept in Redis) holds no address. */
 class MailDeliveryError extends Error {
   override readonly name = 'MailDeliveryError';
@@ -42,6 +56,8 @@ class MailDeliveryError extends Error {
 @Processor(MAIL_QUEUE, { concurrency: 8 })
 export class MailWorker extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MailWorker.name);
+  private readonly settlements: Settlement[] = [];
+  private settling: Promise<void> | null = null;
 
   constructor(
     private readonly redis: RedisService,
@@ -156,31 +172,75 @@ export class MailWorker extends WorkerHost implements OnApplicationBootstrap, Be
   /**
    * Settles a pending row as sent or dead, clearing its address and data, and records the
    * outcome event in the same transaction. Only the first to settle a row records anything.
+   * Settlements that come while one commits wait for it and then commit together, one
+   * transaction an organization: a mail alone was a transaction of five statements, and its
+   * event one pass of every consumer of the store.
    */
-  private async settle(
-    mail: MailRow,
-    status: 'sent' | 'dead',
-    payload: { mailId: string; template: string; attempts: number; reason?: string },
-    lastError: string | null,
-  ): Promise<void> {
-    await this.unitOfWork.run({ actor: systemActor(), organizationId: mail.organization_id }, async (ctx) => {
+  private settle(mail: MailRow, status: 'sent' | 'dead', payload: SettlementPayload, lastError: string | null): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.settlements.push({ mail, status, payload, lastError, resolve, reject });
+      this.settling ??= this.drainSettlements();
+    });
+  }
+
+  private async drainSettlements(): Promise<void> {
+    try {
+      // the mails answered in this turn of the event loop join the first transaction
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.settlements.length) {
+        const batch = this.settlements.splice(0, MAX_SETTLEMENTS);
+        const byOrganization = new Map<string, Settlement[]>();
+        for (const settlement of batch) {
+          const group = byOrganization.get(settlement.mail.organization_id) ?? [];
+          group.push(settlement);
+          byOrganization.set(settlement.mail.organization_id, group);
+        }
+        await Promise.all([...byOrganization.values()].map((group) => this.settleGroup(group)));
+      }
+    } finally {
+      this.settling = null;
+    }
+  }
+
+  /** One transaction for the group; should it fail, each settles alone, so one bad row fails only its own job. */
+  private async settleGroup(group: Settlement[]): Promise<void> {
+    try {
+      await this.settleTogether(group);
+      for (const settlement of group) settlement.resolve();
+    } catch (error) {
+      if (group.length === 1) return group[0].reject(error);
+      for (const settlement of group) {
+        await this.settleTogether([settlement]).then(settlement.resolve, settlement.reject);
+      }
+    }
+  }
+
+  private async settleTogether(group: Settlement[]): Promise<void> {
+    const organizationId = group[0].mail.organization_id;
+    const now = this.clock.now();
+    await this.unitOfWork.run({ actor: systemActor(), organizationId }, async (ctx) => {
       const settled = await ctx.em.getConnection().execute<{ id: string }[]>(
-        `update mail_outbox
-            set status = ?, attempts = ?, last_error = ?, recipient = null, data = '{}'::jsonb,
-                ${status === 'sent' ? 'sent_at' : 'dead_at'} = ?
-          where id = ? and status = 'pending'
-          returning id`,
-        [status, payload.attempts, lastError, this.clock.now(), mail.id],
+        `update mail_outbox m
+            set status = v.status, attempts = v.attempts::int, last_error = v.last_error::text, recipient = null, data = '{}'::jsonb,
+                sent_at = case when v.status = 'sent' then v.at::timestamptz else m.sent_at end,
+                dead_at = case when v.status = 'dead' then v.at::timestamptz else m.dead_at end
+           from (values ${group.map(() => '(?, ?, ?, ?, ?)').join(', ')}) as v(id, status, attempts, last_error, at)
+          where m.id = v.id::uuid and m.status = 'pending'
+          returning m.id`,
+        group.flatMap(({ mail, status, payload, lastError }) => [mail.id, status, payload.attempts, lastError, now]),
         'all',
         ctx.em.getTransactionContext<Knex.Transaction>(),
       );
-      if (!settled.length) return;
-      ctx.record({
-        type: status === 'sent' ? mail.sent_event : mail.failed_event,
-        organizationId: mail.organization_id,
-        subject: mail.event_subject,
-        payload,
-      });
+      const ids = new Set(settled.map((row) => row.id));
+      for (const { mail, status, payload } of group) {
+        if (!ids.has(mail.id)) continue;
+        ctx.record({
+          type: status === 'sent' ? mail.sent_event : mail.failed_event,
+          organizationId: mail.organization_id,
+          subject: mail.event_subject,
+          payload,
+        });
+      }
     });
   }
 }
