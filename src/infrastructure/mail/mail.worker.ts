@@ -53,7 +53,10 @@ class MailDeliveryError extends Error {
  * the `failed` event is recorded. A settled row's address and data are cleared. A job for
  * a row that is no longer pending does nothing, so a repeated job sends nothing twice.
  */
-@Processor(MAIL_QUEUE, { concurrency: 8 })
+// a mail's time is mostly waiting (Redis, the SMTP server's answers, its settlement's commit):
+// 32 in hand keep a core busy and let settlements commit together; the SMTP pool still
+// bounds the connections a relay sees
+@Processor(MAIL_QUEUE, { concurrency: 32 })
 export class MailWorker extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MailWorker.name);
   private readonly settlements: Settlement[] = [];
