@@ -37,7 +37,7 @@ export class ListAuditEventsHandler implements IQueryHandler<ListAuditEventsQuer
   ) {}
 
   async execute({ organizationId, filter }: ListAuditEventsQuery): Promise<Page<AuditEventView>> {
-    const query = new ReadModelQuery('audit_log', organizationId, filter);
+    const query = await ReadModelQuery.create('audit_log', organizationId, filter, (text, values) => this.hot.planned(text, values));
     if (filter.type?.endsWith('.*')) {
       const prefix = filter.type.slice(0, -2);
       // a first-level prefix (auth.*) is the category column, which has its own index

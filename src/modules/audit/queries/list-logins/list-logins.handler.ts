@@ -31,7 +31,7 @@ export class ListLoginsHandler implements IQueryHandler<ListLoginsQuery, Page<Lo
   constructor(private readonly hot: HotReads) {}
 
   async execute({ organizationId, filter }: ListLoginsQuery): Promise<Page<LoginView>> {
-    const query = new ReadModelQuery('login_history', organizationId, filter);
+    const query = await ReadModelQuery.create('login_history', organizationId, filter, (text, values) => this.hot.planned(text, values));
     if (filter.userId) query.where('user_id = ?', filter.userId.toLowerCase());
     if (filter.result) query.where('result = ?', filter.result);
     if (filter.method) query.where('method = ?', filter.method);

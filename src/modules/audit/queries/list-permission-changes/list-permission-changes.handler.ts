@@ -31,7 +31,7 @@ export class ListPermissionChangesHandler implements IQueryHandler<ListPermissio
   constructor(private readonly hot: HotReads) {}
 
   async execute({ organizationId, filter }: ListPermissionChangesQuery): Promise<Page<PermissionChangeView>> {
-    const query = new ReadModelQuery('permission_changes', organizationId, filter);
+    const query = await ReadModelQuery.create('permission_changes', organizationId, filter, (text, values) => this.hot.planned(text, values));
     if (filter.change) query.where('change = ?', filter.change);
     if (filter.actor) query.where('actor_id = ?', filter.actor.toLowerCase());
     if (filter.subject) query.where('subject_id = ?', filter.subject.toLowerCase());
