@@ -24,6 +24,16 @@ export class HotReads implements OnApplicationShutdown {
     return (await this.pool.query<T>({ name, text, values })).rows;
   }
 
+  /**
+   * Runs a statement unnamed, so PostgreSQL plans it for these very values every time: for
+   * reads whose text varies with their filters and whose best plan depends on the value (a
+   * rare address or a common type over a million rows), where a cached generic plan could
+   * choose the wrong index. Still no fork and no builder.
+   */
+  async planned<T extends QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
+    return (await this.pool.query<T>(text, values)).rows;
+  }
+
   // a signal and app.close() may both shut the application down
   async onApplicationShutdown(): Promise<void> {
     if (this.ended) return;

@@ -27,6 +27,20 @@ interface MailRow {
   failed_event: MailOutcomeEventType;
 }
 
+type SettlementPayload = { mailId: string; template: string; attempts: number; reason?: string };
+
+interface Settlement {
+  mail: MailRow;
+  status: 'sent' | 'dead';
+  payload: SettlementPayload;
+  lastError: string | null;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** At most this many mails settle in one transaction. */
+const MAX_SETTLEMENTS = 100;
+
 /** Thrown in place of the mailer's error: its message (kept in Redis) holds no address. */
 class MailDeliveryError extends Error {
   override readonly name = 'MailDeliveryError';
@@ -39,9 +53,14 @@ class MailDeliveryError extends Error {
  * the `failed` event is recorded. A settled row's address and data are cleared. A job for
  * a row that is no longer pending does nothing, so a repeated job sends nothing twice.
  */
-@Processor(MAIL_QUEUE, { concurrency: 8 })
+// a mail's time is mostly waiting (Redis, the SMTP server's answers, its settlement's commit):
+// 32 in hand keep a core busy and let settlements commit together; the SMTP pool still
+// bounds the connections a relay sees
+@Processor(MAIL_QUEUE, { concurrency: 32 })
 export class MailWorker extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MailWorker.name);
+  private readonly settlements: Settlement[] = [];
+  private settling: Promise<void> | null = null;
 
   constructor(
     private readonly redis: RedisService,
@@ -69,12 +88,12 @@ export class MailWorker extends WorkerHost implements OnApplicationBootstrap, Be
   }
 
   async process(job: Job<MailJob>): Promise<void> {
-    const mail = await this.load(job.data.mailId);
-    if (!mail || mail.status !== 'pending' || !mail.recipient) return;
-    // another sender holds it (a job queued again while the first was still sending)
-    if (!(await this.claim(mail.id))) return;
+    // nothing to do when the row is settled or cancelled, or another sender holds it (a job
+    // queued again while the first was still sending)
+    const mail = await this.claim(job.data.mailId);
+    if (!mail) return;
     try {
-      await this.deliver(job, { ...mail, recipient: mail.recipient });
+      await this.deliver(job, mail);
     } catch (error) {
       await this.release(mail.id);
       throw error;
@@ -114,32 +133,24 @@ export class MailWorker extends WorkerHost implements OnApplicationBootstrap, Be
     this.logger.warn(`${error.message}${job && job.attemptsMade >= (job.opts.attempts ?? 1) ? ' (gave up)' : ''}`);
   }
 
-  private async load(id: string): Promise<MailRow | null> {
+  /**
+   * Takes a lease on a pending row while it is being sent, and reads it, in one statement;
+   * the lease lapses by itself should the sender die. Answers null when the row is not
+   * pending, has no address, or is leased to another sender.
+   */
+  private async claim(id: string): Promise<(MailRow & { recipient: string }) | null> {
+    const now = this.clock.now();
     const [row] = await this.em
       .fork()
       .getConnection()
-      .execute<MailRow[]>(
-        `select id, organization_id, template, recipient, data, status, event_subject, sent_event, failed_event
-           from mail_outbox where id = ?`,
-        [id],
-        'all',
-      );
-    return row ?? null;
-  }
-
-  /** A lease on a pending row while it is being sent; it lapses by itself should the sender die. */
-  private async claim(id: string): Promise<boolean> {
-    const now = this.clock.now();
-    const rows = await this.em
-      .fork()
-      .getConnection()
-      .execute<{ id: string }[]>(
+      .execute<(MailRow & { recipient: string })[]>(
         `update mail_outbox set claimed_until = ?
-          where id = ? and status = 'pending' and (claimed_until is null or claimed_until < ?) returning id`,
+          where id = ? and status = 'pending' and recipient is not null and (claimed_until is null or claimed_until < ?)
+          returning id, organization_id, template, recipient, data, status, event_subject, sent_event, failed_event`,
         [new Date(now.getTime() + this.config.values.mail.leaseMs), id, now],
         'all',
       );
-    return rows.length > 0;
+    return row ?? null;
   }
 
   private async release(id: string): Promise<void> {
@@ -164,31 +175,75 @@ export class MailWorker extends WorkerHost implements OnApplicationBootstrap, Be
   /**
    * Settles a pending row as sent or dead, clearing its address and data, and records the
    * outcome event in the same transaction. Only the first to settle a row records anything.
+   * Settlements that come while one commits wait for it and then commit together, one
+   * transaction an organization: a mail alone was a transaction of five statements, and its
+   * event one pass of every consumer of the store.
    */
-  private async settle(
-    mail: MailRow,
-    status: 'sent' | 'dead',
-    payload: { mailId: string; template: string; attempts: number; reason?: string },
-    lastError: string | null,
-  ): Promise<void> {
-    await this.unitOfWork.run({ actor: systemActor(), organizationId: mail.organization_id }, async (ctx) => {
+  private settle(mail: MailRow, status: 'sent' | 'dead', payload: SettlementPayload, lastError: string | null): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.settlements.push({ mail, status, payload, lastError, resolve, reject });
+      this.settling ??= this.drainSettlements();
+    });
+  }
+
+  private async drainSettlements(): Promise<void> {
+    try {
+      // the mails answered in this turn of the event loop join the first transaction
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.settlements.length) {
+        const batch = this.settlements.splice(0, MAX_SETTLEMENTS);
+        const byOrganization = new Map<string, Settlement[]>();
+        for (const settlement of batch) {
+          const group = byOrganization.get(settlement.mail.organization_id) ?? [];
+          group.push(settlement);
+          byOrganization.set(settlement.mail.organization_id, group);
+        }
+        await Promise.all([...byOrganization.values()].map((group) => this.settleGroup(group)));
+      }
+    } finally {
+      this.settling = null;
+    }
+  }
+
+  /** One transaction for the group; should it fail, each settles alone, so one bad row fails only its own job. */
+  private async settleGroup(group: Settlement[]): Promise<void> {
+    try {
+      await this.settleTogether(group);
+      for (const settlement of group) settlement.resolve();
+    } catch (error) {
+      if (group.length === 1) return group[0].reject(error);
+      for (const settlement of group) {
+        await this.settleTogether([settlement]).then(settlement.resolve, settlement.reject);
+      }
+    }
+  }
+
+  private async settleTogether(group: Settlement[]): Promise<void> {
+    const organizationId = group[0].mail.organization_id;
+    const now = this.clock.now();
+    await this.unitOfWork.run({ actor: systemActor(), organizationId }, async (ctx) => {
       const settled = await ctx.em.getConnection().execute<{ id: string }[]>(
-        `update mail_outbox
-            set status = ?, attempts = ?, last_error = ?, recipient = null, data = '{}'::jsonb,
-                ${status === 'sent' ? 'sent_at' : 'dead_at'} = ?
-          where id = ? and status = 'pending'
-          returning id`,
-        [status, payload.attempts, lastError, this.clock.now(), mail.id],
+        `update mail_outbox m
+            set status = v.status, attempts = v.attempts::int, last_error = v.last_error::text, recipient = null, data = '{}'::jsonb,
+                sent_at = case when v.status = 'sent' then v.at::timestamptz else m.sent_at end,
+                dead_at = case when v.status = 'dead' then v.at::timestamptz else m.dead_at end
+           from (values ${group.map(() => '(?, ?, ?, ?, ?)').join(', ')}) as v(id, status, attempts, last_error, at)
+          where m.id = v.id::uuid and m.status = 'pending'
+          returning m.id`,
+        group.flatMap(({ mail, status, payload, lastError }) => [mail.id, status, payload.attempts, lastError, now]),
         'all',
         ctx.em.getTransactionContext<Knex.Transaction>(),
       );
-      if (!settled.length) return;
-      ctx.record({
-        type: status === 'sent' ? mail.sent_event : mail.failed_event,
-        organizationId: mail.organization_id,
-        subject: mail.event_subject,
-        payload,
-      });
+      const ids = new Set(settled.map((row) => row.id));
+      for (const { mail, status, payload } of group) {
+        if (!ids.has(mail.id)) continue;
+        ctx.record({
+          type: status === 'sent' ? mail.sent_event : mail.failed_event,
+          organizationId: mail.organization_id,
+          subject: mail.event_subject,
+          payload,
+        });
+      }
     });
   }
 }

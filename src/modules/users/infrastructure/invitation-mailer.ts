@@ -46,20 +46,28 @@ export class InvitationMailer {
 
   /** Queues the mail carrying `token`'s link; it is sent after the transaction commits. */
   async queue(context: CommandContext, inviting: InvitingContext, invitation: Invitation, to: string, token: string): Promise<void> {
-    await this.mail.enqueue(context, {
-      organizationId: invitation.organizationId,
-      template: INVITATION_TEMPLATE,
-      to,
-      data: {
-        organizationName: inviting.organizationName,
-        inviterName: inviting.inviterName,
-        role: invitation.role,
-        link: this.mail.link(invitationAcceptPath(token)),
-        expiresAt: invitation.expiresAt.toISOString(),
-      },
-      subject: { type: 'invitation', id: invitation.id },
-      events: { sent: 'invitation.sent', failed: 'invitation.delivery_failed' },
-    });
+    await this.queueMany(context, inviting, [{ invitation, to, token }]);
+  }
+
+  /** Queues one mail an invitation, in one statement; they are sent after the transaction commits. */
+  async queueMany(context: CommandContext, inviting: InvitingContext, mails: { invitation: Invitation; to: string; token: string }[]): Promise<void> {
+    await this.mail.enqueueMany(
+      context,
+      mails.map(({ invitation, to, token }) => ({
+        organizationId: invitation.organizationId,
+        template: INVITATION_TEMPLATE,
+        to,
+        data: {
+          organizationName: inviting.organizationName,
+          inviterName: inviting.inviterName,
+          role: invitation.role,
+          link: this.mail.link(invitationAcceptPath(token)),
+          expiresAt: invitation.expiresAt.toISOString(),
+        },
+        subject: { type: 'invitation', id: invitation.id },
+        events: { sent: 'invitation.sent', failed: 'invitation.delivery_failed' },
+      })),
+    );
   }
 
   /**

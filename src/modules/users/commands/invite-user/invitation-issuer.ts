@@ -20,6 +20,8 @@ export interface Invitee {
   teamIds?: string[];
 }
 
+type InvitationMail = { invitation: Invitation; to: string; token: string };
+
 /** A row's outcome: the invitation, or why this person was not invited (nothing was changed for them). */
 export type IssueOutcome = IssuedInvitation | DomainError;
 
@@ -105,16 +107,20 @@ export class InvitationIssuer {
         for (const invitation of invitations) open.set(invitation.userId, invitation); // the newest wins
       }
       const outcomes: IssueOutcome[] = [];
+      const mails: InvitationMail[] = [];
       for (const [index, invitee] of invitees.entries()) {
         const user = existing.get(keys[index]);
-        outcomes.push(await this.inviteOne(context, inviting, invitee, keys[index], user, user ? open.get(user.id) : undefined, now));
+        outcomes.push(this.inviteOne(context, inviting, invitee, keys[index], user, user ? open.get(user.id) : undefined, now, mails));
       }
+      // every mail of the transaction in one statement
+      await this.mailer.queueMany(context, inviting, mails);
       return outcomes;
     });
     return result;
   }
 
-  private async inviteOne(
+  /** Invites one person in the transaction; the mail to queue is added to `mails`. */
+  private inviteOne(
     context: CommandContext,
     inviting: InvitingContext,
     invitee: Invitee,
@@ -122,7 +128,8 @@ export class InvitationIssuer {
     existing: User | undefined,
     open: Invitation | undefined,
     now: Date,
-  ): Promise<IssueOutcome> {
+    mails: InvitationMail[],
+  ): IssueOutcome {
     if (existing && existing.status !== 'invited') return new AlreadyMemberError();
     const token = this.ids.secret(32);
     let user: User;
@@ -171,7 +178,7 @@ export class InvitationIssuer {
       outcome = 'invited';
     }
     const to = user.email ?? invitee.email;
-    await this.mailer.queue(context, inviting, invitation, to, token);
+    mails.push({ invitation, to, token });
     return { id: invitation.id, email: to, role: invitation.role, status: invitation.status, expiresAt: invitation.expiresAt, outcome };
   }
 }
