@@ -20,9 +20,10 @@ interface PresentedRow {
 export type PresentedRefreshToken = { session: Session; spent?: never } | { spent: SpentRefreshToken; session?: never } | null;
 
 /**
- * The refresh side of sessions on the hot path of every rotation: the lookup is one prepared
- * statement on the pool (the session the token keeps going, or the spent token's record, in
- * one round trip), and the rotation one statement inside the command's transaction. The ORM's
+ * Session rows on the hot paths of sign-in and refresh: the lookup of a presented refresh
+ * token is one prepared statement on the pool (the session the token keeps going, or the
+ * spent token's record, in one round trip); a new session and a rotation are one statement
+ * each inside the command's transaction. The ORM's
  * fork, identity map and change sets cost more than the whole rotation (STACK.md: ≈ 720 µs a
  * findOne); the session entity still decides whether it has ended.
  */
@@ -56,6 +57,21 @@ export class SessionTokens {
     }
     const spent = rows[0];
     return spent ? { spent: SpentRefreshToken.of({ id: spent.id, organizationId: spent.organization_id }, hash, spent.spent_at!) } : null;
+  }
+
+  /**
+   * Writes a session that has just started, in the caller's transaction: one INSERT, not the
+   * ORM's persist and flush (its change set and query builder cost more than the statement).
+   */
+  async insert(tx: EntityManager, session: Session): Promise<void> {
+    if (!tx.isInTransaction()) throw new Error('a session is written inside the command transaction');
+    await tx.getConnection().execute(
+      `insert into sessions (id, organization_id, user_id, auth_method, ip, user_agent, refresh_token_hash, created_at, last_used_at, expires_at, revoked_at, revoked_reason)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null)`,
+      [session.id, session.organizationId, session.userId, session.authMethod, session.ip, session.userAgent, session.refreshTokenHash, session.createdAt, session.lastUsedAt, session.expiresAt],
+      'run',
+      tx.getTransactionContext(),
+    );
   }
 
   /**
