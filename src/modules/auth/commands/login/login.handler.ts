@@ -35,6 +35,8 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
   ) {}
 
   async execute(command: LoginCommand): Promise<LoginResult> {
+    // past the hashing capacity, refused before any other work: a flood costs little to answer
+    this.passwords.assertRoom();
     const organization = await this.organizations.findBySlug(command.organization);
     const account = this.throttle.accountKey(organization?.id ?? `unknown:${command.organization}`, command.email);
     const candidate = organization ? await this.users.findForSignIn(organization.id, command.email) : null;
@@ -51,7 +53,7 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
     try {
       passwordOk = await this.passwords.verify(candidate?.passwordHash ?? null, command.password);
     } catch (error) {
-      // refused before the check (hashing is at capacity): no guess was made, none is counted
+      // refused before the check (hashing reached capacity since the start): no guess was made, none is counted
       await reservation.abandoned();
       throw error;
     }
