@@ -93,7 +93,13 @@ export class PasswordHasher {
    * capacity costs little to answer. Every sign-in asks, whatever its account: no enumeration.
    */
   assertRoom(): void {
-    if (!this.pool.hasRoom()) throw new PasswordHashingBusyError(this.capacity.retryAfterSeconds(this.pool.queued));
+    const busy = this.busy();
+    if (busy) throw busy;
+  }
+
+  /** The refusal a sign-in arriving now would get, or null while there is room (see assertRoom). */
+  busy(): PasswordHashingBusyError | null {
+    return this.pool.hasRoom() ? null : new PasswordHashingBusyError(this.capacity.retryAfterSeconds(this.pool.queued));
   }
 
   async verify(hash: string | null, password: string): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
@@ -42,6 +43,8 @@ export class AuthController {
 
   @Public()
   @Post('auth/login')
+  // refused (503, Retry-After) before any work while the password hashing pool is full
+  @RouteConfig({ passwordHashing: true })
   @HttpCode(200)
   @ApiExtraModels(TokenResponse, MfaStepResponse, PasswordExpiredResponse)
   @ApiOkResponse({
