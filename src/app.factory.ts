@@ -7,7 +7,7 @@ import { AppModule } from './app.module';
 import type { AppConfigValues } from './infrastructure/config/app-config';
 import { AppLogger } from './infrastructure/logging/app-logger';
 import { MetricsService } from './infrastructure/observability/metrics.service';
-import { PasswordHasher } from './infrastructure/security/password-hasher';
+import { PasswordHasher, PasswordHashingBusyError, SIGN_IN_ADMISSION } from './infrastructure/security/password-hasher';
 import { securityHeaders } from './infrastructure/security/security-headers';
 import { domainProblem, sendProblem } from './shared/problem-details.filter';
 import { eventCatalogueComponents } from './modules/audit';
@@ -64,13 +64,20 @@ export async function createApp(config: AppConfigValues): Promise<NestFastifyApp
     // a route that hashes a password (`@RouteConfig({ passwordHashing: true })`, the sign-in) is
     // refused past the hashing capacity before its body is read, any guard's Redis call or the
     // handler: under a flood the refusals must cost little, or the admitted ones wait on them
+    // (the place is taken here and held until the verify is done or the answer is sent, so a
+    // burst arriving in one turn of the event loop is counted as it arrives)
     if (routeConfig.passwordHashing === true) {
-      const shed: onRequestHookHandler = (request, reply, done) => {
-        const busy = hasher.busy();
-        if (!busy) return done();
-        sendProblem(reply, domainProblem(busy, request.url.split('?')[0]), busy.retryAfterSeconds);
+      const admit: onRequestHookHandler = (request, reply, done) => {
+        const admission = hasher.tryAdmit();
+        if (!(admission instanceof PasswordHashingBusyError)) {
+          (request as unknown as Record<symbol, unknown>)[SIGN_IN_ADMISSION] = admission;
+          // answered, failed before the handler (400, 429) or abandoned by the client: the place frees
+          reply.raw.once('close', admission.release);
+          return done();
+        }
+        sendProblem(reply, domainProblem(admission, request.url.split('?')[0]), admission.retryAfterSeconds);
       };
-      route.onRequest = [...(route.onRequest ? [route.onRequest].flat() : []), shed];
+      route.onRequest = [...(route.onRequest ? [route.onRequest].flat() : []), admit];
     }
   });
   // callback hooks, not async ones: a promise per hook per request shows in the profile

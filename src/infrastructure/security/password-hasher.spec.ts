@@ -32,14 +32,30 @@ describe(PasswordHasher.name, () => {
     expect(outcomes.filter((o) => o.status === 'fulfilled').every((o) => o.value === true)).toBe(true);
   }, 60_000);
 
-  it('refuses a sign-in before its work while no place is left to wait, and admits again once the queue drains', async () => {
+  it('admits sign-ins up to its slots and waiting room, holding each place until its verify is done', async () => {
     const sut = new PasswordHasher(owasp());
     const hash = await sut.hash('p');
-    expect(() => sut.assertRoom()).not.toThrow();
-    const burst = Promise.allSettled(Array.from({ length: 200 }, () => sut.verify(hash, 'p')));
-    expect(() => sut.assertRoom()).toThrow(PasswordHashingBusyError);
-    await burst;
-    expect(() => sut.assertRoom()).not.toThrow();
+    const admitted = [];
+    for (;;) {
+      try {
+        admitted.push(sut.admit());
+      } catch (error) {
+        expect(error).toBeInstanceOf(PasswordHashingBusyError);
+        expect((error as PasswordHashingBusyError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+        break;
+      }
+    }
+    // the places are held while the admitted are still reading their accounts
+    expect(admitted.length).toBeGreaterThanOrEqual(3);
+    expect(sut.busy()).toBeInstanceOf(PasswordHashingBusyError);
+    // one ends early (say, its organization is locked out): its place frees at once, once
+    admitted[0].release();
+    admitted[0].release();
+    expect(sut.busy()).toBeNull();
+    expect(() => sut.admit()).not.toThrow();
+    expect(sut.busy()).toBeInstanceOf(PasswordHashingBusyError);
+    const results = await Promise.all(admitted.slice(1).map((a) => a.verify(hash, 'p')));
+    expect(results.every(Boolean)).toBe(true);
   }, 60_000);
 
   describe(HashingCapacity.name, () => {

@@ -58,6 +58,15 @@ export class HashingCapacity {
   }
 }
 
+/** The admission the login route's onRequest hook took for the request (app.factory.ts). */
+export const SIGN_IN_ADMISSION = Symbol('sign-in admission');
+
+/** A sign-in's place in the hashing pool: its one verify, or its release when it ends before. */
+export interface SignInAdmission {
+  verify(hash: string | null, password: string): Promise<boolean>;
+  release(): void;
+}
+
 /**
  * argon2id hashing on a bounded pool of its own: hashes run on libuv's threads, at most one
  * per core, and a waiting room in front sized by the measured hash time (HashingCapacity), so
@@ -72,6 +81,8 @@ export class PasswordHasher {
   // a test lowers it; production refuses less
   private readonly options: { type: typeof argon2.argon2id; memoryCost: number; timeCost: number; parallelism: 1 };
   private readonly capacity = new HashingCapacity(HASHING_SLOTS);
+  /** Sign-ins admitted and not yet through their verify. */
+  private admitted = 0;
   private readonly pool: BoundedConcurrency = new BoundedConcurrency(
     HASHING_SLOTS,
     () => this.capacity.waitingRoom(),
@@ -88,18 +99,49 @@ export class PasswordHasher {
   }
 
   /**
-   * Refuses at once, as busy, a sign-in that would find no place to wait for its hash: called
-   * before any other work of the sign-in (reads, brute-force reservations), so a burst past
-   * capacity costs little to answer. Every sign-in asks, whatever its account: no enumeration.
+   * Admits a sign-in to the hashing pool, or refuses it at once, as busy: called before any
+   * other work of the sign-in (reads, brute-force reservations), so a burst past capacity costs
+   * little to answer. The admission holds its place from here until its verify is done (or it
+   * is released unused), so sign-ins still reading their account count against the room as
+   * those already waiting do. Every sign-in asks, whatever its account: no enumeration.
    */
-  assertRoom(): void {
+  admit(): SignInAdmission {
     const busy = this.busy();
     if (busy) throw busy;
+    this.admitted++;
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      this.admitted--;
+    };
+    return {
+      verify: async (hash, password) => {
+        try {
+          return await this.verify(hash, password);
+        } finally {
+          release();
+        }
+      },
+      release,
+    };
   }
 
-  /** The refusal a sign-in arriving now would get, or null while there is room (see assertRoom). */
+  /** As `admit`, answering the refusal instead of throwing it (the route's onRequest hook). */
+  tryAdmit(): SignInAdmission | PasswordHashingBusyError {
+    try {
+      return this.admit();
+    } catch (error) {
+      if (error instanceof PasswordHashingBusyError) return error;
+      throw error;
+    }
+  }
+
+  /** The refusal a sign-in arriving now would get, or null while there is room (see admit). */
   busy(): PasswordHashingBusyError | null {
-    return this.pool.hasRoom() ? null : new PasswordHashingBusyError(this.capacity.retryAfterSeconds(this.pool.queued));
+    const ahead = Math.max(this.admitted, this.pool.queued + HASHING_SLOTS) - HASHING_SLOTS;
+    const full = this.admitted >= HASHING_SLOTS + this.capacity.waitingRoom() || !this.pool.hasRoom();
+    return full ? new PasswordHashingBusyError(this.capacity.retryAfterSeconds(ahead)) : null;
   }
 
   async verify(hash: string | null, password: string): Promise<boolean> {
