@@ -22,7 +22,9 @@ const requests = spec.rotate
     ]
   : undefined;
 
-autocannon(
+// the latency of the answers that succeeded, apart (past capacity most answers are quick refusals)
+const okLatencies = [];
+const instance = autocannon(
   {
     url: spec.url,
     method: spec.method,
@@ -50,7 +52,18 @@ autocannon(
         perSecond: ok / (result.duration || spec.seconds),
         p50: result.latency.p50,
         p99: result.latency.p99,
+        okP50: quantile(0.5),
+        okP99: quantile(0.99),
       })}\n`,
     );
   },
 );
+instance.on('response', (client, statusCode, bytes, responseTime) => {
+  if (statusCode >= 200 && statusCode < 300) okLatencies.push(responseTime);
+});
+
+function quantile(q) {
+  if (!okLatencies.length) return null;
+  const sorted = [...okLatencies].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+}

@@ -1,5 +1,7 @@
 // Password sign-ins against raw argon2id verifies on the same core in the same run, then past
-// capacity: the service must refuse (429/503) rather than queue without bound.
+// capacity: the service must refuse (429/503) rather than queue without bound. "Bounded": some
+// answers are 429/503, and the p99 of the sign-ins that succeeded stays within 4× their p99 at 4
+// concurrent (autocannon retries a refusal at once, ignoring Retry-After: a worst case).
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 
@@ -36,10 +38,13 @@ module.exports = {
     log(`  past capacity: ${OVERLOAD} concurrent sign-ins for ${seconds} s…`);
     const over = await lib.loadOnce(gatehouse, { ...target, connections: OVERLOAD, seconds });
     const refused = (over.statuses['429'] ?? 0) + (over.statuses['503'] ?? 0);
-    log(`  ${over.ok} signed in, ${refused} refused with 429/503, p99 ${over.p99} ms ${JSON.stringify(over.statuses)}`);
+    log(`  ${over.ok} signed in (p99 ${over.okP99} ms), ${refused} refused with 429/503, p99 of all answers ${over.p99} ms ${JSON.stringify(over.statuses)}`);
     await lib.signIn(gatehouse.port); // the backlog drained: the next scenario starts on a quiet server
-    // bounded: some are refused, and those served waited a few times the normal latency, not all of the backlog
-    const bounded = refused > 0 && over.p99 <= 4 * Math.max(median.p99, 1);
+    // bounded: some are refused, and the sign-ins that succeeded waited a few times their latency
+    // at 4 concurrent, not the whole backlog. Judged on the successful answers' p99 alone: past
+    // capacity most answers are quick refusals, whose latencies would hide the admitted ones'.
+    const bound = 4 * Math.max(median.okP99 ?? median.p99, 1);
+    const bounded = refused > 0 && over.ok > 0 && over.okP99 <= bound;
     return {
       figure: `${lib.perSecond(median.perSecond)} per core`,
       baseline: `${lib.perSecond(lib.median(theirs))} raw verifies`,
@@ -47,7 +52,9 @@ module.exports = {
       met: ratio >= 0.85 && median.perSecond >= 15 && bounded,
       latency: lib.latency(median),
       cpu: lib.cpuPerRequest(median),
-      notes: `past capacity (${OVERLOAD} concurrent): ${refused} of ${over.ok + over.other} answered 429/503, p99 ${over.p99} ms against ${median.p99} ms at ${CONCURRENCY}${bounded ? '' : ' — not bounded'}`,
+      notes:
+        `past capacity (${OVERLOAD} concurrent): ${refused} of ${over.ok + over.other} answered 429/503; ${over.ok} signed in (${lib.perSecond(over.perSecond)}), ` +
+        `their p99 ${over.okP99} ms against ${median.okP99} ms at ${CONCURRENCY} (bound: 4×)${bounded ? '' : ' — not bounded'}`,
     };
   },
 };

@@ -55,4 +55,23 @@ describe(BoundedConcurrency.name, () => {
     b.finish('b');
     await expect(Promise.all([second, third])).resolves.toEqual(['b', 'c']);
   });
+
+  it('asks a waiting room given as a function at each arrival, and tells whether one more has room', async () => {
+    let room = 1;
+    const sut = new BoundedConcurrency(1, () => room, () => new Full());
+    const [a, b] = [pending(), pending()];
+    const first = sut.run(a.task);
+    expect(sut.hasRoom()).toBe(true);
+    const second = sut.run(b.task);
+    expect(sut.queued).toBe(1);
+    expect(sut.hasRoom()).toBe(false);
+    await expect(sut.run(async () => 'refused')).rejects.toBeInstanceOf(Full);
+    room = 2;
+    expect(sut.hasRoom()).toBe(true);
+    const third = sut.run(async () => 'c');
+    a.finish('a');
+    b.finish('b');
+    await expect(Promise.all([first, second, third])).resolves.toEqual(['a', 'b', 'c']);
+    expect(sut.hasRoom()).toBe(true);
+  });
 });

@@ -7,19 +7,30 @@ export class BoundedConcurrency {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
+  /** `maxWaiting`: a number, or asked anew at each arrival (a room sized by a measured rate). */
   constructor(
     private readonly limit: number,
-    private readonly maxWaiting: number,
+    private readonly maxWaiting: number | (() => number),
     private readonly whenFull: () => Error,
   ) {
-    if (limit < 1 || maxWaiting < 0) throw new Error('BoundedConcurrency needs limit >= 1 and maxWaiting >= 0');
+    if (limit < 1 || (typeof maxWaiting === 'number' && maxWaiting < 0)) throw new Error('BoundedConcurrency needs limit >= 1 and maxWaiting >= 0');
+  }
+
+  /** Tasks waiting for a turn now. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** Whether a task arriving now would run or wait rather than be refused. */
+  hasRoom(): boolean {
+    return this.active < this.limit || this.waiting.length < this.room();
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.active < this.limit) {
       this.active++;
     } else {
-      if (this.waiting.length >= this.maxWaiting) throw this.whenFull();
+      if (this.waiting.length >= this.room()) throw this.whenFull();
       // the finishing task hands its slot over, so `active` stays counted
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
@@ -30,5 +41,9 @@ export class BoundedConcurrency {
       if (next) next();
       else this.active--;
     }
+  }
+
+  private room(): number {
+    return typeof this.maxWaiting === 'number' ? this.maxWaiting : Math.max(0, this.maxWaiting());
   }
 }

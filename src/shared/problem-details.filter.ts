@@ -78,6 +78,27 @@ interface FastifyLikeError {
   message?: string;
 }
 
+/** A domain error as problem details (`instance`: the request's path). */
+export function domainProblem(exception: DomainError, instance: string): Problem {
+  const status = STATUS[exception.kind];
+  return {
+    type: problemType(exception.code),
+    title: TITLES[status],
+    status,
+    detail: exception.message,
+    code: exception.code,
+    instance,
+    ...(exception.fieldErrors.length ? { errors: exception.fieldErrors } : {}),
+  };
+}
+
+/** Answers `problem`, with Retry-After when given (also for requests refused before routing reaches Nest). */
+export function sendProblem(reply: FastifyReply, problem: Problem, retryAfterSeconds?: number): void {
+  if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(Math.ceil(retryAfterSeconds)));
+  if (problem.status === 401) void reply.header('WWW-Authenticate', 'Bearer');
+  void reply.status(problem.status).header('Content-Type', 'application/problem+json').send(problem);
+}
+
 /**
  * Told of every error the filter answers, before the answer is sent (e.g. to put refusals on
  * the audit trail): the error path is where a failed request can be seen without every
@@ -100,30 +121,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     this.observer?.failed(request, exception);
     const problem = this.toProblem(exception, request);
-    if (problem.status >= 500) {
+    // a 503 with Retry-After is load shed on purpose (a busy pool), not a failure to log
+    const shed = exception instanceof DomainError && exception.retryAfterSeconds !== undefined;
+    if (problem.status >= 500 && !shed) {
       this.logger.error({ err: exception, requestId: request.id }, 'request failed');
     }
-    if (exception instanceof DomainError && exception.retryAfterSeconds !== undefined) {
-      void reply.header('Retry-After', String(Math.ceil(exception.retryAfterSeconds)));
-    }
-    if (problem.status === 401) void reply.header('WWW-Authenticate', 'Bearer');
-    void reply.status(problem.status).header('Content-Type', 'application/problem+json').send(problem);
+    sendProblem(reply, problem, exception instanceof DomainError ? exception.retryAfterSeconds : undefined);
   }
 
   private toProblem(exception: unknown, request: FastifyRequest): Problem {
     const instance = request.url.split('?')[0];
-    if (exception instanceof DomainError) {
-      const status = STATUS[exception.kind];
-      return {
-        type: problemType(exception.code),
-        title: TITLES[status],
-        status,
-        detail: exception.message,
-        code: exception.code,
-        instance,
-        ...(exception.fieldErrors.length ? { errors: exception.fieldErrors } : {}),
-      };
-    }
+    if (exception instanceof DomainError) return domainProblem(exception, instance);
     if (exception instanceof RequestValidationError) {
       return {
         type: problemType('COMMON.VALIDATION'),

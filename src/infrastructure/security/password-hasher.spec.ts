@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config/app-config';
 import { loadConfig } from '../config/load-config';
-import { PasswordHasher, PasswordHashingBusyError } from './password-hasher';
+import { HashingCapacity, MAX_EXPECTED_WAIT_MS, PasswordHasher, PasswordHashingBusyError } from './password-hasher';
 
 // the production cost: what the busy rule is about
 const owasp = (): AppConfig => ({ values: loadConfig({ NODE_ENV: 'development' }) });
@@ -28,6 +28,61 @@ describe(PasswordHasher.name, () => {
     const refused = outcomes.filter((o) => o.status === 'rejected');
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((o) => o.reason instanceof PasswordHashingBusyError)).toBe(true);
+    expect(refused.every((o) => (o.reason as PasswordHashingBusyError).retryAfterSeconds! >= 1)).toBe(true);
     expect(outcomes.filter((o) => o.status === 'fulfilled').every((o) => o.value === true)).toBe(true);
   }, 60_000);
+
+  it('admits sign-ins up to its slots and waiting room, holding each place until its verify is done', async () => {
+    const sut = new PasswordHasher(owasp());
+    const hash = await sut.hash('p');
+    const admitted = [];
+    for (;;) {
+      try {
+        admitted.push(sut.admit());
+      } catch (error) {
+        expect(error).toBeInstanceOf(PasswordHashingBusyError);
+        expect((error as PasswordHashingBusyError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+        break;
+      }
+    }
+    // the places are held while the admitted are still reading their accounts
+    expect(admitted.length).toBeGreaterThanOrEqual(3);
+    expect(sut.busy()).toBeInstanceOf(PasswordHashingBusyError);
+    // one ends early (say, its organization is locked out): its place frees at once, once
+    admitted[0].release();
+    admitted[0].release();
+    expect(sut.busy()).toBeNull();
+    expect(() => sut.admit()).not.toThrow();
+    expect(sut.busy()).toBeInstanceOf(PasswordHashingBusyError);
+    const results = await Promise.all(admitted.slice(1).map((a) => a.verify(hash, 'p')));
+    expect(results.every(Boolean)).toBe(true);
+  }, 60_000);
+
+  describe(HashingCapacity.name, () => {
+    it('sizes the waiting room so the last one admitted expects to wait about the bound at most', () => {
+      const sut = new HashingCapacity(2);
+      for (let i = 0; i < 50; i++) sut.observe(24);
+      expect(sut.averageHashMs).toBeCloseTo(24, 0);
+      // two slots, 24 ms each: the last one admitted starts after as many rounds of two as fit in the bound
+      expect(sut.waitingRoom()).toBe(2 * Math.floor(MAX_EXPECTED_WAIT_MS / 24));
+      expect((sut.waitingRoom() / 2) * sut.averageHashMs).toBeLessThanOrEqual(MAX_EXPECTED_WAIT_MS);
+    });
+
+    it('leaves fewer places when hashes take longer (a costlier hash, a busier core), but always three per slot', () => {
+      const sut = new HashingCapacity(1);
+      for (let i = 0; i < 50; i++) sut.observe(29);
+      expect(sut.waitingRoom()).toBe(Math.floor(MAX_EXPECTED_WAIT_MS / 29));
+      for (let i = 0; i < 50; i++) sut.observe(2000);
+      expect(sut.waitingRoom()).toBe(3);
+      for (let i = 0; i < 100; i++) sut.observe(0.5);
+      expect(sut.waitingRoom()).toBe(16);
+    });
+
+    it('asks a refused client to come back once the queue ahead is through', () => {
+      const sut = new HashingCapacity(1);
+      for (let i = 0; i < 50; i++) sut.observe(300);
+      expect(sut.retryAfterSeconds(0)).toBe(1);
+      expect(sut.retryAfterSeconds(4)).toBe(2);
+    });
+  });
 });

@@ -63,6 +63,7 @@ import { JwksController } from './http/jwks.controller';
 import { MeController } from './http/me.controller';
 import { JwtStrategy } from './infrastructure/jwt.strategy';
 import { SessionStarter } from './infrastructure/session-starter';
+import { SessionTokens } from './infrastructure/session-tokens';
 import { SigningKeys } from './infrastructure/signing-keys';
 import { TokenIssuer } from './infrastructure/token-issuer';
 import { ConsumeSamlResponseHandler } from './commands/consume-saml-response/consume-saml-response.handler';
@@ -91,6 +92,7 @@ import { ListConnectedServicesHandler } from './queries/list-connected-services/
     SigningKeys,
     TokenIssuer,
     SessionStarter,
+    SessionTokens,
     SessionLiveness,
     VerifiedTokens,
     SigningKeyRetirements,

@@ -26,11 +26,16 @@ describe(Session.name, () => {
 
   it('stays alive while refreshed, until the absolute lifetime', () => {
     const s = session(120);
-    s.rotate('h2', minutes(25), null);
-    s.rotate('h3', minutes(50), null);
+    // a rotation (SessionTokens.rotate) moves the last use on
+    s.lastUsedAt = minutes(25);
+    s.lastUsedAt = minutes(50);
     expect(s.endedReason(minutes(70), 30)).toBeNull();
-    s.rotate('h4', minutes(100), null);
+    s.lastUsedAt = minutes(100);
     expect(s.endedReason(minutes(120), 30)).toBe('expired');
+  });
+
+  it('names the session and its user in the event of a rotation', () => {
+    expect(Session.rotated(session())).toEqual({ type: 'auth.token_refreshed', organizationId: 'o1', subject: { type: 'user', id: 'u1' }, payload: { sessionId: 's1' } });
   });
 
   it('is ended by a revocation, and a revoked session forgets its refresh token', () => {

@@ -1,6 +1,6 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { TenantOwned } from '../../../infrastructure/database/tenant';
-import { recordEvent } from '../../../shared/domain-event';
+import { recordEvent, type DomainEvent } from '../../../shared/domain-event';
 
 /**
  * `sso`: the organization's IdP vouched for the user; `sso_mfa`: and its AuthnContext showed
@@ -115,17 +115,18 @@ export class Session {
     return null;
   }
 
-  /** Swaps the refresh token (the caller keeps the spent one's hash to detect its reuse). */
-  rotate(refreshTokenHash: string, now: Date, ip: string | null): void {
-    this.refreshTokenHash = refreshTokenHash;
-    this.lastUsedAt = now;
-    if (ip) this.ip = ip;
-    recordEvent(this, {
+  /**
+   * The event of a refresh token swapped for a new one (the session moves on, its last use and
+   * address with it; the spent hash is kept to detect its reuse). The swap itself is one
+   * statement (SessionTokens.rotate), so this is recorded by the command, not on an entity.
+   */
+  static rotated(session: { id: string; organizationId: string; userId: string }): DomainEvent {
+    return {
       type: 'auth.token_refreshed',
-      organizationId: this.organizationId,
-      subject: { type: 'user', id: this.userId },
-      payload: { sessionId: this.id },
-    });
+      organizationId: session.organizationId,
+      subject: { type: 'user', id: session.userId },
+      payload: { sessionId: session.id },
+    };
   }
 
   revoke(reason: SessionEndReason, now: Date): void {

@@ -1,4 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { SIGN_IN_ADMISSION, type SignInAdmission } from '../../../infrastructure/security/password-hasher';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -42,6 +45,8 @@ export class AuthController {
 
   @Public()
   @Post('auth/login')
+  // refused (503, Retry-After) before any work while the password hashing pool is full
+  @RouteConfig({ passwordHashing: true })
   @HttpCode(200)
   @ApiExtraModels(TokenResponse, MfaStepResponse, PasswordExpiredResponse)
   @ApiOkResponse({
@@ -49,8 +54,9 @@ export class AuthController {
   })
   @ApiUnauthorizedResponse({ description: 'the same answer whether or not the account exists' })
   @ApiTooManyRequestsResponse({ description: 'locked after repeated failures, or too many requests from the address; see Retry-After' })
-  login(@Body() body: LoginRequest, @CurrentActor() actor: Actor): Promise<TokenResponse | MfaStepResponse | PasswordExpiredResponse> {
-    return this.commands.execute(new LoginCommand(body.organization, body.email, body.password, actor));
+  login(@Body() body: LoginRequest, @CurrentActor() actor: Actor, @Req() request: FastifyRequest): Promise<TokenResponse | MfaStepResponse | PasswordExpiredResponse> {
+    const admission = (request as unknown as Record<symbol, SignInAdmission | undefined>)[SIGN_IN_ADMISSION];
+    return this.commands.execute(new LoginCommand(body.organization, body.email, body.password, actor, admission));
   }
 
   @Public()

@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import type { Actor } from '../../../shared/actor';
 import { Clock } from '../../../shared/clock';
+import { pullEvents } from '../../../shared/domain-event';
 import { IdGenerator } from '../../../shared/ids';
 import { PolicyStore, type PolicyDocument } from '../../access-policy';
 import { UserAccounts } from '../../users';
 import { Session, type AuthMethod } from '../domain/session.entity';
+import { SessionTokens } from './session-tokens';
 import { TokenIssuer, type TokenPair } from './token-issuer';
 
 export interface SessionSubject {
@@ -20,6 +22,7 @@ export class SessionStarter {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly tokens: TokenIssuer,
+    private readonly rows: SessionTokens,
     private readonly policies: PolicyStore,
     private readonly users: UserAccounts,
     private readonly clock: Clock,
@@ -46,8 +49,9 @@ export class SessionStarter {
           maxLifetimeMinutes: document.session.maxLifetimeMinutes,
           details,
         });
-        em.persist(started);
-        await this.users.recordSignIn(context, user.id);
+        await this.rows.insert(em, started);
+        for (const { event } of pullEvents(started)) context.record(event);
+        await this.users.recordSignIn(context, user);
         return started;
       },
     );

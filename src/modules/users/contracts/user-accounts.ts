@@ -183,9 +183,12 @@ export class UserAccounts {
   }
 
   /** Notes a sign-in on the account, inside the transaction that records the sign-in's event. */
-  async recordSignIn(context: CommandContext, userId: string): Promise<void> {
-    // a plain update, not the versioned entity: two sign-ins of one user at once must not conflict
-    await context.em.nativeUpdate(User, { id: userId }, { lastSignInAt: this.clock.now() });
+  async recordSignIn(context: CommandContext, user: { id: string; organizationId: string }): Promise<void> {
+    // a plain update, not the versioned entity: two sign-ins of one user at once must not
+    // conflict; written as SQL (what nativeUpdate sent, version bump included) on every sign-in's path
+    await context.em
+      .getConnection()
+      .execute('update users set last_sign_in_at = ?, version = version + 1 where organization_id = ? and id = ?', [this.clock.now(), user.organizationId, user.id], 'run', context.em.getTransactionContext());
   }
 
   /** Notes whether the account has a second factor, inside the transaction of the MFA change's event. */

@@ -1,4 +1,5 @@
 import { Command } from '@nestjs/cqrs';
+import type { SignInAdmission } from '../../../../infrastructure/security/password-hasher';
 import type { Actor } from '../../../../shared/actor';
 import type { SignInResult } from '../../infrastructure/sign-in-completion';
 
@@ -10,6 +11,8 @@ export class LoginCommand extends Command<LoginResult> {
     readonly email: string,
     readonly password: string,
     readonly actor: Actor,
+    /** The place in the hashing pool the route took on arrival; the handler takes one otherwise. */
+    readonly admission?: SignInAdmission,
   ) {
     super();
   }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../infrastructure/config/app-config';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
-import { PasswordHasher } from '../../../../infrastructure/security/password-hasher';
+import { PasswordHasher, type SignInAdmission } from '../../../../infrastructure/security/password-hasher';
 import { RateLimits } from '../../../../infrastructure/security/rate-limits';
 import type { Actor } from '../../../../shared/actor';
 import type { EventPayload } from '../../../../shared/event-catalogue';
@@ -35,6 +35,16 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
   ) {}
 
   async execute(command: LoginCommand): Promise<LoginResult> {
+    // past the hashing capacity, refused before any other work: a flood costs little to answer
+    const admission = command.admission ?? this.passwords.admit();
+    try {
+      return await this.signIn(command, admission);
+    } finally {
+      admission.release();
+    }
+  }
+
+  private async signIn(command: LoginCommand, admission: SignInAdmission): Promise<LoginResult> {
     const organization = await this.organizations.findBySlug(command.organization);
     const account = this.throttle.accountKey(organization?.id ?? `unknown:${command.organization}`, command.email);
     const candidate = organization ? await this.users.findForSignIn(organization.id, command.email) : null;
@@ -49,9 +59,9 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
 
     let passwordOk: boolean;
     try {
-      passwordOk = await this.passwords.verify(candidate?.passwordHash ?? null, command.password);
+      passwordOk = await admission.verify(candidate?.passwordHash ?? null, command.password);
     } catch (error) {
-      // refused before the check (hashing is at capacity): no guess was made, none is counted
+      // refused before the check (hashing reached capacity since the start): no guess was made, none is counted
       await reservation.abandoned();
       throw error;
     }

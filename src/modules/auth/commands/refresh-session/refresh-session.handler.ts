@@ -4,7 +4,6 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { Revocations } from '../../../../infrastructure/security/revocations';
 import { hashToken } from '../../../../infrastructure/security/token-hash';
-import { TENANT_FILTER } from '../../../../infrastructure/database/tenant';
 import { Clock } from '../../../../shared/clock';
 import { DomainError } from '../../../../shared/domain-error';
 import { AccessGate, PolicyStore } from '../../../access-policy';
@@ -12,6 +11,7 @@ import { UserAccounts } from '../../../users';
 import { Session } from '../../domain/session.entity';
 import { SpentRefreshToken } from '../../domain/spent-refresh-token.entity';
 import { SessionStarter } from '../../infrastructure/session-starter';
+import { SessionTokens } from '../../infrastructure/session-tokens';
 import { TokenIssuer, type TokenPair } from '../../infrastructure/token-issuer';
 import { RefreshSessionCommand } from './refresh-session.command';
 
@@ -41,7 +41,8 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
     private readonly uow: UnitOfWork,
     private readonly users: UserAccounts,
     private readonly policies: PolicyStore,
-    private readonly tokens: TokenIssuer,
+    private readonly issuer: TokenIssuer,
+    private readonly tokens: SessionTokens,
     private readonly sessions: SessionStarter,
     private readonly revocations: Revocations,
     private readonly clock: Clock,
@@ -50,14 +51,13 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
 
   async execute(command: RefreshSessionCommand): Promise<TokenPair> {
     const presented = hashToken(command.refreshToken);
-    // the token is the only key the caller has: these two lookups cross tenants by a 256-bit secret
-    const reader = this.uow.reader(null);
-    const session = await reader.findOne(Session, { refreshTokenHash: presented }, { filters: { [TENANT_FILTER]: false } });
-    if (!session) {
-      const spent = await reader.findOne(SpentRefreshToken, { tokenHash: presented }, { filters: { [TENANT_FILTER]: false } });
-      if (spent) await this.revokeForReuse(spent, command);
+    // the token is the only key the caller has: this lookup crosses tenants by a 256-bit secret
+    const found = await this.tokens.presented(presented);
+    if (!found?.session) {
+      if (found?.spent) await this.revokeForReuse(found.spent, command);
       throw new InvalidRefreshTokenError();
     }
+    const { session } = found;
     const [user, policy] = await Promise.all([
       this.users.findProfile(session.organizationId, session.userId),
       this.policies.get(session.organizationId),
@@ -78,15 +78,13 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
       document: policy.document,
     });
 
-    const next = this.tokens.newRefreshToken();
-    await this.uow.run({ actor, organizationId: session.organizationId }, async ({ em }) => {
-      // the row lock makes a token spendable once, even by two requests racing
-      const locked = await em.findOne(Session, { id: session.id, refreshTokenHash: presented }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!locked) throw new InvalidRefreshTokenError();
-      em.persist(SpentRefreshToken.of(locked, presented, now));
-      locked.rotate(next.hash, now, command.actor.ip);
+    const next = this.issuer.newRefreshToken();
+    await this.uow.run({ actor, organizationId: session.organizationId }, async (context) => {
+      // spendable once, even by two requests racing: the second finds the token already spent
+      if (!(await this.tokens.rotate(context.em, session, presented, next.hash, now, command.actor.ip))) throw new InvalidRefreshTokenError();
+      context.record(Session.rotated(session));
     });
-    return this.tokens.pair(this.sessions.claims(user, session.id), next.token);
+    return this.issuer.pair(this.sessions.claims(user, session.id), next.token);
   }
 
   private async endForMfa(found: Session, command: RefreshSessionCommand): Promise<void> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../../../infrastructure/config/app-config';
+import { HotReads } from '../../../../infrastructure/database/hot-reads';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { SecretBox } from '../../../../infrastructure/security/secret-box';
 import { OrganizationDirectory, type OrganizationSummary } from '../../../organizations';
@@ -25,6 +26,7 @@ export interface SpEndpoints {
 export class SamlConnections {
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly hot: HotReads,
     private readonly box: SecretBox,
     private readonly config: AppConfig,
     private readonly organizations: OrganizationDirectory,
@@ -48,8 +50,13 @@ export class SamlConnections {
 
   /** Whether the organization's enabled connection makes it SSO-only (the policy document may say so too). */
   async ssoOnly(organizationId: string): Promise<boolean> {
-    const connection = await this.uow.reader(organizationId).findOne(SamlConnection, { organizationId }, { fields: ['enabled', 'settings'] });
-    return !!connection?.enabled && connection.settings.ssoOnly;
+    // on the sign-in path (the MFA step's end): a prepared statement on the pool, not an ORM fork
+    const [row] = await this.hot.rows<{ sso_only: boolean }>(
+      'saml_connections.sso_only',
+      `select exists (select 1 from saml_connections where organization_id = $1 and enabled and settings->'ssoOnly' = 'true'::jsonb) as sso_only`,
+      [organizationId],
+    );
+    return row.sso_only;
   }
 
   /** The slug of the one organization whose enabled connection verified this email domain, else null. */
