@@ -19,14 +19,14 @@ interface OutboxRow {
 }
 
 /**
- * Wakes the consumers of committed events. A wake-up is all they need: each consumer reads
- * the store from its own position (EventCatchUp). Woken by LISTEN/NOTIFY, with polling as the
- * fallback, the relay claims a batch of outbox rows with SKIP LOCKED and deletes them in one
- * statement, then has this process's consumers catch up at once; only where they did not get
- * there (a failed pass) does it enqueue BullMQ jobs to wake the other instances' — one per
- * consumer queue and organization, named after the last event there it wants (job id = that
- * event's id, so a re-enqueue is a no-op). A job lost (Redis failing after the ping, or
- * losing its jobs) delays nothing beyond the next poll. With Redis unreachable the rows stay.
+ * Wakes the consumers of committed events through BullMQ. A job is only a wake-up: each
+ * consumer reads the store from its own position (EventCatchUp), so a job Redis loses
+ * afterwards delays nothing beyond the next poll, and one job per consumer queue and
+ * organization in a batch — named after the last event there it wants (job id = that
+ * event's id, so a re-enqueue is a no-op) — wakes as much as one per event did, for a
+ * fraction of Redis's work. Woken by LISTEN/NOTIFY, with polling as the fallback; rows are
+ * claimed with SKIP LOCKED and deleted once Redis accepted the jobs. The consumers of this
+ * process catch up (one shared pass) as soon as the rows are read, without waiting for a job.
  */
 @Injectable()
 export class OutboxRelay extends NotifiedRelay {
@@ -53,48 +53,44 @@ export class OutboxRelay extends NotifiedRelay {
     if (!queues.length) return 0;
     // with Redis away, enqueueing would wait for it: check first, and leave the rows for later
     if (!(await this.redis.ping(500))) throw new Error('Redis is unreachable');
-    // one statement claims and removes a batch (SKIP LOCKED: relays on other instances take
-    // others). Removed before Redis has the jobs: a job is only a wake-up, so one lost here (Redis
-    // failing between the ping and the add) costs what a job Redis loses later costs — the
-    // other instances' consumers wait for their poll; this process's are woken below anyway
-    const rows = await this.em
-      .fork()
-      .getConnection()
-      .execute<OutboxRow[]>(
-        `with claimed as (select id from event_outbox order by id limit ${this.config.values.outbox.batchSize} for update skip locked)
-         delete from event_outbox o using claimed c, events e
-          where o.id = c.id and e.id = o.event_id
-          returning o.id, o.event_id, o.organization_id, e.type, e.seq`,
+    const em = this.em.fork();
+    return em.transactional(async (tx) => {
+      const connection = tx.getConnection();
+      const rows = await connection.execute<OutboxRow[]>(
+        `select o.id, o.event_id, o.organization_id, e.type, e.seq
+           from event_outbox o join events e on e.id = o.event_id
+          order by o.id limit ${this.config.values.outbox.batchSize}
+          for update of o skip locked`,
         [],
         'all',
+        tx.getTransactionContext(),
       );
-    if (!rows.length) return 0;
-    // these events are committed: this process's consumers catch up now, without Redis, and a
-    // job wakes the other instances only where they did not get there (a job would find the
-    // positions at the head: the other instances' consumers are the same positions)
-    const published = new Map<string, number>();
-    for (const row of rows) published.set(row.organization_id, Math.max(published.get(row.organization_id) ?? 0, Number(row.seq)));
-    const done = new Set<string>();
-    await Promise.all(
-      [...published].map(async ([organizationId, seq]) => {
-        if (await this.catchUp.published(organizationId, seq)) done.add(organizationId);
-      }),
-    );
-    for (const { name, queue } of queues) {
-      const last = new Map<string, OutboxRow>();
-      for (const row of rows) {
-        if (done.has(row.organization_id)) continue;
-        const seen = last.get(row.organization_id);
-        if (this.consumers.wants(name, row.type) && (!seen || Number(row.seq) > Number(seen.seq))) last.set(row.organization_id, row);
+      if (!rows.length) return 0;
+      // these events are committed: this process's consumers need not wait for Redis
+      const published = new Map<string, number>();
+      for (const row of rows) published.set(row.organization_id, Math.max(published.get(row.organization_id) ?? 0, Number(row.seq)));
+      for (const [organizationId, seq] of published) void this.catchUp.published(organizationId, seq);
+      for (const { name, queue } of queues) {
+        const last = new Map<string, OutboxRow>();
+        for (const row of rows) {
+          const seen = last.get(row.organization_id);
+          if (this.consumers.wants(name, row.type) && (!seen || Number(row.seq) > Number(seen.seq))) last.set(row.organization_id, row);
+        }
+        const jobs = [...last.values()].map((row) => ({
+          name: row.type,
+          data: { eventId: row.event_id, organizationId: row.organization_id, type: row.type, seq: Number(row.seq) } satisfies EventJob,
+          opts: { jobId: row.event_id },
+        }));
+        if (jobs.length) await enqueueWithin(queue.addBulk(jobs));
       }
-      const jobs = [...last.values()].map((row) => ({
-        name: row.type,
-        data: { eventId: row.event_id, organizationId: row.organization_id, type: row.type, seq: Number(row.seq) } satisfies EventJob,
-        opts: { jobId: row.event_id },
-      }));
-      if (jobs.length) await enqueueWithin(queue.addBulk(jobs));
-    }
-    return rows.length;
+      await connection.execute(
+        `delete from event_outbox where id in (${rows.map(() => '?').join(', ')})`,
+        rows.map((row) => row.id),
+        'run',
+        tx.getTransactionContext(),
+      );
+      return rows.length;
+    });
   }
 
   /** Events committed but not yet handed to Redis (a metric). */
