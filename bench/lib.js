@@ -176,6 +176,7 @@ async function startServer(kind, env, nodeArgs = []) {
   return {
     port,
     pid: child.pid,
+    child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -95,16 +95,18 @@ async function main() {
   const rows = [];
   const context = { ...config, lib, log, environment, servers };
   try {
-    log('starting Gatehouse (applies migrations, creates the organization) and the bare route…');
+    // as production runs it (docker/compose.yml): the API in one process, the workers (relays,
+    // consumers, schedulers) in another, both on the servers' core; the CPU column counts the API's
+    log('starting Gatehouse (the api process applies migrations, creates the organization; then the worker process) and the bare route…');
     context.sink = await startSink();
-    const starting = [
-      lib.startServer('gatehouse', lib.gatehouseEnv(environment, { SMTP_URL: `smtp://127.0.0.1:${context.sink.port}` })),
-      lib.startServer('bare', { PATH: process.env.PATH, NODE_ENV: 'production' }),
-    ];
+    const gatehouseEnv = (role) => lib.gatehouseEnv(environment, { SMTP_URL: `smtp://127.0.0.1:${context.sink.port}`, APP_ROLE: role });
+    const starting = [lib.startServer('gatehouse', gatehouseEnv('api')), lib.startServer('bare', { PATH: process.env.PATH, NODE_ENV: 'production' })];
     const started = await Promise.allSettled(starting);
     for (const outcome of started) if (outcome.status === 'fulfilled') servers.push(outcome.value);
     for (const outcome of started) if (outcome.status === 'rejected') throw outcome.reason;
     [context.gatehouse, context.bare] = servers;
+    context.worker = await lib.startServer('gatehouse', gatehouseEnv('worker'));
+    servers.push(context.worker);
 
     context.sql = await environment.sql();
     const seeded = [];

@@ -15,25 +15,39 @@ export interface PositionedConsumer {
   readonly name: string;
   /** The event types it reads; null for every type. The position advances past the others. */
   readonly types: readonly EventType[] | null;
+  /** Called only with at least one event, in seq order, all of one organization. */
   apply(tx: EntityManager, events: StoredEvent[]): Promise<void>;
   /**
    * Instead of `apply`, for a consumer of every type that needs no event in memory: applies
-   * the seqs after `afterSeq` up to `untilSeq` (gap-free, so exactly the batch) in SQL.
+   * the seqs after `afterSeq` up to `untilSeq` (gap-free, so exactly the batch) in SQL. Used
+   * when it catches up on its own; a shared pass that read the events hands them to `apply`.
    */
   applyRange?(tx: EntityManager, organizationId: string, range: { afterSeq: number; untilSeq: number }): Promise<void>;
   /**
-   * Woken in this process as soon as the outbox relay here has published its events, rather
-   * than when the BullMQ job comes back (the job still wakes the other instances).
+   * Its `apply` appends events in the pass's transaction, which takes the organization's
+   * stream head lock until commit: in a shared pass it runs after the others, so that none of
+   * them (a reaction committing a unit of work of its own) waits on a lock its pass holds.
    */
-  readonly eager?: boolean;
+  readonly appendsInPass?: boolean;
+}
+
+interface PositionRow {
+  projection: string;
+  last_seq: string;
+  head: string | null;
 }
 
 /**
- * Moves every attached consumer forward from its position in the store. Redis only wakes
- * it (a job names an organization and a seq to reach); a poll finds whatever a lost job
- * would have named, so nothing depends on Redis keeping its jobs. One pass per consumer
- * and organization at a time in this process; across processes the position row's lock
- * serializes them.
+ * Moves every attached consumer forward from its position in the store. A wake-up (the
+ * outbox relay here, a BullMQ job from another instance's relay, the poll) names an
+ * organization; one shared pass then reads the new events once and feeds every consumer
+ * that is behind, in one transaction that locks their positions, applies each and moves
+ * them together: what a consumer writes through the transaction commits with its position,
+ * so a worker killed mid-batch loses and repeats nothing. If a shared pass fails (a
+ * consumer throws), each consumer catches up alone in its own transaction, so one failing
+ * consumer stalls only itself. Nothing depends on Redis keeping its jobs: the poll finds
+ * whatever a lost job would have named. One pass per organization at a time in this
+ * process; across processes the position rows' locks (taken in name order) serialize them.
  */
 @Injectable()
 export class EventCatchUp implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -69,39 +83,54 @@ export class EventCatchUp implements OnApplicationBootstrap, BeforeApplicationSh
     await Promise.allSettled([...this.inflight.values()]);
   }
 
-  /** Brings `consumer` to at least `seq` in the organization (a job's wake-up). */
+  /** Brings `consumer` (with every other consumer) to at least `seq` in the organization (a job's wake-up). */
   async wake(consumer: PositionedConsumer, organizationId: string, seq: number): Promise<void> {
-    if ((this.reached.get(this.key(consumer, organizationId)) ?? 0) >= seq) return;
-    await this.schedule(consumer, organizationId);
+    await this.reach(organizationId, seq, [consumer.name]);
   }
 
-  /** The outbox relay published up to `seq` in the organization: wakes the eager consumers here. */
-  published(organizationId: string, seq: number): void {
-    if (this.stopped) return;
-    for (const consumer of this.consumers.values()) {
-      if (!consumer.eager) continue;
-      this.wake(consumer, organizationId, seq).catch((error: Error) =>
-        this.logger.warn(`${consumer.name} catching up in ${organizationId} failed: ${error.message}`),
-      );
+  /**
+   * The outbox relay here published up to `seq` in the organization: every consumer here
+   * catches up now. Answers whether all of them reached it (false if the pass failed: logged).
+   */
+  async published(organizationId: string, seq: number): Promise<boolean> {
+    if (this.stopped || !this.consumers.size) return false;
+    return this.reach(organizationId, seq, this.names()).then(
+      () => true,
+      (error: Error) => {
+        this.logger.warn(`catching up in ${organizationId} failed: ${error.message}`);
+        return false;
+      },
+    );
+  }
+
+  /**
+   * Until `names` reached `seq`: a pass running now may already take them there (its head
+   * was read when it began), so it is waited for before another is asked for.
+   */
+  private async reach(organizationId: string, seq: number, names: string[]): Promise<void> {
+    const reached = () => names.every((name) => (this.reached.get(this.key(name, organizationId)) ?? 0) >= seq);
+    while (!reached() && !this.stopped) {
+      const running = this.inflight.get(organizationId);
+      if (!running) return this.schedule(organizationId);
+      await running.catch(() => undefined);
     }
   }
 
-  /** One poll: every organization whose stream is ahead of a consumer's position. */
+  /** One poll: every organization whose stream is ahead of some consumer's position, in one query. */
   async sweep(): Promise<void> {
-    for (const consumer of this.consumers.values()) {
-      if (this.stopped) return;
-      const lagging = await this.em
-        .fork()
-        .getConnection()
-        .execute<{ organization_id: string }[]>(
-          `select s.organization_id from event_streams s
-             left join projection_positions p on p.projection = ? and p.organization_id = s.organization_id
-            where s.last_seq > coalesce(p.last_seq, 0)`,
-          [consumer.name],
-          'all',
-        );
-      await Promise.all(lagging.map((row) => this.schedule(consumer, row.organization_id)));
-    }
+    if (this.stopped || !this.consumers.size) return;
+    const lagging = await this.em
+      .fork()
+      .getConnection()
+      .execute<{ organization_id: string }[]>(
+        `select s.organization_id from event_streams s
+          where exists (select 1 from jsonb_array_elements_text(?::jsonb) c (name)
+                          left join projection_positions p on p.projection = c.name and p.organization_id = s.organization_id
+                         where coalesce(p.last_seq, 0) < s.last_seq)`,
+        [JSON.stringify(this.names())],
+        'all',
+      );
+    await Promise.all(lagging.map((row) => this.schedule(row.organization_id)));
   }
 
   /** Where each consumer stands in each organization (for rebuilds and tests). */
@@ -124,62 +153,134 @@ export class EventCatchUp implements OnApplicationBootstrap, BeforeApplicationSh
       .finally(() => (this.sweeping = null));
   }
 
-  private key(consumer: PositionedConsumer, organizationId: string): string {
-    return `${consumer.name}/${organizationId}`;
+  private names(): string[] {
+    return [...this.consumers.keys()].sort();
   }
 
-  /** Joins the pass running for this consumer and organization, which then runs once more. */
-  private schedule(consumer: PositionedConsumer, organizationId: string): Promise<void> {
-    const key = this.key(consumer, organizationId);
-    const running = this.inflight.get(key);
+  private key(consumerName: string, organizationId: string): string {
+    return `${consumerName}/${organizationId}`;
+  }
+
+  /** Joins the pass running for this organization, which then runs once more. */
+  private schedule(organizationId: string): Promise<void> {
+    const running = this.inflight.get(organizationId);
     if (running) {
-      this.rerun.add(key);
+      this.rerun.add(organizationId);
       return running;
     }
     const pass = (async () => {
       do {
-        this.rerun.delete(key);
-        await this.drain(consumer, organizationId);
-      } while (this.rerun.has(key) && !this.stopped);
-    })().finally(() => this.inflight.delete(key));
-    this.inflight.set(key, pass);
+        this.rerun.delete(organizationId);
+        await this.drain(organizationId);
+      } while (this.rerun.has(organizationId) && !this.stopped);
+    })().finally(() => this.inflight.delete(organizationId));
+    this.inflight.set(organizationId, pass);
     return pass;
   }
 
-  private async drain(consumer: PositionedConsumer, organizationId: string): Promise<void> {
-    while (!this.stopped && (await this.step(consumer, organizationId))) {
-      // a full batch: read on
+  private async drain(organizationId: string): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      let more: boolean;
+      try {
+        more = await this.sharedStep(organizationId);
+      } catch (error) {
+        this.logger.warn(`shared catch-up in ${organizationId} failed (${(error as Error).message}); each consumer catches up alone`);
+        return this.drainEach(organizationId);
+      }
+      if (!more) return;
     }
   }
 
-  /** Applies one batch and advances the position with it; answers whether more is waiting. */
+  /** Each consumer in a transaction of its own (after a failed shared pass): the first error is thrown once all tried. */
+  private async drainEach(organizationId: string): Promise<void> {
+    let failure: Error | null = null;
+    for (const consumer of this.consumers.values()) {
+      try {
+        while (!this.stopped && (await this.step(consumer, organizationId))) {
+          // a full batch: read on
+        }
+      } catch (error) {
+        failure ??= error as Error;
+      }
+    }
+    if (failure) throw failure;
+  }
+
+  /** Locks the positions of `names` in the organization (creating missing ones), with the stream's head. */
+  private async lockPositions(tx: EntityManager, organizationId: string, names: string[]): Promise<{ positions: Map<string, number>; head: number }> {
+    const connection = tx.getConnection();
+    const trx = tx.getTransactionContext<Knex.Transaction>();
+    // the positions locked in name order and the stream's head in one round trip; the head comes
+    // from this statement's snapshot, so every event up to it is committed and visible to the reads after
+    const lock = () =>
+      connection.execute<PositionRow[]>(
+        `select p.projection, p.last_seq, (select s.last_seq from event_streams s where s.organization_id = p.organization_id) as head
+           from projection_positions p
+          where p.organization_id = ? and p.projection in (select jsonb_array_elements_text(?::jsonb))
+          order by p.projection for update of p`,
+        [organizationId, JSON.stringify(names)],
+        'all',
+        trx,
+      );
+    let rows = await lock();
+    if (rows.length < names.length) {
+      await connection.execute(
+        `insert into projection_positions (projection, organization_id, last_seq)
+         select name, ?, 0 from jsonb_array_elements_text(?::jsonb) as c (name) order by name on conflict do nothing`,
+        [organizationId, JSON.stringify(names)],
+        'run',
+        trx,
+      );
+      rows = await lock();
+    }
+    return { positions: new Map(rows.map((row) => [row.projection, Number(row.last_seq)])), head: Number(rows[0]?.head ?? 0) };
+  }
+
+  /**
+   * One batch for every consumer behind in the organization, in one transaction: the events
+   * after the lowest position read once, each consumer given those after its own position
+   * (of its types), every position moved in one statement. Answers whether more is waiting.
+   */
+  private async sharedStep(organizationId: string): Promise<boolean> {
+    const batchSize = this.config.values.outbox.batchSize;
+    const names = this.names();
+    const outcome = await this.em.fork().transactional(async (tx) => {
+      const { positions, head } = await this.lockPositions(tx, organizationId, names);
+      const behind = names.filter((name) => positions.get(name)! < head);
+      if (!behind.length) return { reached: positions, more: false };
+      const from = Math.min(...behind.map((name) => positions.get(name)!));
+      const until = Math.min(head, from + batchSize);
+      // seqs are gap-free per organization: this is every event of the batch, once
+      const events = await this.store.readAfter(tx, organizationId, { afterSeq: from, untilSeq: until, types: null, limit: batchSize });
+      const order = behind.map((name) => this.consumers.get(name)!).sort((a, b) => Number(a.appendsInPass ?? false) - Number(b.appendsInPass ?? false));
+      for (const consumer of order) {
+        const position = positions.get(consumer.name)!;
+        const types = consumer.types ? new Set<string>(consumer.types) : null;
+        const mine = events.filter((event) => event.seq > position && (!types || types.has(event.type)));
+        if (mine.length) await consumer.apply(tx, mine);
+      }
+      await tx.getConnection().execute(
+        `update projection_positions p set last_seq = ?, updated_at = now()
+          where p.organization_id = ? and p.projection in (select jsonb_array_elements_text(?::jsonb))`,
+        [until, organizationId, JSON.stringify(behind)],
+        'run',
+        tx.getTransactionContext<Knex.Transaction>(),
+      );
+      for (const name of behind) positions.set(name, until);
+      return { reached: positions, more: until < head };
+    });
+    // remembered only once committed: a rolled-back pass has reached nothing
+    for (const [name, seq] of outcome.reached) this.reached.set(this.key(name, organizationId), seq);
+    return outcome.more;
+  }
+
+  /** Applies one batch of one consumer and advances its position with it; answers whether more is waiting. */
   private async step(consumer: PositionedConsumer, organizationId: string): Promise<boolean> {
     const batchSize = this.config.values.outbox.batchSize;
     const outcome = await this.em.fork().transactional(async (tx) => {
-      const connection = tx.getConnection();
-      const trx = tx.getTransactionContext<Knex.Transaction>();
-      // the position locked and the stream's head in one round trip; the head comes from this
-      // statement's snapshot, so every event up to it is committed and visible to the reads after
-      const lock = () =>
-        connection.execute<{ last_seq: string; head: string | null }[]>(
-          `select p.last_seq, (select s.last_seq from event_streams s where s.organization_id = p.organization_id) as head
-             from projection_positions p where p.projection = ? and p.organization_id = ? for update of p`,
-          [consumer.name, organizationId],
-          'all',
-          trx,
-        );
-      let [position] = await lock();
-      if (!position) {
-        await connection.execute(
-          'insert into projection_positions (projection, organization_id, last_seq) values (?, ?, 0) on conflict do nothing',
-          [consumer.name, organizationId],
-          'run',
-          trx,
-        );
-        [position] = await lock();
-      }
-      const from = Number(position.last_seq);
-      const until = Number(position.head ?? 0);
+      const { positions, head: until } = await this.lockPositions(tx, organizationId, [consumer.name]);
+      const from = positions.get(consumer.name)!;
       if (until <= from) return { reached: from, more: false };
       let reached: number;
       if (consumer.applyRange && consumer.types === null) {
@@ -190,16 +291,15 @@ export class EventCatchUp implements OnApplicationBootstrap, BeforeApplicationSh
         if (events.length) await consumer.apply(tx, events);
         reached = events.length === batchSize ? events[events.length - 1].seq : until;
       }
-      await connection.execute(
+      await tx.getConnection().execute(
         'update projection_positions set last_seq = ?, updated_at = now() where projection = ? and organization_id = ?',
         [reached, consumer.name, organizationId],
         'run',
-        trx,
+        tx.getTransactionContext<Knex.Transaction>(),
       );
       return { reached, more: reached < until };
     });
-    // remembered only once committed: a rolled-back pass has reached nothing
-    this.reached.set(this.key(consumer, organizationId), outcome.reached);
+    this.reached.set(this.key(consumer.name, organizationId), outcome.reached);
     return outcome.more;
   }
 }

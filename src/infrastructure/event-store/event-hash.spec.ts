@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ChainVerifier, GENESIS_HASH, hashEvent, type StoredEvent } from './event-hash';
+import { canonicalPieces, ChainVerifier, GENESIS_HASH, hashEvent, hashPieces, type StoredEvent } from './event-hash';
 
 function chain(count: number): StoredEvent[] {
   const events: StoredEvent[] = [];
@@ -33,6 +33,23 @@ describe(hashEvent.name, () => {
       `"prevHash":"${GENESIS_HASH}","seq":1,"subject":{"id":"u1","type":"user"},"type":"auth.login_succeeded"}`;
     expect(event.hash).toBe(createHash('sha256').update(expectedJson).digest('hex'));
     expect(hashEvent(event)).toBe(event.hash);
+  });
+});
+
+describe(canonicalPieces.name, () => {
+  it('splits the canonical form around prevHash and seq so the pieces hash as the whole event does', () => {
+    for (const event of chain(3)) {
+      const { seq, prevHash, hash: _hash, ...rest } = event;
+      const withUnicode = { ...rest, payload: { ...rest.payload, name: 'Zoë “quoted” \\ \u0001 😀', seq: 'x', prevHash: 'y' } };
+      const pieces = canonicalPieces(withUnicode, 'a1b2')!;
+      expect(hashPieces(pieces, prevHash, seq)).toBe(hashEvent({ ...withUnicode, seq, prevHash }));
+    }
+  });
+
+  it('declines an event whose own text holds the placeholder', () => {
+    const [{ seq: _seq, prevHash: _prev, hash: _hash, ...event }] = chain(1);
+    expect(canonicalPieces({ ...event, payload: { note: 'gh-prev-a1b2' } }, 'a1b2')).toBeNull();
+    expect(canonicalPieces({ ...event, payload: { note: 'gh-seq-a1b2' } }, 'a1b2')).toBeNull();
   });
 });
 

@@ -33,6 +33,32 @@ export function hashEvent(event: Omit<StoredEvent, 'hash'> & { hash?: string }):
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
+/**
+ * The canonical JSON of an event still to be chained, in the three pieces around its
+ * `prevHash` and `seq` (which only the stream head's holder knows): the hash is then the
+ * SHA-256 of `prefix + prevHash + middle + seq + suffix`, which PostgreSQL can compute in the
+ * statement that locks and moves the head. Null if the event's own text could be mistaken
+ * for the placeholders (then it is hashed the usual way).
+ */
+export function canonicalPieces(
+  event: Omit<StoredEvent, 'hash' | 'seq' | 'prevHash'>,
+  token: string,
+): { prefix: string; middle: string; suffix: string } | null {
+  const prev = `gh-prev-${token}`;
+  const seq = `gh-seq-${token}`;
+  const canonical = canonicalize({ ...event, prevHash: prev, seq });
+  if (canonical === undefined) throw new Error('event cannot be canonicalized');
+  // JCS orders keys by code unit: "prevHash" always comes before "seq"
+  const [head, middle, suffix, ...more] = canonical.split(new RegExp(`"${prev}"|"${seq}"`));
+  if (suffix === undefined || more.length || !canonical.startsWith(`${head}"${prev}"${middle}"${seq}"`)) return null;
+  return { prefix: `${head}"`, middle: `"${middle}`, suffix };
+}
+
+/** The hash `canonicalPieces` stand for, once the event's place in the chain is known. */
+export function hashPieces(pieces: { prefix: string; middle: string; suffix: string }, prevHash: string, seq: number): string {
+  return createHash('sha256').update(`${pieces.prefix}${prevHash}${pieces.middle}${seq}${pieces.suffix}`, 'utf8').digest('hex');
+}
+
 export interface ChainCheck {
   valid: boolean;
   checked: number;

@@ -7,7 +7,7 @@ import type { DomainEvent } from '../../shared/domain-event';
 import { EventCatalogue } from '../../shared/event-catalogue';
 import { IdGenerator } from '../../shared/ids';
 import { AppConfig } from '../config/app-config';
-import { GENESIS_HASH, hashEvent, type EventActor, type StoredEvent } from './event-hash';
+import { canonicalPieces, GENESIS_HASH, hashEvent, hashPieces, type EventActor, type StoredEvent } from './event-hash';
 
 export const EVENTS_CHANNEL = 'gatehouse_events';
 
@@ -81,6 +81,11 @@ export class EventStore {
       userAgent: actor.userAgent,
       requestId: actor.requestId,
     };
+    // the usual case, one organization whose stream exists: one round trip, the head taken last
+    if (new Set(events.map((e) => e.organizationId)).size === 1) {
+      const chained = await this.appendInOneStatement(connection, trx, eventActor, events, occurredAt);
+      if (chained) return chained;
+    }
     const stored: StoredEvent[] = [];
     // One round trip locks and reads every stream head the events touch (creating a missing
     // one): the VALUES rows are upserted in order, sorted, so two commands touching the same
@@ -155,6 +160,64 @@ export class EventStore {
     // every (organization_id, seq), so this is what keeps a seq from being handed out twice
     if (written[0]?.moved !== headRows.length) throw new Error('a stream head moved during an append');
     return stored;
+  }
+
+  /**
+   * One round trip does the whole append of one organization's events
+   * (gatehouse_append_events, a migration's function): it locks the stream head, chains the
+   * events from it (PostgreSQL hashes the canonical JSON this process prepared around the two
+   * values only the head knows: `canonicalPieces`), writes them and their outbox rows, moves
+   * the head, and NOTIFYs (delivered at commit). So the head is held from this last statement
+   * to COMMIT only, and commands of one organization queue on it for no longer. Answers null,
+   * having written nothing, when the head does not exist yet or an event cannot be split (the
+   * two-round-trip path then does it).
+   */
+  private async appendInOneStatement(
+    connection: ReturnType<EntityManager['getConnection']>,
+    trx: Knex.Transaction | undefined,
+    actor: EventActor,
+    events: DomainEvent[],
+    occurredAt: string,
+  ): Promise<StoredEvent[] | null> {
+    const organizationId = events[0].organizationId;
+    const token = this.ids.uuid().replaceAll('-', '');
+    const prepared = [];
+    for (const event of events) {
+      const unchained = {
+        id: this.ids.uuid(),
+        organizationId,
+        type: event.type,
+        actor,
+        subject: event.subject,
+        // the JSON round trip drops undefined values exactly as jsonb storage will
+        payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown>,
+        occurredAt,
+      };
+      const pieces = canonicalPieces(unchained, token);
+      if (!pieces) return null;
+      prepared.push({ unchained, pieces });
+    }
+    const rows = await connection.execute<{ o_seq: string; o_prev_hash: string; o_hash: string }[]>(
+      'select o_seq, o_prev_hash, o_hash from gatehouse_append_events(?::uuid, ?::timestamptz, ?::jsonb)',
+      [
+        organizationId,
+        occurredAt,
+        JSON.stringify(prepared.map(({ unchained: e, pieces }, i) => ({ i, id: e.id, type: e.type, actor: e.actor, subject: e.subject, payload: e.payload, ...pieces }))),
+      ],
+      'all',
+      trx,
+    );
+    // no stream head yet: nothing was written (the chain is empty)
+    if (!rows.length) return null;
+    if (rows.length !== prepared.length) throw new Error('the append wrote a different number of events');
+    return prepared.map(({ unchained, pieces }, i) => {
+      const seq = Number(rows[i].o_seq);
+      const { id, organizationId: organization, type, actor: by, subject, payload } = unchained;
+      const stored: StoredEvent = { id, organizationId: organization, seq, type, actor: by, subject, payload, occurredAt, prevHash: rows[i].o_prev_hash, hash: rows[i].o_hash };
+      // the database hashed what this process would have: checked, as the chain is the product
+      if (hashPieces(pieces, stored.prevHash, seq) !== stored.hash) throw new Error('the chained hash differs from the event');
+      return stored;
+    });
   }
 
   async findById(em: EntityManager, id: string): Promise<StoredEvent | null> {

@@ -25,8 +25,8 @@ interface OutboxRow {
  * organization in a batch — named after the last event there it wants (job id = that
  * event's id, so a re-enqueue is a no-op) — wakes as much as one per event did, for a
  * fraction of Redis's work. Woken by LISTEN/NOTIFY, with polling as the fallback; rows are
- * claimed with SKIP LOCKED and deleted once Redis accepted the jobs. The eager consumers of
- * this process are woken as soon as the rows are read, without waiting for their job.
+ * claimed with SKIP LOCKED and deleted once Redis accepted the jobs. The consumers of this
+ * process catch up (one shared pass) as soon as the rows are read, without waiting for a job.
  */
 @Injectable()
 export class OutboxRelay extends NotifiedRelay {
@@ -66,10 +66,10 @@ export class OutboxRelay extends NotifiedRelay {
         tx.getTransactionContext(),
       );
       if (!rows.length) return 0;
-      // these events are committed: this process's eager consumers need not wait for Redis
+      // these events are committed: this process's consumers need not wait for Redis
       const published = new Map<string, number>();
       for (const row of rows) published.set(row.organization_id, Math.max(published.get(row.organization_id) ?? 0, Number(row.seq)));
-      for (const [organizationId, seq] of published) this.catchUp.published(organizationId, seq);
+      for (const [organizationId, seq] of published) void this.catchUp.published(organizationId, seq);
       for (const { name, queue } of queues) {
         const last = new Map<string, OutboxRow>();
         for (const row of rows) {

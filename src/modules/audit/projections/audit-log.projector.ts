@@ -26,7 +26,6 @@ export class AuditLogProjector
 {
   readonly name = AUDIT_LOG_PROJECTION;
   readonly types = null;
-  readonly eager = true;
   private readonly logger = new Logger(AuditLogProjector.name);
 
   constructor(
@@ -62,29 +61,39 @@ export class AuditLogProjector
   }
 
   async apply(tx: EntityManager, events: StoredEvent[]): Promise<void> {
-    // every type is read, so a batch is a contiguous seq range of one organization
-    await this.applyRange(tx, events[0].organizationId, { afterSeq: events[0].seq - 1, untilSeq: events[events.length - 1].seq });
+    // every type is read, so a batch is a contiguous seq range of one organization; the events
+    // in hand say which read models and erasures it concerns, so no statement searches it for nothing
+    const types = new Set(events.map((event) => event.type));
+    await this.applyRange(tx, events[0].organizationId, { afterSeq: events[0].seq - 1, untilSeq: events[events.length - 1].seq }, types);
   }
 
-  /** The batch straight from events into each read model, one statement each: no event passes through here. */
-  async applyRange(tx: EntityManager, organizationId: string, range: { afterSeq: number; untilSeq: number }): Promise<void> {
+  /**
+   * The batch straight from events into each read model, one statement each: no event passes
+   * through here. `types` (when the caller knows the batch's types) skips the read models and
+   * the erasure search the batch has nothing for.
+   */
+  async applyRange(tx: EntityManager, organizationId: string, range: { afterSeq: number; untilSeq: number }, types?: ReadonlySet<string>): Promise<void> {
     const connection = tx.getConnection();
     const trx = tx.getTransactionContext<Knex.Transaction>();
     const params = [organizationId, range.afterSeq, range.untilSeq];
+    const holds = (wanted: readonly string[] | null) => !types || !wanted || wanted.some((type) => types.has(type));
     let projected: { occurred_ms: number }[] = [];
     for (const model of AUDIT_READ_MODELS) {
+      if (!holds(model.types)) continue;
       const returning = model.table === AUDIT_LOG_PROJECTION ? ' returning (extract(epoch from occurred_at) * 1000)::float8 as occurred_ms' : '';
       const rows = await connection.execute<{ occurred_ms: number }[]>(`${copyStatement(model)} on conflict (${model.conflictKey}) do nothing${returning}`, params, 'all', trx);
       if (returning) projected = rows;
     }
     // rows written before a user's erasure name them too: they become "removed user"
-    const erased = await connection.execute<{ user_id: string }[]>(
-      `select distinct subject->>'id' as user_id from events
-        where organization_id = ? and seq > ? and seq <= ? and type in (${ERASURE_EVENT_TYPES.map(() => '?').join(', ')}) and subject->>'id' is not null`,
-      [...params, ...ERASURE_EVENT_TYPES],
-      'all',
-      trx,
-    );
+    const erased = !holds(ERASURE_EVENT_TYPES)
+      ? []
+      : await connection.execute<{ user_id: string }[]>(
+          `select distinct subject->>'id' as user_id from events
+            where organization_id = ? and seq > ? and seq <= ? and type in (${ERASURE_EVENT_TYPES.map(() => '?').join(', ')}) and subject->>'id' is not null`,
+          [...params, ...ERASURE_EVENT_TYPES],
+          'all',
+          trx,
+        );
     for (const { user_id: userId } of erased) {
       for (const statement of AUDIT_READ_MODELS.flatMap((model) => model.erase)) await connection.execute(statement, [organizationId, userId], 'run', trx);
     }

@@ -1,8 +1,8 @@
 import type { EventType } from '../../../shared/event-catalogue';
 import { AUDIT_LOG_COLUMNS, AUDIT_LOG_FROM_EVENTS } from './audit-log.sql';
-import { LOGIN_HISTORY_COLUMNS, LOGIN_HISTORY_FROM_EVENTS, LOGIN_HISTORY_WHERE } from './login-history.sql';
+import { LOGIN_EVENT_TYPES, LOGIN_HISTORY_COLUMNS, LOGIN_HISTORY_FROM_EVENTS, LOGIN_HISTORY_WHERE } from './login-history.sql';
 import { REMOVED_USER } from './names.sql';
-import { PERMISSION_CHANGES_COLUMNS, PERMISSION_CHANGES_FROM_EVENTS, PERMISSION_CHANGES_WHERE } from './permission-changes.sql';
+import { PERMISSION_CHANGE_KINDS, PERMISSION_CHANGES_COLUMNS, PERMISSION_CHANGES_FROM_EVENTS, PERMISSION_CHANGES_WHERE } from './permission-changes.sql';
 
 /**
  * A read model the audit projector fills from the store: its columns, how a row is read
@@ -14,6 +14,8 @@ export interface AuditReadModel {
   columns: string;
   fromEvents: string;
   where: string | null;
+  /** The event types `where` can admit (null: every type), so a batch known to hold none skips the statement. */
+  types: readonly string[] | null;
   /** The unique key a replayed event conflicts on (a partitioned table's includes occurred_at). */
   conflictKey: string;
   /** Statements (params: organization id, user id) that show an erased user as "removed user". */
@@ -29,6 +31,7 @@ export const AUDIT_READ_MODELS: readonly AuditReadModel[] = [
     columns: AUDIT_LOG_COLUMNS,
     fromEvents: AUDIT_LOG_FROM_EVENTS,
     where: null,
+    types: null,
     conflictKey: 'event_id, occurred_at',
     erase: [erase('audit_log', "actor_type = 'user'", 'actor_id', 'actor_name'), erase('audit_log', "subject_type = 'user'", 'subject_id', 'subject_name')],
   },
@@ -37,6 +40,7 @@ export const AUDIT_READ_MODELS: readonly AuditReadModel[] = [
     columns: LOGIN_HISTORY_COLUMNS,
     fromEvents: LOGIN_HISTORY_FROM_EVENTS,
     where: LOGIN_HISTORY_WHERE,
+    types: LOGIN_EVENT_TYPES,
     conflictKey: 'event_id',
     erase: [erase('login_history', 'true', 'user_id', 'user_name')],
   },
@@ -45,6 +49,7 @@ export const AUDIT_READ_MODELS: readonly AuditReadModel[] = [
     columns: PERMISSION_CHANGES_COLUMNS,
     fromEvents: PERMISSION_CHANGES_FROM_EVENTS,
     where: PERMISSION_CHANGES_WHERE,
+    types: Object.keys(PERMISSION_CHANGE_KINDS),
     conflictKey: 'event_id',
     erase: [
       erase('permission_changes', "actor_type = 'user'", 'actor_id', 'actor_name'),

@@ -1,0 +1,106 @@
+// The figure and baseline of "a command's audit event", in a process of its own pinned to the
+// servers' core: `connections` concurrent transactions for `seconds`, each the state change of a
+// profile edit (an UPDATE of the user's row, one user per connection, all in one organization) and
+// its audit record, through Gatehouse's own ORM connection (booted from dist/ as the CLI boots:
+// no HTTP, no workers):
+// - `append`: the record is the chained event through the real EventStore.append (the stream head
+//   locked and moved, the hash chained, the outbox row, the NOTIFY);
+// - `plain`: the record is one plain single-row INSERT of the same columns into a table with no
+//   index and no chain (bench_plain_audit).
+// Prints one JSON line like bench/load.js (2xx per second, p50/p99 ms) plus the transactions' wait
+// for the stream head (pg_stat_activity samples): the ratio append/plain is what the chain costs.
+require('reflect-metadata');
+const { randomUUID } = require('node:crypto');
+const { performance } = require('node:perf_hooks');
+const path = require('node:path');
+
+const { mode, connections, seconds, userIds, organizationId } = JSON.parse(process.argv[2]);
+const dist = (file) => require(path.join(__dirname, '..', 'dist', file));
+
+const PLAIN_TABLE = `create table if not exists bench_plain_audit (
+  id uuid not null, organization_id uuid not null, type text not null, actor jsonb not null,
+  subject jsonb not null, payload jsonb not null, occurred_at timestamptz not null)`;
+
+async function main() {
+  const { NestFactory } = require('@nestjs/core');
+  const { EntityManager } = require('@mikro-orm/postgresql');
+  const { AppModule } = dist('app.module');
+  const { loadConfig } = dist('infrastructure/config/load-config');
+  const { EventStore } = dist('infrastructure/event-store/event-store');
+  const config = loadConfig(process.env);
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ ...config, appRole: 'api', logLevel: 'warn' }), { logger: ['error'] });
+  const em = app.get(EntityManager);
+  const store = app.get(EventStore);
+  await em.getConnection().execute(PLAIN_TABLE);
+
+  const actorOf = (userId) => ({ type: 'user', id: userId, ip: '127.0.0.1', userAgent: 'bench', requestId: null });
+  let n = 0;
+  const command = async (userId) => {
+    const name = `Command ${n++}`;
+    await em.fork().transactional(async (tx) => {
+      const trx = tx.getTransactionContext();
+      await tx.getConnection().execute('update users set name = ?, updated_at = now() where organization_id = ? and id = ?', [name, organizationId, userId], 'run', trx);
+      const event = { type: 'user.profile_updated', organizationId, subject: { type: 'user', id: userId }, payload: { fields: ['name'] } };
+      if (mode === 'append') await store.append(tx, actorOf(userId), [event]);
+      else
+        await tx
+          .getConnection()
+          .execute(
+            'insert into bench_plain_audit (id, organization_id, type, actor, subject, payload, occurred_at) values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?)',
+            [randomUUID(), organizationId, event.type, JSON.stringify(actorOf(userId)), JSON.stringify(event.subject), JSON.stringify(event.payload), new Date().toISOString()],
+            'run',
+            trx,
+          );
+    });
+  };
+
+  // a warm-up, then the measured run
+  for (const userId of userIds.slice(0, connections)) await command(userId);
+  const latencies = [];
+  let waits = 0;
+  let samples = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    const { Client } = require('pg');
+    const client = new Client({ connectionString: config.databaseUrl });
+    await client.connect();
+    while (sampling) {
+      const { rows } = await client.query(
+        "select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and wait_event in ('transactionid', 'tuple')",
+      );
+      waits += rows[0].waiting;
+      samples++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await client.end();
+  })();
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  let ok = 0;
+  await Promise.all(
+    userIds.slice(0, connections).map(async (userId) => {
+      while (performance.now() < deadline) {
+        const at = performance.now();
+        await command(userId);
+        latencies.push(performance.now() - at);
+        ok++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  sampling = false;
+  await sampler;
+  latencies.sort((a, b) => a - b);
+  const at = (p) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(2));
+  process.stdout.write(
+    `${JSON.stringify({ ok, other: 0, statuses: {}, perSecond: ok / elapsed, p50: at(0.5), p99: at(0.99), lockWaiting: samples ? waits / samples : 0, cpuPerRequestUs: (cpu.user + cpu.system) / ok })}\n`,
+  );
+  await app.close();
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+});
