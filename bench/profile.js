@@ -38,6 +38,16 @@ function summarize(profile, skipMs, top = 25) {
   for (const [k, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) lib.log(`  ${pct(t)}  ${k}`);
 }
 
+/** PROFILE_AUDIT_EVENTS=n: n audit events seeded as the benchmark seeds them (bench/seeds/audit-events.js), for an audit page to read. */
+async function seedAuditEvents(environment, auditEvents) {
+  const sql = await environment.sql();
+  try {
+    await require('./seeds/audit-events').run({ sql, sizes: { auditEvents }, log: lib.log });
+  } finally {
+    await sql.end();
+  }
+}
+
 /**
  * The load to profile: `GET <path>` with the token (jwt, key), a method and JSON body of its own
  * (PROFILE_METHOD, PROFILE_BODY: a command such as PATCH /api/v1/me, `{n}` numbered per request),
@@ -54,6 +64,7 @@ async function main() {
   const spawnedAt = Date.now();
   const server = await lib.startServer('gatehouse', lib.gatehouseEnv(environment), ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   try {
+    if (process.env.PROFILE_AUDIT_EVENTS) await seedAuditEvents(environment, Number(process.env.PROFILE_AUDIT_EVENTS));
     if (auth === 'refresh') {
       const tokens = [];
       for (let i = 0; i < 4; i++) tokens.push((await lib.signIn(server.port)).refreshToken);
@@ -72,7 +83,7 @@ async function main() {
       }
       const headers = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) };
       // a body with {n} differs per request (autocannon's rotate), so a command changes something each time
-      const load = { method, path: urlPath, headers, body, connections: body ? 4 : 32, ...(body?.includes('{n}') ? { rotate: { tokens: [token], bodyTemplate: body } } : {}) };
+      const load = { method, path: urlPath, headers, body, connections: Number(process.env.PROFILE_CONNECTIONS ?? (body ? 4 : 32)), ...(body?.includes('{n}') ? { rotate: { tokens: [token], bodyTemplate: body } } : {}) };
       await lib.loadOnce(server, { ...load, seconds: 1 });
       skipMs = Date.now() - spawnedAt;
       const result = await lib.loadOnce(server, { ...load, seconds });

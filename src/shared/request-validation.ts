@@ -1,5 +1,32 @@
-import { ValidationPipe } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { flattenValidationErrors, RequestValidationError } from './problem-details.filter';
+
+/**
+ * A request DTO's quick check, as a static property under this key: the value the global
+ * pipe would produce when the raw value passes every rule of the DTO (checked with the same
+ * class-validator functions its decorators call), otherwise undefined. A value it does not
+ * accept goes through the full validation, so a bad request is refused exactly as before.
+ * Only the DTO's own check counts: a subclass with other rules does not inherit it.
+ */
+export const QUICK_CHECK = Symbol('quickCheck');
+
+export type QuickCheck<T> = (value: unknown) => T | undefined;
+
+/**
+ * The global pipe: class-transformer and class-validator's metadata walk, unless the DTO
+ * offers a quick check that accepts the value. On a list page of the audit trail the walk
+ * cost about as much CPU as the rest of the request's own code.
+ */
+export class RequestValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const { metatype } = metadata;
+    if (metatype && Object.hasOwn(metatype, QUICK_CHECK)) {
+      const accepted = (metatype as unknown as Record<typeof QUICK_CHECK, QuickCheck<unknown>>)[QUICK_CHECK](value);
+      if (accepted !== undefined) return accepted;
+    }
+    return super.transform(value, metadata);
+  }
+}
 
 /**
  * The validation every request DTO goes through (the global pipe): unknown properties are
@@ -7,7 +34,7 @@ import { flattenValidationErrors, RequestValidationError } from './problem-detai
  * rule it breaks (a bad date is not also out of range), as problem+json `errors[]`.
  */
 export function requestValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new RequestValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
