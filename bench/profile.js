@@ -7,7 +7,7 @@ const path = require('node:path');
 const lib = require('./lib');
 
 /** Self time by package and by function, from `skipMs` after the profile's start (the start-up) on. */
-function summarize(profile, skipMs, top = 25) {
+function summarize(profile, skipMs, requests, top = 25) {
   const self = new Map();
   const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
   const dt = new Map();
@@ -31,7 +31,8 @@ function summarize(profile, skipMs, top = 25) {
     const fn = `${callFrame.functionName || '(anonymous)'} ${where}`;
     self.set(fn, (self.get(fn) ?? 0) + time);
   }
-  const pct = (t) => `${((100 * t) / total).toFixed(1).padStart(5)} %`;
+  // the share of the profile's time, and µs of this thread's time per answered request
+  const pct = (t) => `${((100 * t) / total).toFixed(1).padStart(5)} %${requests ? ` ${(t / requests).toFixed(2).padStart(6)} µs` : ''}`;
   lib.log('\nby package or file (self time):');
   for (const [k, t] of [...packages].sort((a, b) => b[1] - a[1]).slice(0, top)) lib.log(`  ${pct(t)}  ${k}`);
   lib.log('\nby function (self time):');
@@ -57,12 +58,19 @@ async function main() {
   const [urlPath = '/health/live', auth] = process.argv.slice(2);
   const seconds = Number(process.env.BENCH_SECONDS ?? 8);
   const method = process.env.PROFILE_METHOD ?? 'GET';
-  const body = process.env.PROFILE_BODY;
+  let body = process.env.PROFILE_BODY;
   let skipMs;
+  let requests;
   const dir = mkdtempSync(path.join(tmpdir(), 'gh-profile-'));
-  const environment = lib.benchEnvironment();
+  // `/bare`: the bare NestJS route of bench/server.js, the baseline, under the same flags
+  const bare = urlPath === '/bare';
+  const environment = bare ? { remove: async () => undefined } : lib.benchEnvironment();
   const spawnedAt = Date.now();
-  const server = await lib.startServer('gatehouse', lib.gatehouseEnv(environment), ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  // PROFILE_NODE_ARGS: more flags for the server, e.g. `--require ./an-experiment.js`
+  const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...(process.env.PROFILE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
+  const server = bare
+    ? await lib.startServer('bare', { PATH: process.env.PATH, NODE_ENV: 'production' }, nodeArgs)
+    : await lib.startServer('gatehouse', lib.gatehouseEnv(environment), nodeArgs);
   try {
     if (process.env.PROFILE_AUDIT_EVENTS) await seedAuditEvents(environment, Number(process.env.PROFILE_AUDIT_EVENTS));
     if (auth === 'refresh') {
@@ -71,6 +79,7 @@ async function main() {
       await lib.runLoad(server, 'refresh-load.js', { port: server.port, tokens: tokens.splice(0, 2), seconds: 1 });
       skipMs = Date.now() - spawnedAt;
       const result = await lib.runLoad(server, 'refresh-load.js', { port: server.port, tokens, seconds });
+      requests = result.ok + result.other;
       lib.log(`refresh: ${result.perSecond.toFixed(0)}/s, ${result.cpuPerRequestUs.toFixed(0)} µs CPU per request, ${JSON.stringify(result.statuses)}`);
     } else {
       let token = auth;
@@ -81,12 +90,15 @@ async function main() {
           token = (await lib.json(server.port, 'POST', '/api/v1/me/api-keys', { token, body: { name: 'profile', scopes: ['account:read'], expiresAt } })).body.key;
         }
       }
+      // `{userId}` in the body: the signed-in user's id (the access token's subject)
+      if (body?.includes('{userId}') && token) body = body.replaceAll('{userId}', JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub);
       const headers = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) };
       // a body with {n} differs per request (autocannon's rotate), so a command changes something each time
       const load = { method, path: urlPath, headers, body, connections: Number(process.env.PROFILE_CONNECTIONS ?? (body ? 4 : 32)), ...(body?.includes('{n}') ? { rotate: { tokens: [token], bodyTemplate: body } } : {}) };
       await lib.loadOnce(server, { ...load, seconds: 1 });
       skipMs = Date.now() - spawnedAt;
       const result = await lib.loadOnce(server, { ...load, seconds });
+      requests = result.ok + result.other;
       lib.log(`${method} ${urlPath}: ${result.perSecond.toFixed(0)}/s, ${result.cpuPerRequestUs.toFixed(0)} µs CPU per request, ${JSON.stringify(result.statuses)}`);
     }
   } finally {
@@ -94,7 +106,7 @@ async function main() {
     await environment.remove();
   }
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  summarize(JSON.parse(readFileSync(path.join(dir, file), 'utf8')), skipMs);
+  summarize(JSON.parse(readFileSync(path.join(dir, file), 'utf8')), skipMs, requests, Number(process.env.PROFILE_TOP ?? 25));
   lib.log(`\nprofile: ${path.join(dir, file)}`);
 }
 

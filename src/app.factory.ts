@@ -21,10 +21,16 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * policies use): nobody's when unset or `false`; the last N hops; or only connections from
  * the listed proxies (the first address not among them is the client's).
  */
-export function trustProxy(value: string | null): boolean | number | string[] | undefined {
+export function trustProxy(value: string | null): boolean | ((address: string, hop: number) => boolean) | string[] | undefined {
   if (value === null || value === 'false') return undefined;
   if (value === 'true') return true;
-  if (/^\d+$/.test(value)) return Number(value);
+  // the last N hops, as a function: fastify ≥ 5.12 trusts nobody when given a bare hop count
+  // (a direct client could claim hops), but TRUST_PROXY=N is an operator's statement that N
+  // proxies stand in front of every connection
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address: string, hop: number) => hop < hops;
+  }
   return value.split(',').map((entry) => entry.trim()).filter(Boolean);
 }
 
