@@ -11,6 +11,12 @@
 // separate processes as production runs them (the worker relays and projects the events) — is in
 // the notes: commands/s and CPU per command of the two processes together (the worker's counted
 // until the projection reached the head).
+// Also in the notes, as evidence of what bounds the figure: the same chained transactions spread
+// over as many organizations as connections (one each; the extra organizations made through
+// POST /api/v1/organizations), where no two transactions share a stream head; the serial commit
+// rate of one connection (single-row INSERTs committed one after another: one WAL flush each),
+// the most one organization's commands can reach while each holds its head through COMMIT; and
+// the tail of the head's hold the client sees (the append's answer → COMMIT's answer).
 
 async function caughtUp(sql, organizationId) {
   const deadline = Date.now() + 60_000;
@@ -24,6 +30,28 @@ async function caughtUp(sql, organizationId) {
     if (Date.now() > deadline) throw new Error('the consumers are behind after 60 s');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** One organization a connection: the default one and `count - 1` more (each with its invited administrator). */
+async function spreadTargets(context, defaultTarget, count) {
+  const { lib, sql, gatehouse } = context;
+  const targets = [defaultTarget];
+  const admin = await lib.signIn(gatehouse.port);
+  for (let i = 1; i < count; i++) {
+    const slug = `bench-spread-${i}`;
+    let { rows } = await sql.query('select id from organizations where slug = $1', [slug]);
+    if (!rows.length) {
+      const created = await lib.json(gatehouse.port, 'POST', '/api/v1/organizations', {
+        token: admin.accessToken,
+        body: { name: `Bench spread ${i}`, slug, adminEmail: `admin@${slug}.example.com` },
+      });
+      if (created.status !== 201) throw new Error(`creating organization ${slug}: ${created.status} ${JSON.stringify(created.body)}`);
+      ({ rows } = await sql.query('select id from organizations where slug = $1', [slug]));
+    }
+    const { rows: users } = await sql.query('select id from users where organization_id = $1 order by created_at limit 1', [rows[0].id]);
+    targets.push({ organizationId: rows[0].id, userId: users[0].id });
+  }
+  return targets;
 }
 
 /** bench/command-load.js pinned to the servers' core; answers what it prints. */
@@ -63,13 +91,18 @@ module.exports = {
     const spec = { connections, seconds, userIds: Array.from({ length: connections }, (_, i) => userIds[i % userIds.length]), organizationId: org.id };
     const http = { method: 'PATCH', path: '/api/v1/me', headers: { 'content-type': 'application/json' }, connections, rotate: { tokens, bodyTemplate: '{"name":"Renamed {n}"}' } };
 
+    const spread = await spreadTargets(context, { organizationId: org.id, userId: spec.userIds[0] }, connections);
+    const spreadSpec = { ...spec, userIds: spread.map((t) => t.userId), organizationIds: spread.map((t) => t.organizationId) };
+
     const ours = [];
     const theirs = [];
+    const spreads = [];
     const overHttp = [];
     for (let round = 1; round <= rounds; round++) {
       const order = round % 2 ? ['plain', 'append'] : ['append', 'plain'];
       for (const mode of order) (mode === 'plain' ? theirs : ours).push(await commandLoad(context, { ...spec, mode }));
-      const [o, t] = [ours[ours.length - 1], theirs[theirs.length - 1]];
+      spreads.push(await commandLoad(context, { ...spreadSpec, mode: 'append' }));
+      const [o, t, s] = [ours[ours.length - 1], theirs[theirs.length - 1], spreads[spreads.length - 1]];
       // the command as a client sees it: the worker's CPU counted until its consumers reached the head
       const workerBefore = lib.cpuSeconds(worker.pid);
       const h = await lib.loadOnce(gatehouse, { ...http, seconds });
@@ -78,14 +111,19 @@ module.exports = {
       overHttp.push({ ...h, workerUs, totalUs: h.cpuPerRequestUs + workerUs });
       log(
         `  round ${round}/${rounds}: ${o.perSecond.toFixed(0)} commands+event/s vs ${t.perSecond.toFixed(0)} commands+INSERT/s (${(o.perSecond / t.perSecond).toFixed(2)}; ` +
-          `head lock waiters ${o.lockWaiting.toFixed(1)} vs ${t.lockWaiting.toFixed(1)}); PATCH /me ${h.perSecond.toFixed(0)}/s, ` +
+          `head lock waiters ${o.lockWaiting.toFixed(1)} vs ${t.lockWaiting.toFixed(1)}, hold tail ${o.holdTailMs.toFixed(1)} ms); ` +
+          `over ${connections} organizations ${s.perSecond.toFixed(0)}/s (${(s.perSecond / t.perSecond).toFixed(2)}, waiters ${s.lockWaiting.toFixed(1)}); PATCH /me ${h.perSecond.toFixed(0)}/s, ` +
           `${h.cpuPerRequestUs.toFixed(0)} µs api + ${workerUs.toFixed(0)} µs worker${h.other ? `, ${h.other} non-2xx ${JSON.stringify(h.statuses)}` : ''}`,
       );
       if (h.ok === 0) throw new Error(`no PATCH /me succeeded: ${JSON.stringify(h.statuses)}`);
     }
     const ratio = lib.median(ours.map((o, i) => o.perSecond / theirs[i].perSecond));
+    const spreadRatio = lib.median(spreads.map((s, i) => s.perSecond / theirs[i].perSecond));
     const median = lib.medianRound(ours);
     const plain = lib.medianRound(theirs);
+    const spreadMedian = lib.medianRound(spreads);
+    const serial = await commandLoad(context, { ...spec, connections: 1, seconds: Math.min(seconds, 3), mode: 'commits' });
+    log(`  serial commits on one connection: ${serial.perSecond.toFixed(0)}/s, p50 ${serial.p50} ms`);
     const h = lib.medianRound(overHttp);
     return {
       figure: `${lib.perSecond(median.perSecond)} commands + event`,
@@ -96,7 +134,10 @@ module.exports = {
       cpu: `${lib.cpuPerRequest(median)}/tx`,
       notes:
         `${connections} connections in one process pinned to the servers' core, each transaction an UPDATE of its own user's row and the audit record, in one organization; ` +
-        `waiting on a lock (pg_stat_activity, every 20 ms): ${median.lockWaiting.toFixed(1)} transactions on average with the event, ${plain.lockWaiting.toFixed(1)} with the INSERT. ` +
+        `waiting on a lock (pg_stat_activity, every 20 ms): ${median.lockWaiting.toFixed(1)} transactions on average with the event, ${plain.lockWaiting.toFixed(1)} with the INSERT; ` +
+        `one command every ${(1000 / median.perSecond).toFixed(1)} ms (the head's hold a command while its commits queue on it), of which ${median.holdTailMs.toFixed(1)} ms from the append's answer to COMMIT's. ` +
+        `The same chained transactions over ${connections} organizations (one a connection, no shared head): ${lib.perSecond(spreadMedian.perSecond)}, ratio ${spreadRatio.toFixed(2)}, ` +
+        `${spreadMedian.lockWaiting.toFixed(1)} waiting. Serial commits on one connection (a single-row INSERT each, one WAL flush each): ${lib.perSecond(serial.perSecond)}, p50 ${serial.p50} ms. ` +
         `Over HTTP, PATCH /api/v1/me by ${connections} users (api and worker processes on the servers' core): ${lib.perSecond(h.perSecond)}, p50/p99 ${lib.latency(h)}, ` +
         `CPU per command ${h.cpuPerRequestUs.toFixed(0)} µs api + ${h.workerUs.toFixed(0)} µs worker = ${h.totalUs.toFixed(0)} µs`,
     };
