@@ -52,7 +52,7 @@ async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'gh-profile-'));
   const environment = lib.benchEnvironment();
   const spawnedAt = Date.now();
-  const server = await lib.startServer('gatehouse', lib.gatehouseEnv(environment), ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const server = await lib.startServer('gatehouse', lib.gatehouseEnv(environment, process.env.PROFILE_APP_ROLE ? { APP_ROLE: process.env.PROFILE_APP_ROLE } : {}), ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   try {
     if (auth === 'refresh') {
       const tokens = [];
