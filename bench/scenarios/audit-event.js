@@ -16,7 +16,11 @@
 // POST /api/v1/organizations), where no two transactions share a stream head; the serial commit
 // rate of one connection (single-row INSERTs committed one after another: one WAL flush each),
 // the most one organization's commands can reach while each holds its head through COMMIT; and
-// the tail of the head's hold the client sees (the append's answer → COMMIT's answer).
+// the tail of the head's hold the client sees (the append's answer → COMMIT's answer, and the
+// COMMIT's own time); and the plain transactions with a pg_notify added (NOTIFY serializes the
+// commits of every notifying transaction of the database on one lock, whatever the organization).
+
+const pct = (share) => `${(100 * share).toFixed(0)} %`;
 
 async function caughtUp(sql, organizationId) {
   const deadline = Date.now() + 60_000;
@@ -54,8 +58,20 @@ async function spreadTargets(context, defaultTarget, count) {
   return targets;
 }
 
-/** bench/command-load.js pinned to the servers' core; answers what it prints. */
-function commandLoad(context, spec) {
+/**
+ * bench/command-load.js pinned to the servers' core; answers what it prints, with the share of
+ * a core its own process used (`loadCore`) and the worker's (`workerCore`, projecting the events).
+ */
+async function commandLoad(context, spec) {
+  const { lib, worker } = context;
+  const workerBefore = lib.cpuSeconds(worker.pid);
+  const result = await runCommandLoad(context, spec);
+  const workerCpu = lib.cpuSeconds(worker.pid) - workerBefore;
+  // the worker's CPU over the whole run, start-up of the load process included: an upper bound
+  return { ...result, loadCore: (result.cpuPerRequestUs * result.perSecond) / 1e6, workerCore: workerCpu / spec.seconds };
+}
+
+function runCommandLoad(context, spec) {
   const { spawn } = require('node:child_process');
   const path = require('node:path');
   const { lib, environment } = context;
@@ -97,12 +113,14 @@ module.exports = {
     const ours = [];
     const theirs = [];
     const spreads = [];
+    const notifying = [];
     const overHttp = [];
     for (let round = 1; round <= rounds; round++) {
       const order = round % 2 ? ['plain', 'append'] : ['append', 'plain'];
       for (const mode of order) (mode === 'plain' ? theirs : ours).push(await commandLoad(context, { ...spec, mode }));
       spreads.push(await commandLoad(context, { ...spreadSpec, mode: 'append' }));
-      const [o, t, s] = [ours[ours.length - 1], theirs[theirs.length - 1], spreads[spreads.length - 1]];
+      notifying.push(await commandLoad(context, { ...spec, mode: 'plain-notify' }));
+      const [o, t, s, n] = [ours[ours.length - 1], theirs[theirs.length - 1], spreads[spreads.length - 1], notifying[notifying.length - 1]];
       // the command as a client sees it: the worker's CPU counted until its consumers reached the head
       const workerBefore = lib.cpuSeconds(worker.pid);
       const h = await lib.loadOnce(gatehouse, { ...http, seconds });
@@ -110,9 +128,11 @@ module.exports = {
       const workerUs = ((lib.cpuSeconds(worker.pid) - workerBefore) * 1e6) / (h.ok + h.other);
       overHttp.push({ ...h, workerUs, totalUs: h.cpuPerRequestUs + workerUs });
       log(
-        `  round ${round}/${rounds}: ${o.perSecond.toFixed(0)} commands+event/s vs ${t.perSecond.toFixed(0)} commands+INSERT/s (${(o.perSecond / t.perSecond).toFixed(2)}; ` +
-          `head lock waiters ${o.lockWaiting.toFixed(1)} vs ${t.lockWaiting.toFixed(1)}, hold tail ${o.holdTailMs.toFixed(1)} ms); ` +
-          `over ${connections} organizations ${s.perSecond.toFixed(0)}/s (${(s.perSecond / t.perSecond).toFixed(2)}, waiters ${s.lockWaiting.toFixed(1)}); PATCH /me ${h.perSecond.toFixed(0)}/s, ` +
+        `  round ${round}/${rounds}: core shares load/worker ${pct(o.loadCore)}/${pct(o.workerCore)} event, ${pct(s.loadCore)}/${pct(s.workerCore)} spread, ${pct(t.loadCore)}/${pct(t.workerCore)} INSERT; ` +
+          `${o.perSecond.toFixed(0)} commands+event/s vs ${t.perSecond.toFixed(0)} commands+INSERT/s (${(o.perSecond / t.perSecond).toFixed(2)}; ` +
+          `head lock waiters ${o.lockWaiting.toFixed(1)} vs ${t.lockWaiting.toFixed(1)}, NOTIFY lock waiters ${o.notifyWaiting.toFixed(1)}, hold tail ${o.holdTailMs.toFixed(1)} ms of which COMMIT ${o.commitMs.toFixed(1)} ms; the INSERT's COMMIT ${t.commitMs.toFixed(1)} ms); ` +
+          `over ${connections} organizations ${s.perSecond.toFixed(0)}/s (${(s.perSecond / t.perSecond).toFixed(2)}, head waiters ${s.lockWaiting.toFixed(1)}, NOTIFY waiters ${s.notifyWaiting.toFixed(1)}); ` +
+          `INSERT + NOTIFY ${n.perSecond.toFixed(0)}/s (${(n.perSecond / t.perSecond).toFixed(2)}, NOTIFY waiters ${n.notifyWaiting.toFixed(1)}); PATCH /me ${h.perSecond.toFixed(0)}/s, ` +
           `${h.cpuPerRequestUs.toFixed(0)} µs api + ${workerUs.toFixed(0)} µs worker${h.other ? `, ${h.other} non-2xx ${JSON.stringify(h.statuses)}` : ''}`,
       );
       if (h.ok === 0) throw new Error(`no PATCH /me succeeded: ${JSON.stringify(h.statuses)}`);
@@ -122,6 +142,8 @@ module.exports = {
     const median = lib.medianRound(ours);
     const plain = lib.medianRound(theirs);
     const spreadMedian = lib.medianRound(spreads);
+    const notifyRatio = lib.median(notifying.map((n, i) => n.perSecond / theirs[i].perSecond));
+    const notifyMedian = lib.medianRound(notifying);
     const serial = await commandLoad(context, { ...spec, connections: 1, seconds: Math.min(seconds, 3), mode: 'commits' });
     log(`  serial commits on one connection: ${serial.perSecond.toFixed(0)}/s, p50 ${serial.p50} ms`);
     const h = lib.medianRound(overHttp);
@@ -135,9 +157,13 @@ module.exports = {
       notes:
         `${connections} connections in one process pinned to the servers' core, each transaction an UPDATE of its own user's row and the audit record, in one organization; ` +
         `waiting on a lock (pg_stat_activity, every 20 ms): ${median.lockWaiting.toFixed(1)} transactions on average with the event, ${plain.lockWaiting.toFixed(1)} with the INSERT; ` +
-        `one command every ${(1000 / median.perSecond).toFixed(1)} ms (the head's hold a command while its commits queue on it), of which ${median.holdTailMs.toFixed(1)} ms from the append's answer to COMMIT's. ` +
+        `${median.notifyWaiting.toFixed(1)} on the NOTIFY queue's commit lock; one command every ${(1000 / median.perSecond).toFixed(1)} ms (the head's hold a command while its commits queue on it), ` +
+        `of which ${median.holdTailMs.toFixed(1)} ms from the append's answer to COMMIT's (the COMMIT itself ${median.commitMs.toFixed(1)} ms; with the INSERT ${plain.commitMs.toFixed(1)} ms). ` +
         `The same chained transactions over ${connections} organizations (one a connection, no shared head): ${lib.perSecond(spreadMedian.perSecond)}, ratio ${spreadRatio.toFixed(2)}, ` +
-        `${spreadMedian.lockWaiting.toFixed(1)} waiting. Serial commits on one connection (a single-row INSERT each, one WAL flush each): ${lib.perSecond(serial.perSecond)}, p50 ${serial.p50} ms. ` +
+        `${spreadMedian.lockWaiting.toFixed(1)} waiting on a row, ${spreadMedian.notifyWaiting.toFixed(1)} on the NOTIFY lock. ` +
+        `The plain transactions with a pg_notify added: ${lib.perSecond(notifyMedian.perSecond)}, ratio ${notifyRatio.toFixed(2)}, ${notifyMedian.notifyWaiting.toFixed(1)} on the NOTIFY lock. ` +
+        `Share of the servers' core (median rounds): the load process ${pct(median.loadCore)} with the event, ${pct(spreadMedian.loadCore)} over ${connections} organizations, ${pct(plain.loadCore)} with the INSERT; ` +
+        `the worker (projecting) ${pct(median.workerCore)}, ${pct(spreadMedian.workerCore)}, ${pct(plain.workerCore)}. Serial commits on one connection (a single-row INSERT each, one WAL flush each): ${lib.perSecond(serial.perSecond)}, p50 ${serial.p50} ms. ` +
         `Over HTTP, PATCH /api/v1/me by ${connections} users (api and worker processes on the servers' core): ${lib.perSecond(h.perSecond)}, p50/p99 ${lib.latency(h)}, ` +
         `CPU per command ${h.cpuPerRequestUs.toFixed(0)} µs api + ${h.workerUs.toFixed(0)} µs worker = ${h.totalUs.toFixed(0)} µs`,
     };
