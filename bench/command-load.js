@@ -7,14 +7,25 @@
 //   locked and moved, the hash chained, the outbox row, the NOTIFY);
 // - `plain`: the record is one plain single-row INSERT of the same columns into a table with no
 //   index and no chain (bench_plain_audit).
+// - `plain-notify`: `plain` with a pg_notify in the transaction (on a channel nobody listens to),
+//   as the append's function notifies: what NOTIFY's commit costs alone;
+// - `commits`: one connection committing single-row INSERTs one after another (no UPDATE, no
+//   chain): the rate of serial commits, i.e. what one WAL flush at a time allows.
+// `organizationIds` (optional, one per connection) spreads the connections over organizations;
+// by default all are in `organizationId`.
 // Prints one JSON line like bench/load.js (2xx per second, p50/p99 ms) plus the transactions' wait
-// for the stream head (pg_stat_activity samples): the ratio append/plain is what the chain costs.
+// for a row lock (the stream head, `lockWaiting`) and for the database's NOTIFY queue lock, which a
+// notifying transaction holds from its commit's start to its end (`notifyWaiting`; pg_stat_activity
+// samples), the COMMIT statements' mean time (`commitMs`), and, for `append`, the tail of the head's hold the
+// client sees: from the append's answer to COMMIT's (`holdTailMs`, mean). The ratio append/plain
+// is what the chain costs.
 require('reflect-metadata');
 const { randomUUID } = require('node:crypto');
 const { performance } = require('node:perf_hooks');
 const path = require('node:path');
 
-const { mode, connections, seconds, userIds, organizationId } = JSON.parse(process.argv[2]);
+const { mode, connections, seconds, userIds, organizationId, organizationIds } = JSON.parse(process.argv[2]);
+const organizationOf = (i) => (organizationIds ? organizationIds[i] : organizationId);
 const dist = (file) => require(path.join(__dirname, '..', 'dist', file));
 
 const PLAIN_TABLE = `create table if not exists bench_plain_audit (
@@ -32,17 +43,53 @@ async function main() {
   const em = app.get(EntityManager);
   const store = app.get(EventStore);
   await em.getConnection().execute(PLAIN_TABLE);
+  // every COMMIT's time, from pg's query call to its answer (knex sends 'COMMIT;')
+  const { Client: PgClient } = require('pg');
+  const query = PgClient.prototype.query;
+  let commitTime = 0;
+  let commits = 0;
+  PgClient.prototype.query = function timed(config, values, callback) {
+    if (config?.text !== 'COMMIT;' || typeof values !== 'function') return query.call(this, config, values, callback);
+    const at = performance.now();
+    return query.call(this, config, (error, result) => {
+      commitTime += performance.now() - at;
+      commits++;
+      values(error, result);
+    });
+  };
 
   const actorOf = (userId) => ({ type: 'user', id: userId, ip: '127.0.0.1', userAgent: 'bench', requestId: null });
   let n = 0;
-  const command = async (userId) => {
+  let holdTail = 0;
+  let appended = 0;
+  const command = async (userId, organizationId) => {
     const name = `Command ${n++}`;
+    if (mode === 'commits') {
+      await em.getConnection().execute(
+        'insert into bench_plain_audit (id, organization_id, type, actor, subject, payload, occurred_at) values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, now())',
+        [randomUUID(), organizationId, 'bench.commit', '{}', '{}', '{}'],
+        'run',
+      );
+      return;
+    }
+    let answered = 0;
     await em.fork().transactional(async (tx) => {
       const trx = tx.getTransactionContext();
       await tx.getConnection().execute('update users set name = ?, updated_at = now() where organization_id = ? and id = ?', [name, organizationId, userId], 'run', trx);
       const event = { type: 'user.profile_updated', organizationId, subject: { type: 'user', id: userId }, payload: { fields: ['name'] } };
-      if (mode === 'append') await store.append(tx, actorOf(userId), [event]);
-      else
+      if (mode === 'plain-notify') {
+        await tx
+          .getConnection()
+          .execute(
+            "with audit as (insert into bench_plain_audit (id, organization_id, type, actor, subject, payload, occurred_at) values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?)) select pg_notify('bench_plain_audit', '')",
+            [randomUUID(), organizationId, event.type, JSON.stringify(actorOf(userId)), JSON.stringify(event.subject), JSON.stringify(event.payload), new Date().toISOString()],
+            'all',
+            trx,
+          );
+      } else if (mode === 'append') {
+        await store.append(tx, actorOf(userId), [event]);
+        answered = performance.now();
+      } else
         await tx
           .getConnection()
           .execute(
@@ -52,12 +99,21 @@ async function main() {
             trx,
           );
     });
+    if (answered) {
+      holdTail += performance.now() - answered;
+      appended++;
+    }
   };
 
   // a warm-up, then the measured run
-  for (const userId of userIds.slice(0, connections)) await command(userId);
+  for (const [i, userId] of userIds.slice(0, connections).entries()) await command(userId, organizationOf(i));
+  holdTail = 0;
+  appended = 0;
+  commitTime = 0;
+  commits = 0;
   const latencies = [];
   let waits = 0;
+  let notifyWaits = 0;
   let samples = 0;
   let sampling = true;
   const sampler = (async () => {
@@ -66,9 +122,11 @@ async function main() {
     await client.connect();
     while (sampling) {
       const { rows } = await client.query(
-        "select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and wait_event in ('transactionid', 'tuple')",
+        `select (count(*) filter (where wait_event in ('transactionid', 'tuple')))::int as waiting, (count(*) filter (where wait_event = 'object'))::int as notify
+           from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
       );
       waits += rows[0].waiting;
+      notifyWaits += rows[0].notify;
       samples++;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -79,10 +137,10 @@ async function main() {
   const deadline = started + seconds * 1000;
   let ok = 0;
   await Promise.all(
-    userIds.slice(0, connections).map(async (userId) => {
+    userIds.slice(0, connections).map(async (userId, i) => {
       while (performance.now() < deadline) {
         const at = performance.now();
-        await command(userId);
+        await command(userId, organizationOf(i));
         latencies.push(performance.now() - at);
         ok++;
       }
@@ -95,7 +153,7 @@ async function main() {
   latencies.sort((a, b) => a - b);
   const at = (p) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(2));
   process.stdout.write(
-    `${JSON.stringify({ ok, other: 0, statuses: {}, perSecond: ok / elapsed, p50: at(0.5), p99: at(0.99), lockWaiting: samples ? waits / samples : 0, cpuPerRequestUs: (cpu.user + cpu.system) / ok })}\n`,
+    `${JSON.stringify({ ok, other: 0, statuses: {}, perSecond: ok / elapsed, p50: at(0.5), p99: at(0.99), lockWaiting: samples ? waits / samples : 0, notifyWaiting: samples ? notifyWaits / samples : 0, commitMs: commits ? commitTime / commits : null, holdTailMs: appended ? holdTail / appended : null, cpuPerRequestUs: (cpu.user + cpu.system) / ok })}\n`,
   );
   await app.close();
 }

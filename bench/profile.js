@@ -70,7 +70,7 @@ async function main() {
   const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...(process.env.PROFILE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
   const server = bare
     ? await lib.startServer('bare', { PATH: process.env.PATH, NODE_ENV: 'production' }, nodeArgs)
-    : await lib.startServer('gatehouse', lib.gatehouseEnv(environment), nodeArgs);
+    : await lib.startServer('gatehouse', lib.gatehouseEnv(environment, process.env.PROFILE_APP_ROLE ? { APP_ROLE: process.env.PROFILE_APP_ROLE } : {}), nodeArgs);
   try {
     if (process.env.PROFILE_AUDIT_EVENTS) await seedAuditEvents(environment, Number(process.env.PROFILE_AUDIT_EVENTS));
     if (auth === 'refresh') {

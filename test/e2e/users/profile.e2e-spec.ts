@@ -1,6 +1,7 @@
 import { crc32, deflateSync } from 'node:zlib';
+import { Client } from 'pg';
 import sharp from 'sharp';
-import { startTestApp, type TestApp } from '../../support/test-app';
+import { eventually, startTestApp, type TestApp } from '../../support/test-app';
 import { createOrganization, createUser, organizationId } from '../../support/users';
 
 interface Problem {
@@ -164,6 +165,33 @@ describe('profile and preferences', () => {
     expect(response.status).toBe(400);
     expect(fieldsOf(response.body).sort()).toEqual(['email', 'role', 'status']);
     expect(await me(token)).toMatchObject({ role: 'Viewer' });
+  });
+
+  it('answers an edit that waited for the row with what the holder committed meanwhile (the avatar)', async () => {
+    const { id, token } = await member();
+    const holder = new Client({ connectionString: t.config.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select 1 from users where id = $1 for update', [id]);
+      await holder.query(`insert into avatars (user_id, organization_id, content_type, image, updated_at) values ($1, $2, 'image/webp', '\\x00', now())`, [id, org]);
+      const edit = patchMe(token, { name: 'Waited' });
+      // the edit is queued on the row lock before the holder commits
+      await eventually(async () => {
+        const { rows } = await holder.query<{ n: number }>(
+          "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
+        );
+        return rows[0].n > 0 ? true : undefined;
+      }, 10_000, 'the edit waiting for the row');
+      await holder.query('commit');
+      const answer = await edit;
+      expect(answer.status).toBe(200);
+      expect(answer.body.name).toBe('Waited');
+      expect(answer.body.avatarUrl).toMatch(new RegExp(`^/api/v1/users/${id}/avatar`));
+      expect(answer.body.avatarUrl).toBe((await me(token)).avatarUrl);
+    } finally {
+      await holder.end();
+    }
   });
 
   it('records user.profile_updated naming the changed fields, never their values; no change, no event', async () => {

@@ -15,6 +15,7 @@ import { Migration20261203000300_audit_projections } from './Migration2026120300
 import { Migration20261203000400_security_alerts } from './Migration20261203000400_security_alerts';
 import { Migration20261203000500_audit_partitioning } from './Migration20261203000500_audit_partitioning';
 import { Migration20261203001000_event_append_function } from './Migration20261203001000_event_append_function';
+import { Migration20261203002100_profile_extras_function } from './Migration20261203002100_profile_extras_function';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -34,4 +35,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203000400_security_alerts', class: Migration20261203000400_security_alerts },
   { name: 'Migration20261203000500_audit_partitioning', class: Migration20261203000500_audit_partitioning },
   { name: 'Migration20261203001000_event_append_function', class: Migration20261203001000_event_append_function },
+  { name: 'Migration20261203002100_profile_extras_function', class: Migration20261203002100_profile_extras_function },
 ];

@@ -64,6 +64,27 @@ export function avatarPath(userId: string, updatedAt: Date): string {
   return `/api/v1/users/${userId}/avatar?v=${updatedAt.getTime()}`;
 }
 
+/** The profile of a loaded account, with what the entity does not hold (its operator grant, its avatar's version). */
+export function profileOf(user: User, extras: { platformOperator: boolean; avatarUpdatedAt: Date | null }): UserProfile {
+  return {
+    id: user.id,
+    organizationId: user.organizationId,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    status: user.status,
+    platformOperator: extras.platformOperator,
+    createdAt: user.createdAt,
+    phone: user.phone,
+    timezone: user.timezone,
+    locale: user.locale,
+    notificationPreferences: effectiveNotificationPreferences(user.notificationPreferences),
+    lastSignInAt: user.lastSignInAt,
+    mfaEnabled: user.mfaEnabled,
+    avatarUrl: extras.avatarUpdatedAt ? avatarPath(user.id, extras.avatarUpdatedAt) : null,
+  };
+}
+
 export interface UserProfile {
   id: string;
   organizationId: string;

@@ -1,11 +1,10 @@
-import { LockMode } from '@mikro-orm/core';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { Clock } from '../../../../shared/clock';
 import { DomainError, NotFoundError } from '../../../../shared/domain-error';
-import { UserAccounts, type UserProfile } from '../../contracts/user-accounts';
+import { profileOf, UserAccounts, type UserProfile } from '../../contracts/user-accounts';
 import { ADMIN_EDITABLE_FIELDS, parseProfileChanges, SELF_EDITABLE_FIELDS } from '../../domain/profile';
-import { User } from '../../domain/user.entity';
+import { lockForProfileEdit } from './profile-lock';
 import { UpdateProfileCommand } from './update-profile.command';
 
 @CommandHandler(UpdateProfileCommand)
@@ -23,13 +22,15 @@ export class UpdateProfileHandler implements ICommandHandler<UpdateProfileComman
     if (errors.length) throw new DomainError('USERS.INVALID_PROFILE', 'invalid', 'The profile change is not valid', errors);
 
     if (Object.keys(changes).length) {
-      await this.uow.run({ actor: command.actor, organizationId }, async ({ em }) => {
-        // the tenant filter makes another organization's user not found
-        const user = await em.findOne(User, { id: userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        if (!user || user.status === 'removed') throw new NotFoundError('User');
+      const { result: edited } = await this.uow.run({ actor: command.actor, organizationId }, async ({ em }) => {
+        // the row locked with what the answer needs, scoped to the organization by hand
+        const locked = await lockForProfileEdit(em, organizationId, userId);
+        if (!locked || locked.user.status === 'removed') throw new NotFoundError('User');
         // values equal to the current ones change nothing: no update, no event
-        user.updateProfile(changes, this.clock.now());
+        locked.user.updateProfile(changes, this.clock.now());
+        return profileOf(locked.user, locked.extras);
       });
+      return edited;
     }
     const profile = await this.users.findProfile(organizationId, userId);
     if (!profile || profile.status === 'removed') throw new NotFoundError('User');
