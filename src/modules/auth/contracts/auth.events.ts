@@ -18,6 +18,7 @@ export const AUTH_EVENTS = defineEvents('auth', {
     description: "An API key was used to call the API; recorded at most once an hour per key and address, not per request.",
     subject: ['user'],
     category: 'login',
+    leavesUserCachesValid: true,
     payload: payload({
       method: z.literal('api_key'),
       apiKeyId: z.string(),
