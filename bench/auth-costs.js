@@ -1,7 +1,8 @@
 // node bench/auth-costs.js [n]: what one password sign-in and one refresh cost the API process
 // (APP_ROLE=api, bench/count-round-trips.js preloaded), one request at a time: CPU of the main
 // thread and of the other threads (libuv's argon2 pool, /proc/<pid>/task/*/stat), statements
-// sent to PostgreSQL and commands sent to Redis, by first word, per request.
+// sent to PostgreSQL and commands sent to Redis, by first word, per request; then the same for
+// POST /api/v1/authz/check asked with a personal API key.
 const fs = require('node:fs');
 const path = require('node:path');
 const lib = require('./lib');
@@ -58,6 +59,21 @@ async function main() {
         const response = await lib.json(api.port, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: tokens.refreshToken } });
         if (response.status !== 200) throw new Error(`refresh answered ${response.status}`);
         tokens = response.body;
+      }
+    });
+    // a service asking the decision API with a personal API key
+    const admin = tokens.accessToken;
+    await lib.json(api.port, 'POST', '/api/v1/resources', { token: admin, body: { type: 'application', externalId: 'bench-costs', name: 'bench' } });
+    const created = await lib.json(api.port, 'POST', '/api/v1/me/api-keys', {
+      token: admin,
+      body: { name: 'bench', scopes: ['account:read', 'authz:check'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    const ask = { action: 'deploy', resource: { type: 'application', externalId: 'bench-costs' } };
+    for (let i = 0; i < 10; i++) await lib.json(api.port, 'POST', '/api/v1/authz/check', { token: created.body.key, body: ask });
+    await measure('authz check with an API key', async () => {
+      for (let i = 0; i < n; i++) {
+        const response = await lib.json(api.port, 'POST', '/api/v1/authz/check', { token: created.body.key, body: ask });
+        if (response.status !== 200) throw new Error(`authz check answered ${response.status}`);
       }
     });
   } finally {
