@@ -52,7 +52,10 @@ export const READ_ALONGSIDE = 'gatehouse:read-alongside';
  * The Redis keys (as `RedisService.key` parts) a route is about to read for this request,
  * from the raw body (not yet validated: only ever used to name keys) and the principal.
  */
-export type AlongsideKeys = (body: unknown, principal: Principal) => readonly (readonly string[])[];
+export type AlongsideKeys = (body: unknown, principal: AlongsideCaller) => readonly (readonly string[])[];
+
+/** What naming the keys may use of the caller: who and where, known before the credential's checks end (an API key's owner, read from the key). */
+export type AlongsideCaller = Pick<Principal, 'userId' | 'organizationId'>;
 
 /**
  * Authentication reads these keys in the same round trip as the credential's revocation

@@ -29,6 +29,14 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   /** The payload's shape: its TypeScript type and its JSON Schema both come from it. */
   payload: S;
   category?: EventCategory;
+  /**
+   * Set when the event provably changes nothing that is kept under the user's version
+   * (UserVersions: the cached profile behind /me and API-key callers, the cached API-key
+   * rows), e.g. a refresh token rotated or a refused sign-in: the unit of work then leaves
+   * the version of the user it is about alone, and every instance keeps its caches. Leave
+   * it unset when in doubt: an unset flag costs one Redis write, a wrong one a stale profile.
+   */
+  leavesUserCachesValid?: true;
 }
 
 /** The payload types a module's catalogue declares, for its `EventPayloads` augmentation. */
@@ -62,6 +70,7 @@ export interface CatalogueEntry {
   description: string;
   subject: readonly string[];
   category: EventCategory | null;
+  leavesUserCachesValid: boolean;
   payload: z.ZodType;
 }
 
@@ -96,6 +105,7 @@ export class EventCatalogue {
           description: definition.description,
           subject: definition.subject,
           category: definition.category ?? null,
+          leavesUserCachesValid: definition.leavesUserCachesValid === true,
           payload: definition.payload,
         });
       }
@@ -108,6 +118,11 @@ export class EventCatalogue {
 
   get(type: string): CatalogueEntry | undefined {
     return this.byType.get(type);
+  }
+
+  /** Whether an event of this type may change what is cached under its user's version (true for an undeclared type). */
+  changesUserCaches(type: string): boolean {
+    return !this.byType.get(type)?.leavesUserCachesValid;
   }
 
   /** Every entry, by type name. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../shared/actor';
+import { EventCatalogue } from '../../shared/event-catalogue';
 import { nextEventOrder, pullEvents, type DomainEvent } from '../../shared/domain-event';
 import { TENANT_FILTER } from '../database/tenant';
 import { UserVersions } from '../security/user-versions';
@@ -24,10 +25,14 @@ export class CommandContext {
   }
 }
 
-/** The users a command's events are about: their subject, or the user their payload names. */
-function usersConcerned(events: StoredEvent[]): string[] {
+/**
+ * The users whose cached state a command's events changed: each event's subject, or the user
+ * its payload names, unless the catalogue declares the event's type leaves those caches valid.
+ */
+export function usersConcerned(events: readonly StoredEvent[], catalogue: EventCatalogue): string[] {
   const ids: string[] = [];
   for (const event of events) {
+    if (!catalogue.changesUserCaches(event.type)) continue;
     if (event.subject.type === 'user' && event.subject.id) ids.push(event.subject.id);
     if (typeof event.payload.userId === 'string') ids.push(event.payload.userId);
   }
@@ -56,6 +61,7 @@ export class UnitOfWork {
     private readonly em: EntityManager,
     private readonly store: EventStore,
     private readonly versions: UserVersions,
+    private readonly catalogue: EventCatalogue,
   ) {}
 
   async run<T>(
@@ -66,7 +72,7 @@ export class UnitOfWork {
     if (scope.organizationId) em.setFilterParams(TENANT_FILTER, { organizationId: scope.organizationId });
     const { result, events } = await em.transactional((tx) => this.complete(tx, scope, work));
     // what any instance keeps about these users (profiles, API keys) is stale from here on
-    await this.versions.bump(usersConcerned(events));
+    await this.versions.bump(usersConcerned(events, this.catalogue));
     return { result, events };
   }
 

@@ -29,6 +29,20 @@ export class Limit {
     return this.limiter.points;
   }
 
+  /** How long a key's count lasts from its first use. */
+  get durationSeconds(): number {
+    return this.limiter.duration;
+  }
+
+  /**
+   * The Redis key `key`'s count is kept under, for a caller that consumes or settles several
+   * limits in one script (one round trip) the way `consume` and `refund` do: an integer that
+   * `SET … EX duration NX` starts at 0 and `INCRBY` moves, a block being a count past `points`.
+   */
+  storageKey(key: string): string {
+    return this.limiter.getKey(key);
+  }
+
   async consume(key: string, points = 1): Promise<Verdict> {
     try {
       const res = await this.limiter.consume(key, points);

@@ -7,8 +7,9 @@ const VERSION_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
  * One version per user in Redis, changed after every committed command whose events are
- * about that user (the unit of work does it), so every instance sees the change on its
- * very next request. What is cached in process about a user (their profile, their API
+ * about that user (the unit of work does it), except events the catalogue declares
+ * `leavesUserCachesValid` (a refresh, a refused sign-in), so every instance sees a change
+ * on its very next request. What is cached in process about a user (their profile, their API
  * keys) is kept under the version it was read at and used only while Redis still answers
  * that version. Versions are random, not counters: a Redis that lost its data can never
  * answer an old version again. Null (no version, or Redis unreachable) caches nothing.

@@ -52,6 +52,9 @@ describe('sessions and tokens', () => {
       expect(refreshed.rows).toHaveLength(1);
       const spent = await sql.query('select 1 from spent_refresh_tokens where session_id = $1', [sid]);
       expect(spent.rows).toHaveLength(1);
+      // those that found the token spent revoked the session: one event however many they were
+      const reused = await sql.query("select 1 from events where type = 'security.refresh_token_reused' and payload->>'sessionId' = $1", [sid]);
+      expect(reused.rows.length).toBeLessThanOrEqual(1);
     } finally {
       await sql.end();
     }
@@ -75,6 +78,29 @@ describe('sessions and tokens', () => {
       const { rows } = await sql.query("select payload from events where type = 'security.refresh_token_reused' and payload->>'sessionId' = $1", [sid]);
       expect(rows).toHaveLength(1);
       expect(rows[0].payload).toMatchObject({ severity: 'high' });
+    } finally {
+      await sql.end();
+    }
+  });
+
+  it('raises one security event for a flood of replays of a spent refresh token on two instances', async () => {
+    const first = await signIn();
+    const rotated = await t.api.post<Tokens>('/api/v1/auth/refresh', { refreshToken: first.refreshToken });
+    expect(rotated.status).toBe(200);
+    const replays = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => (i % 2 ? second : t).api.post('/api/v1/auth/refresh', { refreshToken: first.refreshToken })),
+    );
+    expect(replays.every((r) => r.status === 401)).toBe(true);
+    // and later ones, once the session is over, record nothing either
+    expect((await second.api.post('/api/v1/auth/refresh', { refreshToken: first.refreshToken })).status).toBe(401);
+    expect((await t.api.get('/api/v1/me', rotated.body.accessToken)).status).toBe(401);
+    const sid = JSON.parse(Buffer.from(first.accessToken.split('.')[1], 'base64url').toString()).sid as string;
+    const sql = await t.env.sql();
+    try {
+      const reused = await sql.query("select 1 from events where type = 'security.refresh_token_reused' and payload->>'sessionId' = $1", [sid]);
+      expect(reused.rows).toHaveLength(1);
+      const revoked = await sql.query("select 1 from events where type = 'session.revoked' and payload->>'sessionId' = $1", [sid]);
+      expect(revoked.rows).toHaveLength(1);
     } finally {
       await sql.end();
     }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Alongside, CurrentPrincipal, ReadAlongside } from '../../../shared/decorators';
+import { Alongside, CurrentPrincipal, ReadAlongside, type AlongsideCaller } from '../../../shared/decorators';
 import { NotFoundError } from '../../../shared/domain-error';
 import type { Principal } from '../../../shared/principal';
 import { Abilities } from '../infrastructure/abilities';
@@ -20,7 +20,7 @@ const MAX_QUESTIONS = 100;
  * or no valid id), for authentication to read with the caller's own check (ReadAlongside).
  * The body is not validated yet: anything odd only names the caller's keys, or none.
  */
-function stampsAsked(body: unknown, principal: Principal): string[][] {
+function stampsAsked(body: unknown, principal: AlongsideCaller): string[][] {
   const questions = (body as { checks?: unknown } | null)?.checks ?? [body];
   if (!Array.isArray(questions) || questions.length > MAX_QUESTIONS) return [];
   const users = new Set<string>();

@@ -18,6 +18,7 @@ export const AUTH_EVENTS = defineEvents('auth', {
     description: "An API key was used to call the API; recorded at most once an hour per key and address, not per request.",
     subject: ['user'],
     category: 'login',
+    leavesUserCachesValid: true,
     payload: payload({
       method: z.literal('api_key'),
       apiKeyId: z.string(),
@@ -28,6 +29,7 @@ export const AUTH_EVENTS = defineEvents('auth', {
     description: 'A sign-in (password, SSO, MFA step or API key) was refused; the reason says why.',
     subject: ['user'],
     category: 'login',
+    leavesUserCachesValid: true,
     payload: payload({
       method,
       reason: z.string().describe('e.g. bad_password, unknown_user, account_deactivated, locked, sso_only, ip_restricted, an SSO validation failure'),
@@ -46,12 +48,14 @@ export const AUTH_EVENTS = defineEvents('auth', {
     description: 'A correct first factor was answered with a second-factor step (a TOTP challenge, or enrolment when the role requires MFA).',
     subject: ['user'],
     category: 'login',
+    leavesUserCachesValid: true,
     payload: payload({ method, enrolmentRequired: z.boolean() }),
   },
   'auth.mfa_failed': {
     description: 'A wrong MFA code was given, at sign-in or to re-verify a sensitive change.',
     subject: ['user'],
     category: 'login',
+    leavesUserCachesValid: true,
     payload: payload({
       purpose: z.string().describe('sign_in, or the change being re-verified').meta({ examples: ['sign_in'] }),
       attempts: z.number().int().optional().describe("the challenge's wrong codes so far (sign_in)"),
@@ -89,6 +93,7 @@ export const AUTH_EVENTS = defineEvents('auth', {
   'auth.token_refreshed': {
     description: "A session's refresh token was spent for new tokens.",
     subject: ['user'],
+    leavesUserCachesValid: true,
     payload: payload({ sessionId: z.string() }),
   },
   'auth.account_unlocked': {
@@ -172,6 +177,7 @@ export const AUTH_EVENTS = defineEvents('auth', {
     description: 'Too many failed proofs locked an account (for an address, everywhere, its MFA step or re-verification) or an address.',
     subject: ['user'],
     category: 'security',
+    leavesUserCachesValid: true,
     payload: payload({
       scope: z.string().nullable().describe('account_address, account, mfa, reverification or ip'),
       lockedForSeconds: z.number().int(),

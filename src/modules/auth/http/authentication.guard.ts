@@ -45,9 +45,12 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
   private async authenticate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<GatehouseRequest & { user?: Principal }>();
     const bearer = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const along = routeMetadata<AlongsideKeys>(this.reflector, context, READ_ALONGSIDE);
     if (bearer?.startsWith(API_KEY_PREFIX)) {
-      request.principal = await this.apiKeys.authenticate(bearer, actorOf(request));
-      const admitting = this.admit(request, request.principal);
+      const { principal, alongside } = await this.apiKeys.authenticate(bearer, actorOf(request), along && ((owner) => along(request.body, owner)));
+      request.principal = principal;
+      if (alongside) request.alongside = alongside;
+      const admitting = this.admit(request, principal);
       if (admitting) await admitting;
       return true;
     }
@@ -58,7 +61,6 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
       if (principal && bearer) this.verified.remember(bearer, principal);
     }
     if (!principal) throw new UnauthenticatedError();
-    const along = routeMetadata<AlongsideKeys>(this.reflector, context, READ_ALONGSIDE);
     const { live, userVersion, alongside } = await this.liveness.isLive(principal, along?.(request.body, principal));
     if (!live) throw new UnauthenticatedError();
     if (alongside) request.alongside = alongside;

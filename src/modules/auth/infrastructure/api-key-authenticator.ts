@@ -8,6 +8,7 @@ import { UserVersions } from '../../../infrastructure/security/user-versions';
 import type { Actor } from '../../../shared/actor';
 import { Clock } from '../../../shared/clock';
 import { DomainError } from '../../../shared/domain-error';
+import type { AlongsideCaller } from '../../../shared/decorators';
 import type { Principal } from '../../../shared/principal';
 import { UserAccounts } from '../../users';
 
@@ -76,7 +77,8 @@ class InvalidApiKeyError extends DomainError {
  * so a deactivated owner's or a demoted owner's keys lose their rights at once.
  * The key's row is kept in memory under its owner's version (UserVersions), as the owner's
  * profile is: revoking a key, like any change to its owner, is an event about the owner and
- * changes that version, so a request pays one Redis GET while nothing changed.
+ * changes that version, so a request pays one Redis MGET while nothing changed — with the
+ * keys its route reads next (ReadAlongside) in the same round trip.
  */
 @Injectable()
 export class ApiKeyAuthenticator {
@@ -94,10 +96,14 @@ export class ApiKeyAuthenticator {
     private readonly versions: UserVersions,
   ) {}
 
-  async authenticate(key: string, actor: Actor): Promise<Principal> {
+  /**
+   * `alongside`: the keys the route reads next (ReadAlongside), named from the key's owner and
+   * read in the same MGET as the owner's version; their values come back with the principal.
+   */
+  async authenticate(key: string, actor: Actor, alongside?: (owner: AlongsideCaller) => readonly (readonly string[])[]): Promise<{ principal: Principal; alongside?: Map<string, string | null> }> {
     const hash = hashToken(key);
     const now = this.clock.now();
-    const found = await this.current(hash, now.getTime());
+    const found = await this.current(hash, now.getTime(), alongside);
     if (!found) throw new InvalidApiKeyError();
     const { apiKey, version } = found;
     const owner = await this.users.profileAt(apiKey.organizationId, apiKey.userId, version);
@@ -108,7 +114,7 @@ export class ApiKeyAuthenticator {
     }
     if (owner.role === 'Viewer') await this.limitRate(apiKey.id);
     if (await this.noteUse(apiKey.id, now, actor.ip)) this.recordUse(apiKey, actor);
-    return {
+    const principal: Principal = {
       userId: owner.id,
       organizationId: owner.organizationId,
       role: owner.role,
@@ -118,14 +124,19 @@ export class ApiKeyAuthenticator {
       issuedAt: apiKey.createdAt.getTime(),
       userVersion: version,
     };
+    return { principal, alongside: found.alongside };
   }
 
   /** The key as of its owner's current version: from memory while that version holds. */
-  private async current(hash: string, now: number): Promise<{ apiKey: AuthenticatingKey; version: string | null } | null> {
+  private async current(
+    hash: string,
+    now: number,
+    alongside?: (owner: AlongsideCaller) => readonly (readonly string[])[],
+  ): Promise<{ apiKey: AuthenticatingKey; version: string | null; alongside?: Map<string, string | null> } | null> {
     const cached = this.keys.get(hash);
     if (cached) {
-      const version = await this.versions.current(cached.key.userId);
-      if (version === cached.version && now - cached.at < KEY_MAX_AGE_MS) return { apiKey: cached.key, version };
+      const read = await this.ownerVersion(cached.key, alongside);
+      if (read.version === cached.version && now - cached.at < KEY_MAX_AGE_MS) return { apiKey: cached.key, ...read };
     }
     // the key names its owner; the owner's version is settled before the key is read again,
     // so a revocation committed in between changes the version this read is kept under
@@ -134,7 +145,8 @@ export class ApiKeyAuthenticator {
       this.keys.delete(hash);
       return null;
     }
-    const version = (await this.versions.current(first.userId)) ?? (await this.versions.establish(first.userId));
+    const read = await this.ownerVersion(first, alongside);
+    const version = read.version ?? (await this.versions.establish(first.userId));
     const apiKey = version ? await this.byHash(hash) : first;
     this.keys.delete(hash);
     if (!apiKey) return null;
@@ -142,7 +154,21 @@ export class ApiKeyAuthenticator {
       if (this.keys.size >= MAX_CACHED_KEYS) this.keys.delete(this.keys.keys().next().value as string);
       this.keys.set(hash, { key: Object.freeze(apiKey), version, at: now });
     }
-    return { apiKey, version };
+    return { apiKey, version, alongside: read.alongside };
+  }
+
+  /** The owner's version (UserVersions) and the route's alongside keys, in one MGET; null and nothing when Redis cannot answer. */
+  private async ownerVersion(
+    key: AuthenticatingKey,
+    alongside?: (owner: AlongsideCaller) => readonly (readonly string[])[],
+  ): Promise<{ version: string | null; alongside?: Map<string, string | null> }> {
+    const extra = (alongside?.({ userId: key.userId, organizationId: key.organizationId }) ?? []).map((parts) => this.redis.key(...parts));
+    try {
+      const [version, ...values] = await this.redis.client.mget(this.versions.key(key.userId), ...extra);
+      return { version, alongside: extra.length ? new Map(extra.map((k, i) => [k, values[i]])) : undefined };
+    } catch {
+      return { version: null };
+    }
   }
 
   // the key is the only thing the caller has: this lookup crosses tenants by a 256-bit

@@ -50,6 +50,54 @@ interface Check {
   fixedSeconds?: number;
 }
 
+/**
+ * A sign-in's reservation in one round trip, the same steps `Limit.consume` takes one call
+ * each: is the address known to the account (SISMEMBER KEYS[1] ARGV[1]), then each limit in
+ * order (KEYS[2..], ARGV triples: points, seconds, skipped when the address is known),
+ * stopping at the first one that refuses. Answers the known flag, then consumed and
+ * milliseconds left for each limit taken.
+ */
+const RESERVE_SCRIPT = `
+local known = 0
+if ARGV[1] ~= '' then known = redis.call('sismember', KEYS[1], ARGV[1]) end
+local out = { known }
+for i = 2, #KEYS do
+  local at = 2 + (i - 2) * 3
+  local points, seconds = tonumber(ARGV[at]), ARGV[at + 1]
+  if not (ARGV[at + 2] == '1' and known == 1) then
+    redis.call('set', KEYS[i], 0, 'EX', seconds, 'NX')
+    local consumed = redis.call('incrby', KEYS[i], 1)
+    local ttl = redis.call('pttl', KEYS[i])
+    if ttl == -1 then
+      redis.call('expire', KEYS[i], seconds)
+      ttl = 1000 * seconds
+    end
+    out[#out + 1] = consumed
+    out[#out + 1] = ttl
+    if consumed > points then return out end
+  end
+end
+return out`;
+
+/** A successful attempt's settlement in one round trip: for each key, ARGV pairs 'reset' (DEL) or 'refund' (the limiter's reward: INCRBY -1), seconds. */
+const SETTLE_SCRIPT = `
+for i = 1, #KEYS do
+  local op, seconds = ARGV[i * 2 - 1], ARGV[i * 2]
+  if op == 'reset' then
+    redis.call('del', KEYS[i])
+  else
+    redis.call('set', KEYS[i], 0, 'EX', seconds, 'NX')
+    redis.call('incrby', KEYS[i], -1)
+    if redis.call('pttl', KEYS[i]) == -1 then redis.call('expire', KEYS[i], seconds) end
+  end
+end
+return #KEYS`;
+
+interface SignInScripts {
+  gatehouseSignInReserve(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number[]>;
+  gatehouseSignInSettle(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
+}
+
 export class SignInLockedError extends AccountLockedError {
   constructor(
     retryAfterSeconds: number,
@@ -83,7 +131,15 @@ export class LoginThrottle {
     private readonly limits: RateLimits,
     private readonly redis: RedisService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    // EVALSHA, loading the script once per connection when Redis does not know it
+    redis.client.defineCommand('gatehouseSignInReserve', { lua: RESERVE_SCRIPT });
+    redis.client.defineCommand('gatehouseSignInSettle', { lua: SETTLE_SCRIPT });
+  }
+
+  private get scripts(): SignInScripts {
+    return this.redis.client as unknown as SignInScripts;
+  }
 
   private get settings() {
     return this.config.values.auth.lockout;
@@ -151,34 +207,34 @@ export class LoginThrottle {
     return this.redis.key('signin-known', account);
   }
 
-  /** Reserves one attempt, or throws SignInLockedError (429 with Retry-After) when a limit is spent. */
+  /**
+   * Reserves one attempt, or throws SignInLockedError (429 with Retry-After) when a limit is
+   * spent. The limits in order: the address, the account from this address, the second
+   * factor, and the account from anywhere — which never refuses an address the user is known
+   * to sign in from. One script, one round trip; while Redis cannot run it, the limits one
+   * by one (each falling back to its in-process count).
+   */
   async reserve(account: string, ip: string | null, factor: Factor): Promise<Reservation> {
-    const known = await this.isKnown(account, ip);
     const pairKey = this.pairKey(account, ip);
     const checks: Check[] = [
       ...(ip ? [{ limit: this.address, key: ip, scope: 'ip' as const, fixedSeconds: this.settings.ipWindowSeconds }] : []),
       { limit: this.pair, key: pairKey, scope: 'account_address' },
       ...(factor === 'mfa' ? [{ limit: this.mfa, key: account, scope: 'mfa' as const }] : []),
-      // the account-wide count never refuses an address the user is known to sign in from
-      ...(known ? [] : [{ limit: this.account, key: account, scope: 'account' as const }]),
+      { limit: this.account, key: account, scope: 'account' },
     ];
-    const reserved: { check: Check; consumed: number }[] = [];
-    for (const check of checks) {
-      const verdict = await check.limit.consume(check.key);
-      if (!verdict.allowed) throw new SignInLockedError(verdict.retryAfterSeconds, check.scope);
-      reserved.push({ check, consumed: verdict.consumed });
-    }
+    const { known, reserved } = (await this.reserveAtOnce(account, ip, checks)) ?? (await this.reserveStepByStep(account, ip, checks));
     let settled = false;
     return {
       succeeded: async () => {
         if (settled) return;
         settled = true;
-        await Promise.all([
-          this.pair.reset(pairKey),
-          ip ? this.address.refund(ip) : undefined,
-          known ? undefined : this.account.refund(account),
-          factor === 'mfa' ? this.mfa.reset(account) : undefined,
-        ]);
+        const settlement: [Limit, string, 'reset' | 'refund'][] = [
+          [this.pair, pairKey, 'reset'],
+          ...(ip ? [[this.address, ip, 'refund'] as [Limit, string, 'refund']] : []),
+          ...(known ? [] : [[this.account, account, 'refund'] as [Limit, string, 'refund']]),
+          ...(factor === 'mfa' ? [[this.mfa, account, 'reset'] as [Limit, string, 'reset']] : []),
+        ];
+        await this.settle(settlement);
       },
       failed: async () => {
         if (settled) return { failures: 0, lockedForSeconds: null, lockScope: null };
@@ -196,6 +252,56 @@ export class LoginThrottle {
         await Promise.all(reserved.map(({ check }) => check.limit.refund(check.key)));
       },
     };
+  }
+
+  /** The reservation's script; null when Redis cannot run it now (the caller takes the limits one by one). */
+  private async reserveAtOnce(account: string, ip: string | null, checks: Check[]): Promise<{ known: boolean; reserved: { check: Check; consumed: number }[] } | null> {
+    if (this.redis.client.status !== 'ready') return null;
+    const keys = [this.knownKey(account), ...checks.map(({ limit, key }) => limit.storageKey(key))];
+    const args = [ip ?? '', ...checks.flatMap(({ limit, scope }) => [limit.points, limit.durationSeconds, scope === 'account' ? 1 : 0])];
+    let answer: number[];
+    try {
+      answer = await this.scripts.gatehouseSignInReserve(keys.length, ...keys, ...args);
+    } catch (error) {
+      this.logger.warn(`sign-in reservation script failed, taking the limits one by one: ${(error as Error).message}`);
+      return null;
+    }
+    const known = answer[0] === 1;
+    const taken = known ? checks.filter(({ scope }) => scope !== 'account') : checks;
+    const reserved: { check: Check; consumed: number }[] = [];
+    for (let i = 0; 1 + i * 2 < answer.length; i++) {
+      const check = taken[i];
+      const [consumed, ttl] = [Number(answer[1 + i * 2]), Number(answer[2 + i * 2])];
+      if (consumed > check.limit.points) throw new SignInLockedError(Math.max(1, Math.ceil(ttl / 1000)), check.scope);
+      reserved.push({ check, consumed });
+    }
+    return { known, reserved };
+  }
+
+  private async reserveStepByStep(account: string, ip: string | null, checks: Check[]): Promise<{ known: boolean; reserved: { check: Check; consumed: number }[] }> {
+    const known = await this.isKnown(account, ip);
+    const reserved: { check: Check; consumed: number }[] = [];
+    for (const check of known ? checks.filter(({ scope }) => scope !== 'account') : checks) {
+      const verdict = await check.limit.consume(check.key);
+      if (!verdict.allowed) throw new SignInLockedError(verdict.retryAfterSeconds, check.scope);
+      reserved.push({ check, consumed: verdict.consumed });
+    }
+    return { known, reserved };
+  }
+
+  /** A success's resets and refunds in one round trip; one call each while Redis cannot run the script. */
+  private async settle(settlement: [Limit, string, 'reset' | 'refund'][]): Promise<void> {
+    if (this.redis.client.status === 'ready') {
+      const keys = settlement.map(([limit, key]) => limit.storageKey(key));
+      const args = settlement.flatMap(([limit, , op]) => [op, limit.durationSeconds]);
+      try {
+        await this.scripts.gatehouseSignInSettle(keys.length, ...keys, ...args);
+        return;
+      } catch (error) {
+        this.logger.warn(`sign-in settlement script failed, settling one by one: ${(error as Error).message}`);
+      }
+    }
+    await Promise.all(settlement.map(([limit, key, op]) => (op === 'reset' ? limit.reset(key) : limit.refund(key))));
   }
 
   /** The attempt that used a limit's last point locks it (once: later attempts were refused before the check). */

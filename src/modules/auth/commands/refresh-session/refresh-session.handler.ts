@@ -29,7 +29,8 @@ class MfaNowRequiredError extends DomainError {
 
 /**
  * Exchanges a refresh token for a new pair, spending the old one. A spent token presented
- * again means two parties hold it: the whole session is revoked and a security event raised.
+ * again means two parties hold it: the whole session is revoked and a security event raised,
+ * once: replays after the session is over (a flood of them) answer 401 and record nothing.
  * The new access token carries the user's current role, so role changes apply from here.
  * The organization's IP allow-list and access windows apply as at sign-in.
  */
@@ -98,8 +99,10 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
 
   private async revokeForReuse(spent: SpentRefreshToken, command: RefreshSessionCommand): Promise<void> {
     const { result: userId } = await this.uow.run({ actor: { ...command.actor, organizationId: spent.organizationId }, organizationId: spent.organizationId }, async (context) => {
-      const session = await context.em.findOne(Session, { id: spent.sessionId });
-      if (!session) return null;
+      // locked, so of replays racing on any instance only the one that ends a live session
+      // raises the event; the others wait for it and find the session already over
+      const session = await context.em.findOne(Session, { id: spent.sessionId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!session || session.revokedAt) return null;
       context.record({
         type: 'security.refresh_token_reused',
         organizationId: spent.organizationId,
