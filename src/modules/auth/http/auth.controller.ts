@@ -8,6 +8,7 @@ import {
   ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
@@ -54,6 +55,7 @@ export class AuthController {
   })
   @ApiUnauthorizedResponse({ description: 'the same answer whether or not the account exists' })
   @ApiTooManyRequestsResponse({ description: 'locked after repeated failures, or too many requests from the address; see Retry-After' })
+  @ApiServiceUnavailableResponse({ description: 'AUTH.BUSY: the password hashing pool and its waiting room are full; retry after Retry-After seconds (the attempt does not count against the account)' })
   login(@Body() body: LoginRequest, @CurrentActor() actor: Actor, @Req() request: FastifyRequest): Promise<TokenResponse | MfaStepResponse | PasswordExpiredResponse> {
     const admission = (request as unknown as Record<symbol, SignInAdmission | undefined>)[SIGN_IN_ADMISSION];
     return this.commands.execute(new LoginCommand(body.organization, body.email, body.password, actor, admission));
