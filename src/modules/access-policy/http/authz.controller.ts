@@ -6,9 +6,8 @@ import { NotFoundError } from '../../../shared/domain-error';
 import type { Principal } from '../../../shared/principal';
 import { Abilities } from '../infrastructure/abilities';
 import { AuthzVersions } from '../infrastructure/authz-versions';
-import { DecideQuery, type DecisionQuestion } from '../queries/decide/decide.query';
+import { DecideQuery } from '../queries/decide/decide.query';
 import { DecisionBatchResponse, DecisionResponse, ExplanationResponse, MyPermissionsResponse } from './access.responses';
-import { DecisionRequestPipe } from './decision-request.pipe';
 import { DecisionBatchRequest, DecisionRequest } from './decision.requests';
 import { RequirePermissions } from './require-permissions.decorator';
 
@@ -53,7 +52,7 @@ export class AuthzController {
   @ApiOkResponse({ type: DecisionResponse, description: 'reason: granted, no_rule, expired_grant, inactive_user (policy reasons come with the policies)' })
   async check(
     @CurrentPrincipal() principal: Principal,
-    @Body(DecisionRequestPipe) body: DecisionQuestion,
+    @Body() body: DecisionRequest,
     @Alongside() alongside?: ReadonlyMap<string, string | null>,
   ): Promise<DecisionResponse> {
     const [decision] = await this.queries.execute(new DecideQuery(principal, [body], alongside));
@@ -82,7 +81,7 @@ export class AuthzController {
   @ApiOkResponse({ type: ExplanationResponse, description: 'the answer and the rules that decided it' })
   async explain(
     @CurrentPrincipal() principal: Principal,
-    @Body(DecisionRequestPipe) body: DecisionQuestion,
+    @Body() body: DecisionRequest,
     @Alongside() alongside?: ReadonlyMap<string, string | null>,
   ): Promise<ExplanationResponse> {
     const [decision] = await this.queries.execute(new DecideQuery(principal, [body], alongside));

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIP, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIP, IsObject, IsOptional, IsString, IsUUID, isIP, isString, isUUID, Matches, matches, MaxLength, maxLength, ValidateNested } from 'class-validator';
+import { QUICK_CHECK } from '../../../shared/request-validation';
 import { RESOURCE_TYPE } from '../commands/register-resource/register-resource.request';
 import { ACTION } from '../commands/set-resource-grants/set-resource-grants.request';
 
@@ -21,7 +22,41 @@ export class DecisionResourceRequest {
   externalId?: string;
 }
 
+const QUESTION_KEYS = new Set(['userId', 'action', 'resource', 'ip']);
+const RESOURCE_KEYS = new Set(['type', 'id', 'externalId']);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function onlyKeys(value: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
+  for (const key of Object.keys(value)) if (!allowed.has(key)) return false;
+  return true;
+}
+
+/**
+ * The question, when it passes every rule of DecisionRequest as the global pipe would judge
+ * it (the same class-validator functions its decorators call, every value a string, no
+ * property it does not declare); otherwise undefined, and the full validation judges it.
+ * Without it the metadata walk was about a tenth of a decision's CPU.
+ */
+export function validQuestion(value: unknown): DecisionRequest | undefined {
+  if (!isPlainObject(value) || !onlyKeys(value, QUESTION_KEYS)) return undefined;
+  const { userId, action, resource, ip } = value;
+  if (userId !== undefined && !isUUID(userId, 'all')) return undefined;
+  // matches() is typed for strings but refuses anything else, as the decorator does
+  if (!matches(action as string, ACTION)) return undefined;
+  if (ip !== undefined && !isIP(ip)) return undefined;
+  if (!isPlainObject(resource) || !onlyKeys(resource, RESOURCE_KEYS)) return undefined;
+  if (!matches(resource.type as string, RESOURCE_TYPE)) return undefined;
+  if (resource.id !== undefined && !isUUID(resource.id, 'all')) return undefined;
+  if (resource.externalId !== undefined && !(isString(resource.externalId) && maxLength(resource.externalId, 200))) return undefined;
+  return value as unknown as DecisionRequest;
+}
+
 export class DecisionRequest {
+  static readonly [QUICK_CHECK] = validQuestion;
+
   @ApiPropertyOptional({ description: 'whom the question is about; absent: the caller. Others need authz:check' })
   @IsOptional()
   @IsUUID('all', { message: 'userId must be a UUID' })

@@ -1,24 +1,28 @@
 import type { ArgumentMetadata } from '@nestjs/common';
 import type { RequestValidationError } from '../../../shared/problem-details.filter';
-import { requestValidationPipe } from '../../../shared/request-validation';
-import { DecisionRequestPipe, validQuestion } from './decision-request.pipe';
-import { DecisionRequest } from './decision.requests';
+import { QUICK_CHECK, requestValidationPipe } from '../../../shared/request-validation';
+import { DecisionRequest, validQuestion } from './decision.requests';
 
 const USER = 'a0000000-0000-4000-8000-00000000000a';
-const metadata: ArgumentMetadata = { type: 'body', metatype: Object, data: undefined };
+const metadata: ArgumentMetadata = { type: 'body', metatype: DecisionRequest, data: undefined };
 
-/** What the global pipe answers for the body as a DecisionRequest: the value, or the field errors. */
+/** What the full validation answers for the body as a DecisionRequest (its quick check set aside): the value, or the field errors. */
 async function globally(body: unknown): Promise<unknown> {
+  const quick = Object.getOwnPropertyDescriptor(DecisionRequest, QUICK_CHECK);
+  Reflect.deleteProperty(DecisionRequest, QUICK_CHECK);
   try {
-    return { value: await requestValidationPipe().transform(body, { type: 'body', metatype: DecisionRequest }) };
+    return { value: await requestValidationPipe().transform(body, metadata) };
   } catch (error) {
     return { errors: (error as RequestValidationError).fieldErrors };
+  } finally {
+    if (quick) Object.defineProperty(DecisionRequest, QUICK_CHECK, quick);
   }
 }
 
+/** What the global pipe answers with the quick check in place. */
 async function throughPipe(body: unknown): Promise<unknown> {
   try {
-    return { value: await new DecisionRequestPipe().transform(body, metadata) };
+    return { value: await requestValidationPipe().transform(body, metadata) };
   } catch (error) {
     return { errors: (error as RequestValidationError).fieldErrors };
   }
@@ -56,7 +60,7 @@ const invalid: unknown[] = [
 // the global pipe accepts these too (IsOptional lets null through); the fast path leaves them to it
 const acceptedByFallback: unknown[] = [{ userId: null, action: 'deploy', resource: { type: 'application', id: null } }];
 
-describe(DecisionRequestPipe.name, () => {
+describe('DecisionRequest quick check', () => {
   it.each(valid.map((body) => [JSON.stringify(body).slice(0, 80), body]))('takes a valid question as the global pipe would: %s', async (_, body) => {
     expect(validQuestion(body)).toBe(body);
     expect(await throughPipe(body)).toEqual(await globally(body));
