@@ -5,7 +5,8 @@
 const http = require('node:http');
 const path = require('node:path');
 const { ACTORS } = require('../seeds/audit-events');
-const { ReadModelQuery } = require(path.join(__dirname, '..', '..', 'dist/modules/audit/queries/read-model-query'));
+// from the build, required when used: `npm run bench` builds after loading the scenarios
+const readModelQuery = () => require(path.join(__dirname, '..', '..', 'dist/modules/audit/queries/read-model-query')).ReadModelQuery;
 
 const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -43,6 +44,7 @@ function filters() {
 
 /** The handler's own SQL (dist/), numbered for pg; a time range's seq bounds are read first, as it does (`bounds`: its statement). */
 async function handlerSql(sql, table, organizationId, range, conditions) {
+  const ReadModelQuery = readModelQuery();
   const bounds = ReadModelQuery.bounds(table, organizationId, range);
   const query = await ReadModelQuery.create(table, organizationId, range, async (text, values) => (await sql.query(text, values)).rows);
   for (const [condition, value] of conditions) query.where(condition, value);

@@ -6,7 +6,8 @@
 // hashing a million events here would cost more than everything it seeds. Events appended later
 // chain on from the stream's head as usual.
 const path = require('node:path');
-const { AUDIT_READ_MODELS, copyStatement } = require(path.join(__dirname, '..', '..', 'dist/modules/audit/projections/read-models'));
+// from the build, required when used: `npm run bench` builds after loading the scenarios
+const readModels = () => require(path.join(__dirname, '..', '..', 'dist/modules/audit/projections/read-models'));
 
 const CHUNK = 100_000;
 /**
@@ -22,6 +23,7 @@ const TYPES = ['auth.login_succeeded', 'auth.login_failed', 'user.invited', 'use
 const ACTORS = Array.from({ length: 200 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
 
 async function run({ sql, sizes, log }) {
+  const { AUDIT_READ_MODELS, copyStatement } = readModels();
   const total = sizes.auditEvents;
   const {
     rows: [org],
