@@ -44,7 +44,9 @@ describe('authentication of requests', () => {
     const answers = await Promise.all(tokens.map((each) => t.api.get<{ email: string }>('/api/v1/me', each)));
     answers.forEach((answer, i) => {
       expect(answer.status).toBe(i % 2 ? 401 : 200);
-      if (answer.status === 200) expect(answer.body.email).toBe('admin@example.com');
+      if (answer.status !== 200) return;
+      expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(answer.body.email).toBe('admin@example.com');
     });
   });
 
