@@ -8,7 +8,7 @@ import type { AppConfigValues } from './infrastructure/config/app-config';
 import { AppLogger } from './infrastructure/logging/app-logger';
 import { MetricsService } from './infrastructure/observability/metrics.service';
 import { PasswordHasher, PasswordHashingBusyError, SIGN_IN_ADMISSION } from './infrastructure/security/password-hasher';
-import { securityHeaders } from './infrastructure/security/security-headers';
+import { pageHeaders, securityHeaders } from './infrastructure/security/security-headers';
 import { domainProblem, sendProblem } from './shared/problem-details.filter';
 import { eventCatalogueComponents } from './modules/audit';
 import { PAGE_SESSION_ROUTE, PageSessionHook } from './modules/web';
@@ -88,9 +88,11 @@ export async function createApp(config: AppConfigValues): Promise<NestFastifyApp
   });
   // callback hooks, not async ones: a promise per hook per request shows in the profile
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(headers).header('X-Request-Id', request.id);
+    void reply.headers(headers.api).header('X-Request-Id', request.id);
     done();
   });
+  // an HTML document (pages, the OpenAPI UI, the SSO pages) gets helmet's browser set on top
+  fastify.addHook('onSend', pageHeaders(headers));
   fastify.addHook('onResponse', (request, reply, done) => {
     logger.request(request, reply);
     metrics.observeHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);

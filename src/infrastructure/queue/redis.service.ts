@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { BatchedReads } from './batched-reads';
 import { redisOptions } from './redis-options';
 
 /**
@@ -11,6 +12,7 @@ import { redisOptions } from './redis-options';
 export class RedisService implements OnApplicationShutdown {
   readonly client: Redis;
   readonly prefix: string;
+  private readonly reads: BatchedReads;
 
   constructor(config: AppConfig) {
     this.prefix = `${config.values.redisKeyPrefix}:`;
@@ -22,6 +24,15 @@ export class RedisService implements OnApplicationShutdown {
     });
     // errors surface on the commands that hit them; the connection retries by itself
     this.client.on('error', () => undefined);
+    this.reads = new BatchedReads((keys) => this.client.mget(keys));
+  }
+
+  /**
+   * The keys' values, read with the other reads asked in the same turn of the event loop in
+   * one MGET (BatchedReads): the hot path's reads (a request's revocation marks and versions).
+   */
+  read(keys: readonly string[]): Promise<(string | null)[]> {
+    return this.reads.read(keys);
   }
 
   key(...parts: string[]): string {

@@ -46,7 +46,7 @@ export class Revocations {
       const keys = [this.redis.key('revoked', 'user', userId), this.versions.key(userId)];
       if (sessionId) keys.push(this.redis.key('revoked', 'session', sessionId));
       const extra = alongside.map((parts) => this.redis.key(...parts));
-      const values = await this.redis.client.mget(...keys, ...extra);
+      const values = await this.redis.read(extra.length ? [...keys, ...extra] : keys);
       const [notBefore, userVersion] = values;
       const session = sessionId ? values[2] : null;
       const along = extra.length ? new Map(extra.map((key, i) => [key, values[keys.length + i]])) : undefined;

@@ -37,6 +37,19 @@ describe('authentication of requests', () => {
     expect((await t.api.get('/api/v1/me', token)).status).toBe(200);
   });
 
+  it('gives each of 50 parallel requests its own revocation verdict, though their reads share one round trip', async () => {
+    const revoked = await t.adminToken();
+    expect((await t.api.request('POST', '/api/v1/auth/logout', { token: revoked })).status).toBe(204);
+    const tokens = Array.from({ length: 50 }, (_, i) => (i % 2 ? revoked : token));
+    const answers = await Promise.all(tokens.map((each) => t.api.get<{ email: string }>('/api/v1/me', each)));
+    answers.forEach((answer, i) => {
+      expect(answer.status).toBe(i % 2 ? 401 : 200);
+      if (answer.status !== 200) return;
+      expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(answer.body.email).toBe('admin@example.com');
+    });
+  });
+
   it('signs with RS256 and a kid that the JWKS publishes', async () => {
     const { header, payload } = decode(token);
     expect(header.alg).toBe('RS256');

@@ -79,10 +79,49 @@ describe('bad input', () => {
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('sends security headers', async () => {
-    const response = await t.api.get('/health/live');
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
-    expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+  it('sends a JSON answer OWASP’s REST security headers and none a browser document alone needs', async () => {
+    for (const response of [await t.api.get('/health/live'), await t.api.get('/api/v1/me'), await t.api.get('/api/v1/no-such-thing')]) {
+      expect(response.headers.get('content-type')).toMatch(/json/);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      for (const browserOnly of ['x-xss-protection', 'x-dns-prefetch-control', 'x-download-options', 'origin-agent-cluster', 'cross-origin-opener-policy', 'x-permitted-cross-domain-policies']) {
+        expect(response.headers.get(browserOnly)).toBeNull();
+      }
+    }
+  });
+
+  it('keeps a route’s own Cache-Control over the no-store default', async () => {
+    const response = await t.api.get('/.well-known/jwks.json');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+  });
+
+  it('sends an HTML document helmet’s full browser set, with its own content security policy', async () => {
+    const docs = await t.api.request('GET', '/api/docs');
+    const page = await t.api.request('GET', '/sign-in');
+    for (const response of [docs, page]) {
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      expect(response.headers.get('origin-agent-cluster')).toBe('?1');
+      expect(response.headers.get('x-xss-protection')).toBe('0');
+      expect(response.headers.get('x-dns-prefetch-control')).toBe('off');
+      expect(response.headers.get('x-download-options')).toBe('noopen');
+      expect(response.headers.get('x-permitted-cross-domain-policies')).toBe('none');
+    }
+    // the OpenAPI UI loads its own scripts and styles; a page loads no script at all
+    expect(docs.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(docs.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'none'");
+    expect(page.headers.get('cache-control')).toBe('no-store');
   });
 });

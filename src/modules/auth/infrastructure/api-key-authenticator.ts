@@ -164,7 +164,7 @@ export class ApiKeyAuthenticator {
   ): Promise<{ version: string | null; alongside?: Map<string, string | null> }> {
     const extra = (alongside?.({ userId: key.userId, organizationId: key.organizationId }) ?? []).map((parts) => this.redis.key(...parts));
     try {
-      const [version, ...values] = await this.redis.client.mget(this.versions.key(key.userId), ...extra);
+      const [version, ...values] = await this.redis.read([this.versions.key(key.userId), ...extra]);
       return { version, alongside: extra.length ? new Map(extra.map((k, i) => [k, values[i]])) : undefined };
     } catch {
       return { version: null };
