@@ -1,4 +1,6 @@
-import { RefusalMemory, RefusalSampler } from './rate-limits';
+import { Logger } from '@nestjs/common';
+import { RateLimiterRes, type RateLimiterRedis } from 'rate-limiter-flexible';
+import { Limit, RefusalMemory, RefusalSampler } from './rate-limits';
 
 describe(RefusalMemory.name, () => {
   it('refuses a key from memory until the window Redis named ends, then forgets it', () => {
@@ -31,5 +33,29 @@ describe(RefusalSampler.name, () => {
     expect(sut.count('other')).toBe(1);
     now += 60_000;
     expect(sut.count('busy')).toBe(1);
+  });
+});
+
+describe(Limit.name, () => {
+  const refused = () => Object.assign(new RateLimiterRes(), { consumedPoints: 61, remainingPoints: 0, msBeforeNext: 30_000 });
+
+  it('refuses from memory, without Redis, a key Redis refused, when it remembers refusals', async () => {
+    const consume = jest.fn().mockRejectedValueOnce(refused()).mockResolvedValue(Object.assign(new RateLimiterRes(), { consumedPoints: 1, remainingPoints: 59 }));
+    const limiter = { consume, points: 60 } as unknown as RateLimiterRedis;
+    const sut = new Limit('anon-anonymous', limiter, new Logger('test'), new RefusalMemory());
+    await expect(sut.consume('10.0.0.9')).resolves.toMatchObject({ allowed: false, retryAfterSeconds: 30 });
+    await expect(sut.consume('10.0.0.9')).resolves.toMatchObject({ allowed: false, retryAfterSeconds: 30 });
+    expect(sut.refusedLocally('10.0.0.9')).toBe(30);
+    expect(consume).toHaveBeenCalledTimes(1);
+    await expect(sut.consume('10.0.0.10')).resolves.toMatchObject({ allowed: true });
+  });
+
+  it('asks Redis every time when it does not remember refusals (a lockout an unlock may lift)', async () => {
+    const consume = jest.fn().mockRejectedValue(refused());
+    const sut = new Limit('signin-pair', { consume, points: 60 } as unknown as RateLimiterRedis, new Logger('test'));
+    await sut.consume('k');
+    await sut.consume('k');
+    expect(consume).toHaveBeenCalledTimes(2);
+    expect(sut.refusedLocally('k')).toBeNull();
   });
 });
