@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { onRequestHookHandler } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -7,10 +6,9 @@ import { AppModule } from './app.module';
 import type { AppConfigValues } from './infrastructure/config/app-config';
 import { AppLogger } from './infrastructure/logging/app-logger';
 import { MetricsService } from './infrastructure/observability/metrics.service';
-import { PasswordHasher, PasswordHashingBusyError, SIGN_IN_ADMISSION } from './infrastructure/security/password-hasher';
 import { pageHeaders, securityHeaders } from './infrastructure/security/security-headers';
-import { domainProblem, sendProblem } from './shared/problem-details.filter';
 import { eventCatalogueComponents } from './modules/audit';
+import { PASSWORD_HASHING_ROUTE, SignInAdmissionHook } from './modules/auth';
 import { PAGE_SESSION_ROUTE, PageSessionHook } from './modules/web';
 import { EventCatalogue } from './shared/event-catalogue';
 
@@ -57,7 +55,7 @@ export async function createApp(config: AppConfigValues): Promise<NestFastifyApp
   const metrics = app.get(MetricsService);
   const pageSession = app.get(PageSessionHook).onRequest;
   const fastify = app.getHttpAdapter().getInstance();
-  const hasher = app.get(PasswordHasher);
+  const admitSignIn = app.get(SignInAdmissionHook).onRequest;
   fastify.addHook('onRoute', (route) => {
     const routeConfig: Record<string, unknown> = { ...route.config };
     // a route may lower the body limit (`@RouteConfig({ bodyLimitBytes })`, e.g. the SAML ACS):
@@ -67,24 +65,9 @@ export async function createApp(config: AppConfigValues): Promise<NestFastifyApp
     // the pages' session, on their routes only: as a Nest middleware it made every request of
     // every route run @fastify/middie
     if (routeConfig[PAGE_SESSION_ROUTE] === true) route.onRequest = [...[route.onRequest ?? []].flat(), pageSession];
-    // a route that hashes a password (`@RouteConfig({ passwordHashing: true })`, the sign-in) is
-    // refused past the hashing capacity before its body is read, any guard's Redis call or the
-    // handler: under a flood the refusals must cost little, or the admitted ones wait on them
-    // (the place is taken here and held until the verify is done or the answer is sent, so a
-    // burst arriving in one turn of the event loop is counted as it arrives)
-    if (routeConfig.passwordHashing === true) {
-      const admit: onRequestHookHandler = (request, reply, done) => {
-        const admission = hasher.tryAdmit();
-        if (!(admission instanceof PasswordHashingBusyError)) {
-          (request as unknown as Record<symbol, unknown>)[SIGN_IN_ADMISSION] = admission;
-          // answered, failed before the handler (400, 429) or abandoned by the client: the place frees
-          reply.raw.once('close', admission.release);
-          return done();
-        }
-        sendProblem(reply, domainProblem(admission, request.url.split('?')[0]), admission.retryAfterSeconds);
-      };
-      route.onRequest = [...(route.onRequest ? [route.onRequest].flat() : []), admit];
-    }
+    // a route that hashes a password (the sign-in) is refused past the hashing capacity before
+    // its body is read, any guard's Redis call or the handler (SignInAdmissionHook)
+    if (routeConfig[PASSWORD_HASHING_ROUTE] === true) route.onRequest = [...[route.onRequest ?? []].flat(), admitSignIn];
   });
   // callback hooks, not async ones: a promise per hook per request shows in the profile
   fastify.addHook('onRequest', (request, reply, done) => {

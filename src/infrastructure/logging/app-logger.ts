@@ -93,6 +93,9 @@ export class AppLogger implements LoggerService {
   /** The line of a completed request, if its level is on. Bodies are never logged; secrets in URLs are redacted. */
   request(request: CompletedRequest, reply: CompletedReply): void {
     const status = reply.statusCode;
+    // a 429 or 503 with Retry-After is a limit or shed load, refused on purpose: under a flood a
+    // line each would cost more than the refusal; whoever refuses logs a sample, metrics count all
+    if ((status === 429 || status === 503) && reply.getHeader('retry-after') !== undefined) return;
     const level: Level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
     if (!this.pino.isLevelEnabled(level) || UNLOGGED_URLS.has(request.url)) return;
     // a redirect's Location may carry a one-time code (the SSO callback) or a link's token

@@ -108,6 +108,10 @@ export class PasswordHasher {
   admit(): SignInAdmission {
     const busy = this.busy();
     if (busy) throw busy;
+    return this.place();
+  }
+
+  private place(): SignInAdmission {
     this.admitted++;
     let held = true;
     const release = () => {
@@ -127,21 +131,27 @@ export class PasswordHasher {
     };
   }
 
-  /** As `admit`, answering the refusal instead of throwing it (the route's onRequest hook). */
-  tryAdmit(): SignInAdmission | PasswordHashingBusyError {
-    try {
-      return this.admit();
-    } catch (error) {
-      if (error instanceof PasswordHashingBusyError) return error;
-      throw error;
-    }
+  /**
+   * As `admit`, answering how long to wait instead of throwing: for the route's onRequest hook,
+   * where a refusal past capacity must cost a few µs (no Error and its stack captured).
+   */
+  tryAdmit(): SignInAdmission | { retryAfterSeconds: number } {
+    const retryAfterSeconds = this.refusedFor();
+    return retryAfterSeconds === null ? this.place() : { retryAfterSeconds };
   }
 
   /** The refusal a sign-in arriving now would get, or null while there is room (see admit). */
   busy(): PasswordHashingBusyError | null {
-    const ahead = Math.max(this.admitted, this.pool.queued + HASHING_SLOTS) - HASHING_SLOTS;
+    const retryAfterSeconds = this.refusedFor();
+    return retryAfterSeconds === null ? null : new PasswordHashingBusyError(retryAfterSeconds);
+  }
+
+  /** Whole seconds the hashes running and waiting now need, when there is no room; null while there is. */
+  private refusedFor(): number | null {
     const full = this.admitted >= HASHING_SLOTS + this.capacity.waitingRoom() || !this.pool.hasRoom();
-    return full ? new PasswordHashingBusyError(this.capacity.retryAfterSeconds(ahead)) : null;
+    if (!full) return null;
+    const ahead = Math.max(this.admitted, this.pool.queued + HASHING_SLOTS) - HASHING_SLOTS;
+    return this.capacity.retryAfterSeconds(ahead);
   }
 
   async verify(hash: string | null, password: string): Promise<boolean> {

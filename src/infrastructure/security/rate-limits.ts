@@ -13,6 +13,70 @@ export type Verdict =
   | { allowed: true; consumed: number; remaining: number }
   | { allowed: false; consumed: number; retryAfterSeconds: number };
 
+/** Keys a limit remembers as refused at most: an address flood cannot grow it without bound. */
+const MAX_REMEMBERED_REFUSALS = 10_000;
+
+/**
+ * The keys Redis refused, until their window ends: a fixed window's count only grows until its
+ * key expires, so until then Redis would refuse again and the answer is known without asking.
+ * Only for limits nobody resets early (an unlock would not reach the other instances' memory).
+ */
+export class RefusalMemory {
+  private readonly until = new Map<string, number>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  remember(key: string, retryAfterMs: number): void {
+    this.until.delete(key);
+    if (this.until.size >= MAX_REMEMBERED_REFUSALS) this.until.delete(this.until.keys().next().value as string);
+    this.until.set(key, this.now() + retryAfterMs);
+  }
+
+  /** Whole seconds until `key`'s remembered refusal ends, or null when none holds. */
+  refusedFor(key: string): number | null {
+    const until = this.until.get(key);
+    if (until === undefined) return null;
+    const left = until - this.now();
+    if (left <= 0) {
+      this.until.delete(key);
+      return null;
+    }
+    return Math.max(1, Math.ceil(left / 1000));
+  }
+}
+
+/**
+ * Counts refusals in this process, per key and window, and answers the count when it is 1, 10,
+ * 100, … — the moments worth one log line that says how many — and null otherwise: the same rule
+ * as `RateLimits.sample` without a round trip, for refusals that must cost next to nothing.
+ */
+export class RefusalSampler {
+  private readonly counts = new Map<string, number>();
+  private windowEnds = 0;
+
+  constructor(
+    private readonly windowSeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  count(key: string): number | null {
+    const now = this.now();
+    if (now >= this.windowEnds) {
+      this.counts.clear();
+      this.windowEnds = now + this.windowSeconds * 1000;
+    }
+    const count = (this.counts.get(key) ?? 0) + 1;
+    if (count === 1 && this.counts.size >= MAX_REMEMBERED_REFUSALS) return null;
+    this.counts.set(key, count);
+    return isPowerOfTen(count) ? count : null;
+  }
+}
+
+function isPowerOfTen(n: number): boolean {
+  while (n >= 10 && n % 10 === 0) n /= 10;
+  return n === 1;
+}
+
 /**
  * One named limit (e.g. password failures per account and address). `consume` reserves an
  * attempt atomically in Redis before the work it guards is done, so parallel requests get
@@ -23,7 +87,16 @@ export class Limit {
     readonly name: string,
     private readonly limiter: RateLimiterRedis,
     private readonly logger: Logger,
+    private readonly refusals: RefusalMemory | null = null,
   ) {}
+
+  /**
+   * Whole seconds a key Redis refused is still refused for, answered from memory (no round
+   * trip), or null; always null for a limit that does not remember its refusals.
+   */
+  refusedLocally(key: string): number | null {
+    return this.refusals?.refusedFor(key) ?? null;
+  }
 
   get points(): number {
     return this.limiter.points;
@@ -44,11 +117,14 @@ export class Limit {
   }
 
   async consume(key: string, points = 1): Promise<Verdict> {
+    const remembered = this.refusedLocally(key);
+    if (remembered !== null) return { allowed: false, consumed: this.points + points, retryAfterSeconds: remembered };
     try {
       const res = await this.limiter.consume(key, points);
       return { allowed: true, consumed: res.consumedPoints, remaining: res.remainingPoints };
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
+        this.refusals?.remember(key, rejection.msBeforeNext);
         return { allowed: false, consumed: rejection.consumedPoints, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
       }
       throw rejection;
@@ -106,8 +182,12 @@ export class RateLimits {
     return verdict && /^10*$/.test(String(verdict.consumed)) ? verdict.consumed : null;
   }
 
-  limit(name: string, spec: LimitSpec): Limit {
-    const id = `${name}:${spec.points}:${spec.durationSeconds}`;
+  /**
+   * `rememberRefusals`: refuse a key Redis refused from memory until its window ends (RefusalMemory),
+   * for limits nobody resets early, such as the anonymous per-address ones.
+   */
+  limit(name: string, spec: LimitSpec, { rememberRefusals = false }: { rememberRefusals?: boolean } = {}): Limit {
+    const id = `${name}:${spec.points}:${spec.durationSeconds}:${rememberRefusals}`;
     let limit = this.limits.get(id);
     if (!limit) {
       const options = { keyPrefix: this.redis.key('rl', name), points: spec.points, duration: spec.durationSeconds };
@@ -117,7 +197,7 @@ export class RateLimits {
         rejectIfRedisNotReady: true,
         insuranceLimiter: new RateLimiterMemory(options),
       });
-      limit = new Limit(name, limiter, this.logger);
+      limit = new Limit(name, limiter, this.logger, rememberRefusals ? new RefusalMemory() : null);
       this.limits.set(id, limit);
     }
     return limit;

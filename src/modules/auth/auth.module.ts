@@ -58,6 +58,7 @@ import { DiagnoseSignInHandler } from './queries/diagnose-sign-in/diagnose-sign-
 import { CheckPasswordResetHandler } from './queries/check-password-reset/check-password-reset.handler';
 import { Session } from './domain/session.entity';
 import { AuthController } from './http/auth.controller';
+import { SignInAdmissionHook } from './http/sign-in-admission.hook';
 import { AuthenticationGuard } from './http/authentication.guard';
 import { JwksController } from './http/jwks.controller';
 import { MeController } from './http/me.controller';
@@ -140,8 +141,9 @@ import { ListConnectedServicesHandler } from './queries/list-connected-services/
     UnlinkSamlIdentityHandler,
     ListConnectedServicesHandler,
     CheckSamlCertificatesHandler,
+    SignInAdmissionHook,
   ],
-  exports: [AuthenticationGuard, SigningKeys],
+  exports: [AuthenticationGuard, SigningKeys, SignInAdmissionHook],
 })
 export class AuthModule implements OnModuleInit {
   constructor(

@@ -1,5 +1,6 @@
 export { AuthModule } from './auth.module';
 export { AuthenticationGuard } from './http/authentication.guard';
+export { PASSWORD_HASHING_ROUTE, SignInAdmissionHook } from './http/sign-in-admission.hook';
 export { SigningKeys } from './infrastructure/signing-keys';
 // what the pages (the web module) execute: the same commands and queries as the REST controllers
 export { LoginCommand } from './commands/login/login.command';

@@ -188,4 +188,18 @@ describe('brute force and floods', () => {
     const health = await Promise.all(Array.from({ length: 20 }, () => t.api.request('GET', '/health/live', { headers: from(ip) })));
     expect(health.every((answer) => answer.status === 200)).toBe(true);
   });
+
+  it('answers a sign-in from an address the anonymous limit refused with 429 before reading its body, until the window ends', async () => {
+    const ip = '198.51.100.220';
+    const flood = await Promise.all(Array.from({ length: 301 }, (_, i) => t.api.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: `not-a-token-${i}-padding` }, headers: from(ip) })));
+    expect(flood.filter((answer) => answer.status === 429)).toHaveLength(1);
+    // no password and an unknown field: the body would be a 400, but the address is refused first
+    const refused = await t.api.request<Record<string, unknown>>('POST', '/api/v1/auth/login', { body: { organization: 'default', email: 'a@example.com', nonsense: 1 }, headers: from(ip) });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ status: 429, code: 'COMMON.RATE_LIMITED', instance: '/api/v1/auth/login' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // the same count for every anonymous route, whichever refused first
+    expect((await t.api.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: 'not-a-token-again-padding' }, headers: from(ip) })).status).toBe(429);
+    expect((await login('a@example.com', 'whatever', '198.51.100.221')).status).toBe(401);
+  });
 });

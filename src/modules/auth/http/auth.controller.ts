@@ -33,6 +33,7 @@ import { RefreshSessionRequest } from '../commands/refresh-session/refresh-sessi
 import { RevokeSessionsCommand } from '../commands/revoke-sessions/revoke-sessions.command';
 import { InvitationPreviewResponse } from './invitation-preview.response';
 import { EnrolledSignInResponse, MfaStepResponse, PasswordExpiredResponse, RecoveryCodesResponse, TotpEnrolmentResponse } from './mfa.responses';
+import { PASSWORD_HASHING_ROUTE } from './sign-in-admission.hook';
 import { TokenResponse } from './token.response';
 
 @ApiTags('auth')
@@ -47,7 +48,7 @@ export class AuthController {
   @Public()
   @Post('auth/login')
   // refused (503, Retry-After) before any work while the password hashing pool is full
-  @RouteConfig({ passwordHashing: true })
+  @RouteConfig({ [PASSWORD_HASHING_ROUTE]: true })
   @HttpCode(200)
   @ApiExtraModels(TokenResponse, MfaStepResponse, PasswordExpiredResponse)
   @ApiOkResponse({

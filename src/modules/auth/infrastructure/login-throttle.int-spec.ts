@@ -20,10 +20,11 @@ const LOCKOUT = {
   knownAddressDays: 90,
 };
 
-type Step = { ip: string; factor: Factor; outcome: 'fail' | 'succeed' | 'abandon' } | { remember: string };
+// 'complete': a success that completes the sign-in, so its address becomes known in the settlement
+type Step = { ip: string; factor: Factor; outcome: 'fail' | 'succeed' | 'complete' | 'abandon' } | { remember: string };
 
 /** What a run of attempts answered, and what it left in Redis (by key, prefix stripped). */
-async function play(throttle: LoginThrottle, redis: RedisService, steps: Step[]): Promise<{ answers: unknown[]; stored: Record<string, string | null> }> {
+async function play(throttle: LoginThrottle, redis: RedisService, steps: Step[]): Promise<{ answers: unknown[]; stored: Record<string, unknown> }> {
   const account = throttle.accountKey('org', 'someone@example.com');
   const answers: unknown[] = [];
   for (const step of steps) {
@@ -35,6 +36,7 @@ async function play(throttle: LoginThrottle, redis: RedisService, steps: Step[])
       const reservation = await throttle.reserve(account, step.ip, step.factor);
       if (step.outcome === 'fail') answers.push(await reservation.failed());
       else if (step.outcome === 'succeed') answers.push(await reservation.succeeded());
+      else if (step.outcome === 'complete') answers.push(await reservation.succeeded({ rememberAddress: true }));
       else answers.push(await reservation.abandoned());
     } catch (error) {
       if (!(error instanceof SignInLockedError)) throw error;
@@ -43,7 +45,12 @@ async function play(throttle: LoginThrottle, redis: RedisService, steps: Step[])
   }
   const keys = (await redis.client.keys(`${redis.prefix}rl:*`)).sort();
   const values = keys.length ? await redis.client.mget(...keys) : [];
-  return { answers, stored: Object.fromEntries(keys.map((key, i) => [key.slice(redis.prefix.length), values[i]])) };
+  const stored: Record<string, unknown> = Object.fromEntries(keys.map((key, i) => [key.slice(redis.prefix.length), values[i]]));
+  // the account's known addresses, and whether they expire as rememberAddress sets them (90 days)
+  for (const key of await redis.client.keys(`${redis.prefix}signin-known*`)) {
+    stored[key.slice(redis.prefix.length)] = { members: (await redis.client.smembers(key)).sort(), days: Math.round((await redis.client.ttl(key)) / 86400) };
+  }
+  return { answers, stored };
 }
 
 describe(LoginThrottle.name, () => {
@@ -70,14 +77,15 @@ describe(LoginThrottle.name, () => {
     const steps: Step[] = [
       fail('10.0.0.1'),
       fail('10.0.0.1'),
-      { ip: '10.0.0.1', factor: 'password', outcome: 'succeed' },
-      { remember: '10.0.0.1' },
+      { ip: '10.0.0.1', factor: 'password', outcome: 'complete' },
       ...Array.from({ length: 4 }, () => fail('10.0.0.2')),
       fail('10.0.0.3'),
       { ip: '10.0.0.1', factor: 'password', outcome: 'succeed' },
       { ip: '10.0.0.1', factor: 'mfa', outcome: 'abandon' },
       fail('10.0.0.1', 'mfa'),
       { ip: '10.0.0.1', factor: 'mfa', outcome: 'succeed' },
+      { remember: '10.0.0.4' },
+      { ip: '10.0.0.4', factor: 'password', outcome: 'complete' },
       fail('10.0.0.1'),
       ...Array.from({ length: 3 }, () => fail('10.0.0.1', 'mfa')),
     ];
@@ -99,6 +107,7 @@ describe(LoginThrottle.name, () => {
     expect(expected.answers).toEqual(
       expect.arrayContaining([expect.objectContaining({ locked: 'account_address' }), expect.objectContaining({ locked: 'account' }), expect.objectContaining({ lockScope: 'account' }), expect.objectContaining({ lockScope: 'account_address' })]),
     );
-    expect(expected.answers.filter((answer) => answer === undefined)).toHaveLength(4);
+    expect(expected.answers.filter((answer) => answer === undefined)).toHaveLength(5);
+    expect(Object.values(actual.stored)).toContainEqual({ members: ['10.0.0.1', '10.0.0.4'], days: 90 });
   });
 });

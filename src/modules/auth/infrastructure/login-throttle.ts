@@ -36,7 +36,11 @@ export function lockEvent(organizationId: string, userId: string | null, outcome
 
 /** An attempt whose place in the limits is reserved: exactly one of `succeeded`, `failed` and `abandoned` settles it. */
 export interface Reservation {
-  succeeded(): Promise<void>;
+  /**
+   * `rememberAddress`: the sign-in completed, so its address becomes known to the account
+   * (`LoginThrottle.rememberAddress`), in the settlement's round trip.
+   */
+  succeeded(options?: { rememberAddress?: boolean }): Promise<void>;
   failed(): Promise<FailureOutcome>;
   /** The proof was never checked (the service was too busy): the attempt counts for nothing. */
   abandoned(): Promise<void>;
@@ -79,10 +83,20 @@ for i = 2, #KEYS do
 end
 return out`;
 
-/** A successful attempt's settlement in one round trip: for each key, ARGV pairs 'reset' (DEL) or 'refund' (the limiter's reward: INCRBY -1), seconds. */
+/**
+ * A successful attempt's settlement in one round trip: ARGV[1] limit keys (KEYS[1..n]), each
+ * with an ARGV pair 'reset' (DEL) or 'refund' (the limiter's reward: INCRBY -1), seconds; then,
+ * when a sign-in completed, the account's known addresses (KEYS[n + 1]) take the address and
+ * their expiry (the two ARGV after the pairs), as `rememberAddress` does.
+ */
 const SETTLE_SCRIPT = `
-for i = 1, #KEYS do
-  local op, seconds = ARGV[i * 2 - 1], ARGV[i * 2]
+local n = tonumber(ARGV[1])
+if #KEYS > n then
+  redis.call('sadd', KEYS[n + 1], ARGV[n * 2 + 2])
+  redis.call('expire', KEYS[n + 1], ARGV[n * 2 + 3])
+end
+for i = 1, n do
+  local op, seconds = ARGV[i * 2], ARGV[i * 2 + 1]
   if op == 'reset' then
     redis.call('del', KEYS[i])
   else
@@ -91,7 +105,7 @@ for i = 1, #KEYS do
     if redis.call('pttl', KEYS[i]) == -1 then redis.call('expire', KEYS[i], seconds) end
   end
 end
-return #KEYS`;
+return n`;
 
 interface SignInScripts {
   gatehouseSignInReserve(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number[]>;
@@ -225,7 +239,7 @@ export class LoginThrottle {
     const { known, reserved } = (await this.reserveAtOnce(account, ip, checks)) ?? (await this.reserveStepByStep(account, ip, checks));
     let settled = false;
     return {
-      succeeded: async () => {
+      succeeded: async ({ rememberAddress = false } = {}) => {
         if (settled) return;
         settled = true;
         const settlement: [Limit, string, 'reset' | 'refund'][] = [
@@ -234,7 +248,7 @@ export class LoginThrottle {
           ...(known ? [] : [[this.account, account, 'refund'] as [Limit, string, 'refund']]),
           ...(factor === 'mfa' ? [[this.mfa, account, 'reset'] as [Limit, string, 'reset']] : []),
         ];
-        await this.settle(settlement);
+        await this.settle(settlement, rememberAddress && ip ? { account, ip } : null);
       },
       failed: async () => {
         if (settled) return { failures: 0, lockedForSeconds: null, lockScope: null };
@@ -289,11 +303,14 @@ export class LoginThrottle {
     return { known, reserved };
   }
 
-  /** A success's resets and refunds in one round trip; one call each while Redis cannot run the script. */
-  private async settle(settlement: [Limit, string, 'reset' | 'refund'][]): Promise<void> {
+  /**
+   * A success's resets and refunds, and the address it makes known (`remember`), in one round
+   * trip; one call each while Redis cannot run the script.
+   */
+  private async settle(settlement: [Limit, string, 'reset' | 'refund'][], remember: { account: string; ip: string } | null): Promise<void> {
     if (this.redis.client.status === 'ready') {
-      const keys = settlement.map(([limit, key]) => limit.storageKey(key));
-      const args = settlement.flatMap(([limit, , op]) => [op, limit.durationSeconds]);
+      const keys = [...settlement.map(([limit, key]) => limit.storageKey(key)), ...(remember ? [this.knownKey(remember.account)] : [])];
+      const args = [settlement.length, ...settlement.flatMap(([limit, , op]) => [op, limit.durationSeconds]), ...(remember ? [remember.ip, this.knownAddressSeconds] : [])];
       try {
         await this.scripts.gatehouseSignInSettle(keys.length, ...keys, ...args);
         return;
@@ -301,7 +318,14 @@ export class LoginThrottle {
         this.logger.warn(`sign-in settlement script failed, settling one by one: ${(error as Error).message}`);
       }
     }
-    await Promise.all(settlement.map(([limit, key, op]) => (op === 'reset' ? limit.reset(key) : limit.refund(key))));
+    await Promise.all([
+      ...settlement.map(([limit, key, op]) => (op === 'reset' ? limit.reset(key) : limit.refund(key))),
+      ...(remember ? [this.rememberAddress(remember.account, remember.ip)] : []),
+    ]);
+  }
+
+  private get knownAddressSeconds(): number {
+    return this.settings.knownAddressDays * 86400;
   }
 
   /** The attempt that used a limit's last point locks it (once: later attempts were refused before the check). */
@@ -335,7 +359,7 @@ export class LoginThrottle {
     await this.redis.client
       .multi()
       .sadd(key, ip)
-      .expire(key, this.settings.knownAddressDays * 86400)
+      .expire(key, this.knownAddressSeconds)
       .exec()
       .catch((error: Error) => this.logger.warn(`known address not remembered: ${error.message}`));
   }

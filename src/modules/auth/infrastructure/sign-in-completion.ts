@@ -9,7 +9,7 @@ import type { AuthMethod } from '../domain/session.entity';
 import { SsoOnlyError } from '../domain/sso/sso-only.error';
 import { Challenges } from './challenges';
 import { SamlConnections } from './sso/saml-connections';
-import { LoginThrottle } from './login-throttle';
+import { LoginThrottle, type Reservation } from './login-throttle';
 import { PasswordExpiry, type PasswordExpiredStep } from './password-expiry';
 import { SessionStarter } from './session-starter';
 import type { TokenPair } from './token-issuer';
@@ -45,18 +45,32 @@ export class SignInCompletion {
 
   /**
    * `account`: the throttle's key for the user, so a completed sign-in makes its address known.
-   * An SSO-only organization (its policy's switch, or its enabled connection's) refuses a
-   * password or an invitation here, except for break-glass users, who must then pass MFA
-   * whatever their role, enrolling first if they have none.
+   * `reservation`: the first factor's brute-force reservation, settled here as a success once the
+   * outcome is known, so a completed sign-in's address is remembered in the same round trip;
+   * settled whatever happens after (a refusal by policy, an MFA step). An SSO-only organization
+   * (its policy's switch, or its enabled connection's) refuses a password or an invitation here,
+   * except for break-glass users, who must then pass MFA whatever their role, enrolling first if
+   * they have none.
    */
-  async afterFirstFactor(actor: Actor, candidate: SignInCandidate, method: 'password' | 'invitation', account: string): Promise<SignInResult> {
-    // one read of the policy serves the whole sign-in
-    const [factors, { document }] = await Promise.all([this.factors(candidate), this.policies.get(candidate.organizationId)]);
-    const ssoOnly = document.ssoOnly || factors.ssoOnlyConnection;
-    await this.admit(actor, candidate, method, document, ssoOnly);
-    const mustEnrol = !factors.mfaEnabled && (ssoOnly || document.mfa.requiredForRoles.includes(candidate.role));
-    if (!factors.mfaEnabled && !mustEnrol) return this.complete(actor, candidate, method, account, document);
-    return this.challenge(actor, candidate, method, mustEnrol);
+  async afterFirstFactor(actor: Actor, candidate: SignInCandidate, method: 'password' | 'invitation', account: string, reservation?: Reservation): Promise<SignInResult> {
+    let settled = false;
+    const settle = async (rememberAddress: boolean) => {
+      if (settled) return;
+      settled = true;
+      if (reservation) await reservation.succeeded({ rememberAddress });
+      else if (rememberAddress) await this.throttle.rememberAddress(account, actor.ip);
+    };
+    try {
+      // one read of the policy serves the whole sign-in
+      const [factors, { document }] = await Promise.all([this.factors(candidate), this.policies.get(candidate.organizationId)]);
+      const ssoOnly = document.ssoOnly || factors.ssoOnlyConnection;
+      await this.admit(actor, candidate, method, document, ssoOnly);
+      const mustEnrol = !factors.mfaEnabled && (ssoOnly || document.mfa.requiredForRoles.includes(candidate.role));
+      if (!factors.mfaEnabled && !mustEnrol) return await this.complete(actor, candidate, method, document, () => settle(true));
+      return await this.challenge(actor, candidate, method, mustEnrol);
+    } finally {
+      await settle(false);
+    }
   }
 
   /**
@@ -109,11 +123,12 @@ export class SignInCompletion {
     const details = ssoConnectionId ? { connectionId: ssoConnectionId } : {};
     await this.admit(actor, candidate, method, document, await this.ssoOnly(candidate.organizationId, document), details);
     if (ssoConnectionId) return this.sessions.start(actor, candidate, method, document, details);
-    return this.complete(actor, candidate, method, account, document);
+    return this.complete(actor, candidate, method, document, () => this.throttle.rememberAddress(account, actor.ip));
   }
 
-  private async complete(actor: Actor, candidate: SignInCandidate, method: AuthMethod, account: string, document: PolicyDocument): Promise<TokenPair | PasswordExpiredStep> {
-    await this.throttle.rememberAddress(account, actor.ip);
+  /** `rememberAddress`: makes the address known to the account (every factor is proved from it). */
+  private async complete(actor: Actor, candidate: SignInCandidate, method: AuthMethod, document: PolicyDocument, rememberAddress: () => Promise<void>): Promise<TokenPair | PasswordExpiredStep> {
+    await rememberAddress();
     return (await this.expiry.check(actor, candidate, document)) ?? this.sessions.start(actor, candidate, method, document);
   }
 

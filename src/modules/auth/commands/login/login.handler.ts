@@ -78,8 +78,8 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
       await sleep(this.throttle.delayMs(outcome.failures));
       throw new InvalidCredentialsError();
     }
-    await reservation.succeeded();
-    return this.completion.afterFirstFactor(command.actor, candidate, 'password', account);
+    // settled as a success by the completion, with the address remembered if the sign-in completes
+    return this.completion.afterFirstFactor(command.actor, candidate, 'password', account, reservation);
   }
 
   private async recordRefusal(organizationId: string, actor: Actor, userId: string | null, error: SignInLockedError): Promise<void> {
