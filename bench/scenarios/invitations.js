@@ -26,6 +26,9 @@ module.exports = {
       for (let start = 0; start < total; start += batchSize) {
         batches.push(Array.from({ length: Math.min(batchSize, total - start) }, (_, i) => ({ email: `bench.invitee.${start + i}@example.com`, role: i % 2 ? 'Viewer' : 'Developer' })));
       }
+      // the CPU of both processes, split at the last batch's answer (/proc): what accepting and what mailing cost
+      const cpuOf = () => [context.gatehouse, context.worker].map((server) => (server ? lib.cpuSeconds(server.pid) : NaN));
+      const cpuStart = cpuOf();
       const started = Date.now();
       const outcome = { invited: 0, failed: 0, requests: 0 };
       ticker = setInterval(() => log(`  ${((Date.now() - started) / 1000).toFixed(0)} s: ${outcome.requests}/${batches.length} batches answered; ${sink.state.received}/${total} mails delivered`), 1000);
@@ -45,11 +48,15 @@ module.exports = {
         }),
       );
       const apiSeconds = (Date.now() - started) / 1000;
+      const cpuAccepted = cpuOf();
       agent.destroy();
       log(`  API accepted ${outcome.invited} invitations (${outcome.failed} refused) in ${apiSeconds.toFixed(1)} s`);
       const deadline = Date.now() + MAIL_TIMEOUT_MS;
       while (sink.state.received < outcome.invited && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
       const delivered = sink.state.received;
+      const cpuEnd = cpuOf();
+      const perInvitation = (from, to, i) => `${(((to[i] - from[i]) * 1000) / Math.max(outcome.invited, 1)).toFixed(2)} ms`;
+      const cpu = `api ${perInvitation(cpuStart, cpuEnd, 0)} + worker ${perInvitation(cpuStart, cpuEnd, 1)} per invitation`;
       const mailSeconds = (sink.state.lastAt - started) / 1000;
       const rate = outcome.invited / apiSeconds;
       const allMail = delivered >= outcome.invited;
@@ -58,7 +65,11 @@ module.exports = {
         baseline: '500/s, 60 s (absolute)',
         ratio: (rate / 500).toFixed(2),
         met: rate >= 500 && allMail && mailSeconds <= 60,
-        notes: `${total.toLocaleString('en')} invitations in batches of ${batchSize}, ${CONCURRENCY} in flight; mail delivered at ${(delivered / Math.max(mailSeconds, 0.001)).toFixed(0)}/s`,
+        cpu,
+        notes:
+          `${total.toLocaleString('en')} invitations in batches of ${batchSize}, ${CONCURRENCY} in flight; mail delivered at ${(delivered / Math.max(mailSeconds, 0.001)).toFixed(0)}/s; ` +
+          `CPU per invitation while the API accepted: api ${perInvitation(cpuStart, cpuAccepted, 0)}, worker ${perInvitation(cpuStart, cpuAccepted, 1)}; ` +
+          `until the last mail: api ${perInvitation(cpuAccepted, cpuEnd, 0)}, worker ${perInvitation(cpuAccepted, cpuEnd, 1)}`,
       };
     } finally {
       if (ticker) clearInterval(ticker);

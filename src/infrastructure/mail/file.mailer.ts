@@ -29,7 +29,7 @@ export class FileMailer extends Mailer {
   }
 
   async send(mail: OutgoingMail): Promise<void> {
-    const eml = await composeEml(mail, this.from, this.publicUrl, this.clock.now());
+    const eml = composeEml(mail, this.from, this.publicUrl, this.clock.now());
     await mkdir(this.dir, { recursive: true });
     const file = join(this.dir, `${mail.id}.eml`);
     // written whole or not at all: a reader never sees half a mail

@@ -31,7 +31,7 @@ export class SmtpMailer extends Mailer {
    * server's CPU while a batch of invitations was mailed); whole, it is one or two.
    */
   async send(mail: OutgoingMail): Promise<void> {
-    const raw = await composeEml(mail, this.from, this.publicUrl, new Date());
+    const raw = composeEml(mail, this.from, this.publicUrl, new Date());
     await this.transport.sendMail({ raw, envelope: { from: this.from, to: [mail.to] } });
   }
 

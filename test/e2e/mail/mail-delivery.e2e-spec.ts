@@ -141,6 +141,18 @@ describe('mail delivery over SMTP', () => {
     expect(await events(t, 'invitation.sent')).toHaveLength(1);
   });
 
+  it('sends a mail once when many jobs for it are taken at the same moment', async () => {
+    const before = smtp.received.length;
+    const { mailId } = await inviteByMail(t);
+    const queue = t.app.get<Queue>(getQueueToken(MAIL_QUEUE));
+    const jobs = await queue.addBulk(Array.from({ length: 20 }, (_, i) => ({ name: 'invitation', data: { mailId }, opts: { jobId: `${mailId}-race-${i}` } })));
+    await eventually(async () => ((await Promise.all(jobs.map((job) => job.getState()))).every((state) => state === 'completed') ? true : undefined), 15_000, 'every job done');
+    await eventually(async () => ((await mailRow(t, mailId))?.status === 'sent' ? true : undefined), 10_000, 'the row marked sent');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.received.slice(before).filter((mail) => mail.headers['message-id'] === `<${mailId}@gatehouse.test>`)).toHaveLength(1);
+    expect((await events(t, 'invitation.sent')).filter((event) => event.payload.mailId === mailId)).toHaveLength(1);
+  });
+
   it('sends nothing when the command that enqueued the mail fails', async () => {
     const before = smtp.received.length;
     await expect(inviteByMail(t, { failAfterEnqueue: true })).rejects.toThrow(/command fails/);

@@ -411,6 +411,32 @@ describe('invitations', () => {
     expect([users[0].n, invitations[0].n]).toEqual(['30', '30']);
   });
 
+  it('invites each address once when the same batch is sent 20 times at once, in any order', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => ({ email: `parallel${i}@example.com`, role: 'Viewer' }));
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => batch(i % 2 ? [...rows].reverse() : rows)));
+    const results = responses.flatMap((response) => {
+      expect(response.status).toBe(207);
+      return response.body.results;
+    });
+    expect(results.filter((r) => r.status === 'error')).toEqual([]);
+    const invited = results.filter((r) => r.status === 'invited').map((r) => r.email);
+    expect(invited.sort()).toEqual(rows.map((r) => r.email).sort());
+    expect(results.filter((r) => r.status === 'resent')).toHaveLength(19 * 40);
+    const users = await sql<{ n: string }>(`select count(*) as n from users where email_normalized like 'parallel%'`);
+    const invitations = await sql<{ n: string; ids: string }>(
+      `select count(*) as n, count(distinct user_id) as ids from invitations where email_normalized like 'parallel%'`,
+    );
+    expect([users[0].n, invitations[0].n, invitations[0].ids]).toEqual(['40', '40', '40']);
+    // every answer names the one invitation of its address
+    const byEmail = new Map<string, Set<string>>();
+    for (const r of results) byEmail.set(r.email!, (byEmail.get(r.email!) ?? new Set()).add(r.invitationId!));
+    expect([...byEmail.values()].every((ids) => ids.size === 1)).toBe(true);
+    const created = await sql<{ n: string }>(
+      `select count(*) as n from events where type = 'user.created' and subject->>'id' in (select id::text from users where email_normalized like 'parallel%')`,
+    );
+    expect(created[0].n).toBe('40');
+  });
+
   it('pages through the invitations with a stable keyset cursor', async () => {
     const total = Number((await sql<{ n: string }>('select count(*) as n from invitations where organization_id = $1', [orgId]))[0].n);
     const seen: string[] = [];

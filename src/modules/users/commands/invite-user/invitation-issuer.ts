@@ -6,11 +6,13 @@ import { hashToken } from '../../../../infrastructure/security/token-hash';
 import type { Actor } from '../../../../shared/actor';
 import { Clock } from '../../../../shared/clock';
 import { DomainError } from '../../../../shared/domain-error';
+import { pullEvents } from '../../../../shared/domain-event';
 import { IdGenerator } from '../../../../shared/ids';
 import { Invitation } from '../../domain/invitation.entity';
 import { AlreadyMemberError } from '../../domain/invitation-rules';
 import { normalizeEmail, User } from '../../domain/user.entity';
 import { InvitationMailer, type InvitingContext } from '../../infrastructure/invitation-mailer';
+import { insertInvitedAccounts, type InvitedAccount } from './invited-accounts';
 import type { IssuedInvitation } from './invite-user.command';
 
 export interface Invitee {
@@ -21,6 +23,8 @@ export interface Invitee {
 }
 
 type InvitationMail = { invitation: Invitation; to: string; token: string };
+
+type InvitationDraft = InvitedAccount & { token: string };
 
 /** A row's outcome: the invitation, or why this person was not invited (nothing was changed for them). */
 export type IssueOutcome = IssuedInvitation | DomainError;
@@ -90,27 +94,41 @@ export class InvitationIssuer {
 
   private async inTransaction(inviting: InvitingContext, invitees: Invitee[], actor: Actor): Promise<IssueOutcome[]> {
     const { result } = await this.uow.run({ actor, organizationId: inviting.organizationId }, async (context) => {
-      const { em } = context;
       const now = this.clock.now();
       const keys = invitees.map((invitee) => normalizeEmail(invitee.email));
-      const existing = new Map(
-        (await em.find(User, { emailNormalized: { $in: keys }, status: { $ne: 'removed' } })).map((user) => [user.emailNormalized!, user]),
-      );
-      const waiting = [...existing.values()].filter((user) => user.status === 'invited');
-      const open = new Map<string, Invitation>();
-      if (waiting.length) {
-        const invitations = await em.find(
-          Invitation,
-          { userId: { $in: waiting.map((user) => user.id) }, status: { $in: ['pending', 'expired'] } },
-          { orderBy: { createdAt: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE },
-        );
-        for (const invitation of invitations) open.set(invitation.userId, invitation); // the newest wins
+      const known = await this.accounts(context, keys);
+      // people new to the organization: written set-wise; an address another transaction took
+      // in the meantime is treated as the account it now is (read after that transaction ended)
+      const drafts = new Map<number, InvitationDraft>();
+      for (const [index, invitee] of invitees.entries()) {
+        if (!known.users.has(keys[index])) drafts.set(index, this.draft(inviting, invitee, keys[index], now));
+      }
+      const written = await insertInvitedAccounts(context, [...drafts.values()]);
+      const taken = [...drafts].filter(([, draft]) => !written.has(draft.user.id)).map(([index]) => keys[index]);
+      if (taken.length) {
+        const meanwhile = await this.accounts(context, taken);
+        for (const [key, user] of meanwhile.users) known.users.set(key, user);
+        for (const [userId, invitation] of meanwhile.open) known.open.set(userId, invitation);
       }
       const outcomes: IssueOutcome[] = [];
       const mails: InvitationMail[] = [];
       for (const [index, invitee] of invitees.entries()) {
-        const user = existing.get(keys[index]);
-        outcomes.push(this.inviteOne(context, inviting, invitee, keys[index], user, user ? open.get(user.id) : undefined, now, mails));
+        const draft = drafts.get(index);
+        if (draft && written.has(draft.user.id)) {
+          // its events in row order, as the ORM path records them (account first, then invitation)
+          for (const aggregate of [draft.user, draft.invitation]) for (const { event } of pullEvents(aggregate)) context.record(event);
+          mails.push({ invitation: draft.invitation, to: draft.user.email ?? invitee.email, token: draft.token });
+          outcomes.push(issued(draft.invitation, draft.user.email ?? invitee.email, 'invited'));
+          continue;
+        }
+        if (draft) for (const aggregate of [draft.user, draft.invitation]) pullEvents(aggregate); // not written: its events are void
+        const user = known.users.get(keys[index]);
+        // taken by a transaction that then removed it (no live account left): refused as before
+        if (!user) {
+          outcomes.push(new AlreadyMemberError());
+          continue;
+        }
+        outcomes.push(this.inviteOne(context, inviting, invitee, keys[index], user, known.open.get(user.id), now, mails));
       }
       // every mail of the transaction in one statement
       await this.mailer.queueMany(context, inviting, mails);
@@ -119,66 +137,98 @@ export class InvitationIssuer {
     return result;
   }
 
-  /** Invites one person in the transaction; the mail to queue is added to `mails`. */
+  /** The live accounts of these addresses, and the open invitation of each one still invited (locked). */
+  private async accounts(context: CommandContext, keys: string[]): Promise<{ users: Map<string, User>; open: Map<string, Invitation> }> {
+    const { em } = context;
+    const users = new Map(
+      (await em.find(User, { emailNormalized: { $in: keys }, status: { $ne: 'removed' } })).map((user) => [user.emailNormalized!, user]),
+    );
+    const waiting = [...users.values()].filter((user) => user.status === 'invited');
+    const open = new Map<string, Invitation>();
+    if (waiting.length) {
+      const invitations = await em.find(
+        Invitation,
+        { userId: { $in: waiting.map((user) => user.id) }, status: { $in: ['pending', 'expired'] } },
+        // locked in one total order (a batch's invitations share created_at): two batches that
+        // overlap then queue on each other instead of deadlocking
+        { orderBy: { createdAt: 'asc', id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      for (const invitation of invitations) open.set(invitation.userId, invitation); // the newest wins
+    }
+    return { users, open };
+  }
+
+  /** A new account and its invitation, built (and their events recorded) by the aggregates. */
+  private draft(inviting: InvitingContext, invitee: Invitee, emailNormalized: string, now: Date): InvitationDraft {
+    const token = this.ids.secret(32);
+    const user = User.register({
+      id: this.ids.uuid(),
+      organizationId: inviting.organizationId,
+      email: invitee.email,
+      role: invitee.role,
+      passwordHash: null,
+      now,
+      via: 'invitation',
+    });
+    const invitation = Invitation.issue({
+      id: this.ids.uuid(),
+      organizationId: inviting.organizationId,
+      userId: user.id,
+      emailNormalized,
+      role: invitee.role,
+      tokenHash: hashToken(token),
+      invitedBy: inviting.inviterUserId,
+      now,
+      ttlDays: inviting.ttlDays,
+    });
+    invitation.teamIds = invitee.teamIds ?? [];
+    return { user, invitation, token };
+  }
+
+  /** Invites someone who has an account already, in the transaction; the mail to queue is added to `mails`. */
   private inviteOne(
     context: CommandContext,
     inviting: InvitingContext,
     invitee: Invitee,
     emailNormalized: string,
-    existing: User | undefined,
+    existing: User,
     open: Invitation | undefined,
     now: Date,
     mails: InvitationMail[],
   ): IssueOutcome {
-    if (existing && existing.status !== 'invited') return new AlreadyMemberError();
+    if (existing.status !== 'invited') return new AlreadyMemberError();
     const token = this.ids.secret(32);
-    let user: User;
-    let invitation: Invitation;
-    let outcome: IssuedInvitation['outcome'];
-    if (existing && open) {
+    const to = existing.email ?? invitee.email;
+    if (open) {
       if (open.role !== invitee.role) {
         const message = `an invitation as ${open.role} is pending for this email; revoke it to invite as ${invitee.role}`;
         return new DomainError('INVITATIONS.PENDING_WITH_OTHER_ROLE', 'conflict', `Not invited: ${message}`, [{ field: 'role', message }]);
       }
       open.resend({ tokenHash: hashToken(token), now, ttlDays: inviting.ttlDays });
       if (invitee.teamIds?.length) open.teamIds = [...new Set([...open.teamIds, ...invitee.teamIds])];
-      user = existing;
-      invitation = open;
-      outcome = 'resent';
-    } else {
-      if (existing) {
-        // invited before, but that invitation was revoked: a new one, possibly for another role
-        existing.changeRole(invitee.role, now);
-        user = existing;
-      } else {
-        user = User.register({
-          id: this.ids.uuid(),
-          organizationId: inviting.organizationId,
-          email: invitee.email,
-          role: invitee.role,
-          passwordHash: null,
-          now,
-          via: 'invitation',
-        });
-        context.em.persist(user);
-      }
-      invitation = Invitation.issue({
-        id: this.ids.uuid(),
-        organizationId: inviting.organizationId,
-        userId: user.id,
-        emailNormalized,
-        role: invitee.role,
-        tokenHash: hashToken(token),
-        invitedBy: inviting.inviterUserId,
-        now,
-        ttlDays: inviting.ttlDays,
-      });
-      invitation.teamIds = invitee.teamIds ?? [];
-      context.em.persist(invitation);
-      outcome = 'invited';
+      mails.push({ invitation: open, to, token });
+      return issued(open, to, 'resent');
     }
-    const to = user.email ?? invitee.email;
+    // invited before, but that invitation was revoked: a new one, possibly for another role
+    existing.changeRole(invitee.role, now);
+    const invitation = Invitation.issue({
+      id: this.ids.uuid(),
+      organizationId: inviting.organizationId,
+      userId: existing.id,
+      emailNormalized,
+      role: invitee.role,
+      tokenHash: hashToken(token),
+      invitedBy: inviting.inviterUserId,
+      now,
+      ttlDays: inviting.ttlDays,
+    });
+    invitation.teamIds = invitee.teamIds ?? [];
+    context.em.persist(invitation);
     mails.push({ invitation, to, token });
-    return { id: invitation.id, email: to, role: invitation.role, status: invitation.status, expiresAt: invitation.expiresAt, outcome };
+    return issued(invitation, to, 'invited');
   }
+}
+
+function issued(invitation: Invitation, email: string, outcome: IssuedInvitation['outcome']): IssuedInvitation {
+  return { id: invitation.id, email, role: invitation.role, status: invitation.status, expiresAt: invitation.expiresAt, outcome };
 }
