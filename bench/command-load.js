@@ -2,7 +2,8 @@
 // servers' core: `connections` concurrent transactions for `seconds`, each the state change of a
 // profile edit (an UPDATE of the user's row, one user per connection, all in one organization) and
 // its audit record, through Gatehouse's own ORM connection (booted from dist/ as the CLI boots:
-// no HTTP, no workers):
+// no HTTP, no workers), each in a transaction as the unit of work runs a command's (`inTransaction`
+// on a fork: no MikroORM TransactionContext):
 // - `append`: the record is the chained event through the real EventStore.append (the stream head
 //   locked and moved, the hash chained, the outbox row, the NOTIFY);
 // - `plain`: the record is one plain single-row INSERT of the same columns into a table with no
@@ -13,7 +14,9 @@
 //   chain): the rate of serial commits, i.e. what one WAL flush at a time allows.
 // `organizationIds` (optional, one per connection) spreads the connections over organizations;
 // by default all are in `organizationId`.
-// Prints one JSON line like bench/load.js (2xx per second, p50/p99 ms) plus the transactions' wait
+// After a warm-up under load (a fifth of the run, at most 1 s) and a second idle, prints one JSON
+// line like bench/load.js (2xx per second, p50/p99 ms, CPU per transaction) plus the process's CPU
+// per second while idle (`idleCpuPerSecondUs`) and per transaction without it (`commandCpuUs`), plus the transactions' wait
 // for a row lock (the stream head, `lockWaiting`) and for the database's NOTIFY queue lock, which a
 // notifying transaction holds from its commit's start to its end (`notifyWaiting`; pg_stat_activity
 // samples), the COMMIT statements' mean time (`commitMs`), and, for `append`, the tail of the head's hold the
@@ -38,6 +41,7 @@ async function main() {
   const { AppModule } = dist('app.module');
   const { loadConfig } = dist('infrastructure/config/load-config');
   const { EventStore } = dist('infrastructure/event-store/event-store');
+  const { inTransaction } = dist('infrastructure/event-store/unit-of-work');
   const config = loadConfig(process.env);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot({ ...config, appRole: 'api', logLevel: 'warn' }), { logger: ['error'] });
   const em = app.get(EntityManager);
@@ -73,7 +77,7 @@ async function main() {
       return;
     }
     let answered = 0;
-    await em.fork().transactional(async (tx) => {
+    await inTransaction(em.fork(), async (tx) => {
       const trx = tx.getTransactionContext();
       await tx.getConnection().execute('update users set name = ?, updated_at = now() where organization_id = ? and id = ?', [name, organizationId, userId], 'run', trx);
       const event = { type: 'user.profile_updated', organizationId, subject: { type: 'user', id: userId }, payload: { fields: ['name'] } };
@@ -105,13 +109,29 @@ async function main() {
     }
   };
 
-  // a warm-up, then the measured run
-  for (const [i, userId] of userIds.slice(0, connections).entries()) await command(userId, organizationOf(i));
+  // every connection running its transactions until `deadline`; answers how many committed
+  const latencies = [];
+  const load = async (deadline) => {
+    let done = 0;
+    await Promise.all(
+      userIds.slice(0, connections).map(async (userId, i) => {
+        while (performance.now() < deadline) {
+          const at = performance.now();
+          await command(userId, organizationOf(i));
+          latencies.push(performance.now() - at);
+          done++;
+        }
+      }),
+    );
+    return done;
+  };
+  // a warm-up under load (so what is measured runs optimized code, not V8's first tiers and its compiler)
+  await load(performance.now() + Math.min(1, seconds / 5) * 1000);
+  latencies.length = 0;
   holdTail = 0;
   appended = 0;
   commitTime = 0;
   commits = 0;
-  const latencies = [];
   let waits = 0;
   let notifyWaits = 0;
   let samples = 0;
@@ -132,20 +152,19 @@ async function main() {
     }
     await client.end();
   })();
+  // the process's CPU while idle (the sampler, the application's timers): what a slow run divides
+  // over fewer commands; `commandCpuUs` is the CPU per command without it
+  const idleFrom = process.cpuUsage();
+  const idleStarted = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const idle = process.cpuUsage(idleFrom);
+  const idleCpuPerSecondUs = (idle.user + idle.system) / ((performance.now() - idleStarted) / 1000);
+  waits = 0;
+  notifyWaits = 0;
+  samples = 0;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const deadline = started + seconds * 1000;
-  let ok = 0;
-  await Promise.all(
-    userIds.slice(0, connections).map(async (userId, i) => {
-      while (performance.now() < deadline) {
-        const at = performance.now();
-        await command(userId, organizationOf(i));
-        latencies.push(performance.now() - at);
-        ok++;
-      }
-    }),
-  );
+  const ok = await load(started + seconds * 1000);
   const elapsed = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   sampling = false;
@@ -153,7 +172,7 @@ async function main() {
   latencies.sort((a, b) => a - b);
   const at = (p) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(2));
   process.stdout.write(
-    `${JSON.stringify({ ok, other: 0, statuses: {}, perSecond: ok / elapsed, p50: at(0.5), p99: at(0.99), lockWaiting: samples ? waits / samples : 0, notifyWaiting: samples ? notifyWaits / samples : 0, commitMs: commits ? commitTime / commits : null, holdTailMs: appended ? holdTail / appended : null, cpuPerRequestUs: (cpu.user + cpu.system) / ok })}\n`,
+    `${JSON.stringify({ ok, other: 0, statuses: {}, perSecond: ok / elapsed, p50: at(0.5), p99: at(0.99), lockWaiting: samples ? waits / samples : 0, notifyWaiting: samples ? notifyWaits / samples : 0, commitMs: commits ? commitTime / commits : null, holdTailMs: appended ? holdTail / appended : null, cpuPerRequestUs: (cpu.user + cpu.system) / ok, idleCpuPerSecondUs, commandCpuUs: (cpu.user + cpu.system - idleCpuPerSecondUs * elapsed) / ok })}\n`,
   );
   await app.close();
 }

@@ -3,7 +3,8 @@
 // dist/ with bench/count-round-trips.js preloaded. The commands go one at a time, each waited for
 // until every consumer's position reached the stream's head (so nothing batches), then the same
 // number in parallel (8 at a time). The polls' fixed cost (relays and catch-up, once a second) is
-// counted over an idle period as long and subtracted. Prints statements and Redis commands per command.
+// counted over an idle period as long and subtracted. Prints statements, Redis commands and CPU
+// (from /proc, less the idle period's) per command in each process.
 const lib = require('./lib');
 const path = require('node:path');
 
@@ -53,19 +54,26 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await Promise.all(servers.map(roundTrips));
 
+    const cpu = () => servers.map((server) => lib.cpuSeconds(server.pid));
     const measure = async (label, run) => {
       const started = Date.now();
+      const cpuBefore = cpu();
       await run();
       await caughtUp(client);
       const seconds = (Date.now() - started) / 1000;
+      const cpuBusy = cpu().map((c, i) => c - cpuBefore[i]);
       const [a, w] = await Promise.all(servers.map(roundTrips));
       // the same time idle: what the polls cost meanwhile
+      const idleBefore = cpu();
       await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+      const cpuIdle = cpu().map((c, i) => c - idleBefore[i]);
       const [ai, wi] = await Promise.all(servers.map(roundTrips));
       const per = (busy, idle) => ((total(busy) - total(idle)) / commands).toFixed(1);
+      // CPU per command from /proc (10 ms ticks: use n ≥ 100), less the idle period's
+      const cpuPer = (i) => `${(((cpuBusy[i] - cpuIdle[i]) * 1e6) / commands).toFixed(0)} µs CPU/command`;
       lib.log(`${label} (${commands} commands, ${seconds.toFixed(1)} s):`);
-      lib.log(`  api    statements/command ${per(a.pg, ai.pg)}, Redis commands/command ${per(a.redis, ai.redis)}  ${JSON.stringify(a.pg)} ${JSON.stringify(a.redis)}`);
-      lib.log(`  worker statements/command ${per(w.pg, wi.pg)}, Redis commands/command ${per(w.redis, wi.redis)}  ${JSON.stringify(w.pg)} ${JSON.stringify(w.redis)}`);
+      lib.log(`  api    statements/command ${per(a.pg, ai.pg)}, Redis commands/command ${per(a.redis, ai.redis)}, ${cpuPer(0)}  ${JSON.stringify(a.pg)} ${JSON.stringify(a.redis)}`);
+      lib.log(`  worker statements/command ${per(w.pg, wi.pg)}, Redis commands/command ${per(w.redis, wi.redis)}, ${cpuPer(1)}  ${JSON.stringify(w.pg)} ${JSON.stringify(w.redis)}`);
       lib.log(`  idle meanwhile: api ${JSON.stringify(ai.pg)} ${JSON.stringify(ai.redis)}; worker ${JSON.stringify(wi.pg)} ${JSON.stringify(wi.redis)}`);
     };
     await measure('one at a time, each projected before the next', async () => {

@@ -162,6 +162,7 @@ module.exports = {
         `The same chained transactions over ${connections} organizations (one a connection, no shared head): ${lib.perSecond(spreadMedian.perSecond)}, ratio ${spreadRatio.toFixed(2)}, ` +
         `${spreadMedian.lockWaiting.toFixed(1)} waiting on a row, ${spreadMedian.notifyWaiting.toFixed(1)} on the NOTIFY lock. ` +
         `The plain transactions with a pg_notify added: ${lib.perSecond(notifyMedian.perSecond)}, ratio ${notifyRatio.toFixed(2)}, ${notifyMedian.notifyWaiting.toFixed(1)} on the NOTIFY lock. ` +
+        `The load process's CPU per transaction less its idle CPU (the lock sampler, timers): ${median.commandCpuUs.toFixed(0)} µs with the event, ${plain.commandCpuUs.toFixed(0)} µs with the INSERT. ` +
         `Share of the servers' core (median rounds): the load process ${pct(median.loadCore)} with the event, ${pct(spreadMedian.loadCore)} over ${connections} organizations, ${pct(plain.loadCore)} with the INSERT; ` +
         `the worker (projecting) ${pct(median.workerCore)}, ${pct(spreadMedian.workerCore)}, ${pct(plain.workerCore)}. Serial commits on one connection (a single-row INSERT each, one WAL flush each): ${lib.perSecond(serial.perSecond)}, p50 ${serial.p50} ms. ` +
         `Over HTTP, PATCH /api/v1/me by ${connections} users (api and worker processes on the servers' core): ${lib.perSecond(h.perSecond)}, p50/p99 ${lib.latency(h)}, ` +

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import { canonicalPieces, ChainVerifier, GENESIS_HASH, hashEvent, hashPieces, type StoredEvent } from './event-hash';
 
 function chain(count: number): StoredEvent[] {
@@ -36,20 +37,58 @@ describe(hashEvent.name, () => {
   });
 });
 
+/** Random JSON values: nested objects and arrays, unicode and escapes, numbers JCS renders specially, undefined members. */
+function randomValue(random: () => number, depth: number): unknown {
+  const strings = ['', 'plain', 'Zoë “quoted” \\ \u0001 😀', '\u2028\ud800', '"prevHash"', 'seq', '{"a":1}', '\n\t'];
+  const numbers = [0, -0, 1, -1.5, 1e21, 1e-7, 123456789.125, Number.MAX_SAFE_INTEGER, 5e-324];
+  const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
+  const kind = depth > 2 ? Math.floor(random() * 4) : Math.floor(random() * 7);
+  if (kind === 0) return pick(strings);
+  if (kind === 1) return pick(numbers);
+  if (kind === 2) return pick([true, false, null]);
+  if (kind === 3) return undefined;
+  if (kind === 4) return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
+  const object: Record<string, unknown> = {};
+  for (let i = Math.floor(random() * 5); i > 0; i--) object[pick([...strings, 'b', 'a', 'A', 'é', 'ä', '😀', 'Z'])] = randomValue(random, depth + 1);
+  return object;
+}
+
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
 describe(canonicalPieces.name, () => {
   it('splits the canonical form around prevHash and seq so the pieces hash as the whole event does', () => {
     for (const event of chain(3)) {
       const { seq, prevHash, hash: _hash, ...rest } = event;
       const withUnicode = { ...rest, payload: { ...rest.payload, name: 'Zoë “quoted” \\ \u0001 😀', seq: 'x', prevHash: 'y' } };
-      const pieces = canonicalPieces(withUnicode, 'a1b2')!;
+      const pieces = canonicalPieces(withUnicode);
       expect(hashPieces(pieces, prevHash, seq)).toBe(hashEvent({ ...withUnicode, seq, prevHash }));
     }
   });
 
-  it('declines an event whose own text holds the placeholder', () => {
+  it('joins to exactly the canonical JSON of the whole event, for any JSON payload and actor', () => {
+    const random = seeded(9);
     const [{ seq: _seq, prevHash: _prev, hash: _hash, ...event }] = chain(1);
-    expect(canonicalPieces({ ...event, payload: { note: 'gh-prev-a1b2' } }, 'a1b2')).toBeNull();
-    expect(canonicalPieces({ ...event, payload: { note: 'gh-seq-a1b2' } }, 'a1b2')).toBeNull();
+    for (let n = 0; n < 2000; n++) {
+      const payload = { ...(randomValue(random, 0) as object), extra: randomValue(random, 1) } as Record<string, unknown>;
+      const actor = { ...event.actor, userAgent: random() < 0.5 ? null : 'Zoë/1.0 “x”', requestId: random() < 0.3 ? (undefined as unknown as null) : 'r' };
+      const subject = { type: 'user', id: random() < 0.2 ? null : 'u' };
+      const unchained = { ...event, actor, subject, payload, type: random() < 0.5 ? event.type : 'ünïcode.type' };
+      const seq = 1 + Math.floor(random() * 1e12);
+      const prevHash = createHash('sha256').update(String(n)).digest('hex');
+      const { prefix, middle, suffix } = canonicalPieces(unchained);
+      expect(`${prefix}${prevHash}${middle}${seq}${suffix}`).toBe(canonicalize({ ...unchained, prevHash, seq }));
+    }
+  });
+
+  it('refuses an event that already carries its place in the chain', () => {
+    const [{ hash: _hash, ...event }] = chain(1);
+    expect(() => canonicalPieces(event)).toThrow('an event to chain has no prevHash yet');
   });
 });
 

@@ -33,29 +33,47 @@ export function hashEvent(event: Omit<StoredEvent, 'hash'> & { hash?: string }):
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
+/** The canonical pieces of an event still to be chained: see `canonicalPieces`. */
+export interface CanonicalPieces {
+  prefix: string;
+  middle: string;
+  suffix: string;
+}
+
 /**
  * The canonical JSON of an event still to be chained, in the three pieces around its
  * `prevHash` and `seq` (which only the stream head's holder knows): the hash is then the
- * SHA-256 of `prefix + prevHash + middle + seq + suffix`, which PostgreSQL can compute in the
- * statement that locks and moves the head. Null if the event's own text could be mistaken
- * for the placeholders (then it is hashed the usual way).
+ * SHA-256 of `prefix + prevHash + middle + seq + suffix`, which PostgreSQL computes in the
+ * statement that locks and moves the head. Built member by member as RFC 8785 orders an
+ * object's members (keys sorted by UTF-16 code units, each value canonicalized), so the
+ * whole is exactly `canonicalize` of the event with those two members (the spec compares
+ * them): `prevHash` is a hex string and `seq` an integer, whose canonical forms are their
+ * own text between quotes and as is.
  */
-export function canonicalPieces(
-  event: Omit<StoredEvent, 'hash' | 'seq' | 'prevHash'>,
-  token: string,
-): { prefix: string; middle: string; suffix: string } | null {
-  const prev = `gh-prev-${token}`;
-  const seq = `gh-seq-${token}`;
-  const canonical = canonicalize({ ...event, prevHash: prev, seq });
-  if (canonical === undefined) throw new Error('event cannot be canonicalized');
-  // JCS orders keys by code unit: "prevHash" always comes before "seq"
-  const [head, middle, suffix, ...more] = canonical.split(new RegExp(`"${prev}"|"${seq}"`));
-  if (suffix === undefined || more.length || !canonical.startsWith(`${head}"${prev}"${middle}"${seq}"`)) return null;
-  return { prefix: `${head}"`, middle: `"${middle}`, suffix };
+export function canonicalPieces(event: Omit<StoredEvent, 'hash' | 'seq' | 'prevHash'>): CanonicalPieces {
+  const before: string[] = [];
+  const between: string[] = [];
+  const after: string[] = [];
+  const fields = event as unknown as Record<string, unknown>;
+  for (const key of Object.keys(fields).sort()) {
+    const value = fields[key];
+    // JCS, like JSON.stringify, leaves out members whose value is undefined (or a symbol)
+    if (value === undefined || typeof value === 'symbol') continue;
+    if (key === 'prevHash' || key === 'seq') throw new Error(`an event to chain has no ${key} yet`);
+    const canonical = canonicalize(value);
+    if (canonical === undefined) throw new Error('event cannot be canonicalized');
+    const member = `${JSON.stringify(key)}:${canonical}`;
+    (key < 'prevHash' ? before : key < 'seq' ? between : after).push(member);
+  }
+  return {
+    prefix: `{${before.map((m) => `${m},`).join('')}"prevHash":"`,
+    middle: `"${between.map((m) => `,${m}`).join('')},"seq":`,
+    suffix: `${after.map((m) => `,${m}`).join('')}}`,
+  };
 }
 
 /** The hash `canonicalPieces` stand for, once the event's place in the chain is known. */
-export function hashPieces(pieces: { prefix: string; middle: string; suffix: string }, prevHash: string, seq: number): string {
+export function hashPieces(pieces: CanonicalPieces, prevHash: string, seq: number): string {
   return createHash('sha256').update(`${pieces.prefix}${prevHash}${pieces.middle}${seq}${pieces.suffix}`, 'utf8').digest('hex');
 }
 

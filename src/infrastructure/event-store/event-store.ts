@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import type { ClientBase } from 'pg';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../shared/actor';
@@ -44,6 +45,21 @@ export const RFC3339_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const EVENT_COLUMNS = `id, organization_id, seq, type, actor, subject, payload,
   to_char(occurred_at at time zone 'UTC', ${RFC3339_MS}) as occurred_at, prev_hash, hash`;
 const INSERT_COLUMNS = 'id, organization_id, seq, type, actor, subject, payload, occurred_at, prev_hash, hash';
+const APPEND_STATEMENT = {
+  name: 'gatehouse_append_events',
+  text: 'select o_seq, o_prev_hash, o_hash from gatehouse_append_events($1::uuid, $2::timestamptz, $3::jsonb)',
+};
+
+/**
+ * The pg connection a knex transaction runs on: its transaction client hands out only that
+ * one (`acquireConnection`), so a statement sent on it is inside the transaction.
+ */
+async function transactionConnection(trx: Knex.Transaction): Promise<ClientBase> {
+  const client = trx.client as { transacting?: boolean; acquireConnection?: () => Promise<unknown> };
+  const connection = client.transacting && typeof client.acquireConnection === 'function' ? await client.acquireConnection() : null;
+  if (typeof (connection as ClientBase | null)?.query !== 'function') throw new Error("events are appended on the transaction's own pg connection");
+  return connection as ClientBase;
+}
 
 /**
  * The append-only event store. `append` runs inside the caller's transaction: it locks the
@@ -82,8 +98,8 @@ export class EventStore {
       requestId: actor.requestId,
     };
     // the usual case, one organization whose stream exists: one round trip, the head taken last
-    if (new Set(events.map((e) => e.organizationId)).size === 1) {
-      const chained = await this.appendInOneStatement(connection, trx, eventActor, events, occurredAt);
+    if (trx && events.every((e) => e.organizationId === events[0].organizationId)) {
+      const chained = await this.appendInOneStatement(trx, eventActor, events, occurredAt);
       if (chained) return chained;
     }
     const stored: StoredEvent[] = [];
@@ -169,20 +185,19 @@ export class EventStore {
    * values only the head knows: `canonicalPieces`), writes them and their outbox rows, moves
    * the head, and NOTIFYs (delivered at commit). So the head is held from this last statement
    * to COMMIT only, and commands of one organization queue on it for no longer. Answers null,
-   * having written nothing, when the head does not exist yet or an event cannot be split (the
-   * two-round-trip path then does it).
+   * having written nothing, when the head does not exist yet (the two-round-trip path then
+   * creates it). Every command runs this statement: it goes as a named prepared statement
+   * straight on the transaction's connection, with its values as parameters, not through the
+   * ORM's raw query (which inlines the values into the text) and knex's query runner.
    */
   private async appendInOneStatement(
-    connection: ReturnType<EntityManager['getConnection']>,
-    trx: Knex.Transaction | undefined,
+    trx: Knex.Transaction,
     actor: EventActor,
     events: DomainEvent[],
     occurredAt: string,
   ): Promise<StoredEvent[] | null> {
     const organizationId = events[0].organizationId;
-    const token = this.ids.uuid().replaceAll('-', '');
-    const prepared = [];
-    for (const event of events) {
+    const prepared = events.map((event) => {
       const unchained = {
         id: this.ids.uuid(),
         organizationId,
@@ -193,20 +208,17 @@ export class EventStore {
         payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown>,
         occurredAt,
       };
-      const pieces = canonicalPieces(unchained, token);
-      if (!pieces) return null;
-      prepared.push({ unchained, pieces });
-    }
-    const rows = await connection.execute<{ o_seq: string; o_prev_hash: string; o_hash: string }[]>(
-      'select o_seq, o_prev_hash, o_hash from gatehouse_append_events(?::uuid, ?::timestamptz, ?::jsonb)',
-      [
+      return { unchained, pieces: canonicalPieces(unchained) };
+    });
+    const client = await transactionConnection(trx);
+    const { rows } = await client.query<{ o_seq: string; o_prev_hash: string; o_hash: string }>({
+      ...APPEND_STATEMENT,
+      values: [
         organizationId,
         occurredAt,
         JSON.stringify(prepared.map(({ unchained: e, pieces }, i) => ({ i, id: e.id, type: e.type, actor: e.actor, subject: e.subject, payload: e.payload, ...pieces }))),
       ],
-      'all',
-      trx,
-    );
+    });
     // no stream head yet: nothing was written (the chain is empty)
     if (!rows.length) return null;
     if (rows.length !== prepared.length) throw new Error('the append wrote a different number of events');

@@ -45,6 +45,46 @@ export class EventlessChangeError extends Error {
   }
 }
 
+/**
+ * Runs `work` in a transaction of its own on `em`, a fork nobody else uses: committed when it
+ * settles, rolled back on any throw (a failed COMMIT's included), as MikroORM's
+ * `em.transactional()` does; `work` flushes what it changed itself. Not `em.transactional()`:
+ * it runs MikroORM's TransactionContext, an AsyncLocalStorage.run, and on Node 20 the first
+ * one turns promise hooks on for the whole process for good, so every request's every promise
+ * pays for them afterwards (bench/README.md, ninth pass). Nothing here looks the transaction
+ * up from an async context: it is on `em` (`setTransactionContext`), which `work` is given.
+ */
+export async function inTransaction<T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  if (em.isInTransaction()) throw new Error('inTransaction() starts a transaction of its own');
+  const connection = em.getConnection('write');
+  const trx = await connection.begin();
+  em.setTransactionContext(trx);
+  try {
+    const result = await work(em);
+    await connection.commit(trx);
+    return result;
+  } catch (error) {
+    // the work's error is the one to report; a rollback that fails too leaves knex to discard the connection
+    await connection.rollback(trx).catch(() => undefined);
+    throw error;
+  } finally {
+    em.resetTransactionContext();
+  }
+}
+
+/**
+ * Flushes what the unit of work holds, if anything: answers whether there were changes to
+ * write. A command whose state change is all statements of its own (a sign-in, a refresh)
+ * has none, and skips MikroORM's flush, which runs inside an AsyncLocalStorage of its own.
+ */
+export async function flushChanges(em: EntityManager): Promise<boolean> {
+  const unitOfWork = em.getUnitOfWork();
+  unitOfWork.computeChangeSets();
+  const changed = unitOfWork.getChangeSets().length > 0;
+  if (changed || unitOfWork.getCollectionUpdates().length > 0 || unitOfWork.getExtraUpdates().size > 0) await em.flush();
+  return changed;
+}
+
 export interface CommandScope {
   actor: Actor;
   /** The tenant the command runs in; null only for platform-level work that scopes itself. */
@@ -70,7 +110,7 @@ export class UnitOfWork {
   ): Promise<{ result: T; events: StoredEvent[] }> {
     const em = this.em.fork({ clear: true });
     if (scope.organizationId) em.setFilterParams(TENANT_FILTER, { organizationId: scope.organizationId });
-    const { result, events } = await em.transactional((tx) => this.complete(tx, scope, work));
+    const { result, events } = await inTransaction(em, (tx) => this.complete(tx, scope, work));
     // what any instance keeps about these users (profiles, API keys) is stale from here on
     await this.versions.bump(usersConcerned(events, this.catalogue));
     return { result, events };
@@ -90,10 +130,7 @@ export class UnitOfWork {
   private async complete<T>(tx: EntityManager, scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: StoredEvent[] }> {
     const context = new CommandContext(tx);
     const result = await work(context);
-    const unitOfWork = tx.getUnitOfWork();
-    unitOfWork.computeChangeSets();
-    const changed = unitOfWork.getChangeSets().length > 0;
-    await tx.flush();
+    const changed = await flushChanges(tx);
     const domainEvents = context.collect();
     if (changed && !domainEvents.length) throw new EventlessChangeError();
     return { result, events: await this.store.append(tx, scope.actor, domainEvents) };

@@ -5,6 +5,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type Json
 import { Clock } from '../../../shared/clock';
 import { IdGenerator } from '../../../shared/ids';
 import { SecretBox } from '../../../infrastructure/security/secret-box';
+import { inTransaction } from '../../../infrastructure/event-store/unit-of-work';
 
 const KEY_LOCK = '7453010373645656';
 const RELOAD_INTERVAL_MS = 60_000;
@@ -110,7 +111,8 @@ export class SigningKeys implements OnModuleInit {
   }
 
   private async ensureKey(): Promise<void> {
-    await this.em.fork().transactional(async (tx) => {
+    // not em.transactional(): its AsyncLocalStorage would turn promise hooks on for the whole process
+    await inTransaction(this.em.fork(), async (tx) => {
       const connection = tx.getConnection();
       const trx = tx.getTransactionContext<Knex.Transaction>();
       await connection.execute('select pg_advisory_xact_lock(?)', [KEY_LOCK], 'run', trx);

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { AppConfig } from '../../../infrastructure/config/app-config';
+import { inTransaction } from '../../../infrastructure/event-store/unit-of-work';
 import { PasswordHasher } from '../../../infrastructure/security/password-hasher';
 import { systemActor } from '../../../shared/actor';
 import { invitationAcceptPath } from '../../users';
@@ -30,7 +31,8 @@ export class BootstrapService {
 
   async run(): Promise<BootstrapOutcome> {
     const em = this.em.fork();
-    return em.transactional(async (tx) => {
+    // not em.transactional(): its AsyncLocalStorage would turn promise hooks on for the whole process
+    return inTransaction(em, async (tx) => {
       const connection = tx.getConnection();
       const trx = tx.getTransactionContext<Knex.Transaction>();
       await connection.execute('select pg_advisory_xact_lock(?)', [BOOTSTRAP_LOCK_KEY], 'run', trx);

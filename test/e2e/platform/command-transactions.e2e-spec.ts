@@ -1,0 +1,127 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { EntityManager, type Knex } from '@mikro-orm/postgresql';
+import { UnitOfWork, inTransaction } from '../../../src/infrastructure/event-store/unit-of-work';
+import { systemActor } from '../../../src/shared/actor';
+import { startTestApp, type TestApp } from '../../support/test-app';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../../support/test-env';
+
+/** Where AsyncLocalStorage was entered while `action` ran: the first frames of each call. */
+async function asyncContextsEntered(action: () => Promise<void>): Promise<string[]> {
+  const entered: string[] = [];
+  const spies = (['run', 'enterWith'] as const).map((method) => {
+    const original = AsyncLocalStorage.prototype[method] as (...args: unknown[]) => unknown;
+    return jest.spyOn(AsyncLocalStorage.prototype, method).mockImplementation(function (this: AsyncLocalStorage<unknown>, ...args: unknown[]) {
+      entered.push(`${method}: ${new Error().stack?.split('\n').slice(2, 6).join(' <')}`);
+      return original.apply(this, args);
+    });
+  });
+  try {
+    await action();
+  } finally {
+    spies.forEach((spy) => spy.mockRestore());
+  }
+  return entered;
+}
+
+describe('command transactions', () => {
+  let t: TestApp | undefined;
+  let organizationId: string;
+
+  beforeAll(async () => {
+    // the api role alone, as production runs it: the workers' passes are not what is measured
+    t = await startTestApp({ overrides: { APP_ROLE: 'api' } });
+    const sql = await t.env.sql();
+    try {
+      const { rows } = await sql.query<{ id: string }>("select id from organizations where slug = 'default'");
+      organizationId = rows[0].id;
+    } finally {
+      await sql.end();
+    }
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const countEvents = async (type: string): Promise<number> => {
+    const sql = await t!.env.sql();
+    try {
+      const { rows } = await sql.query<{ n: number }>('select count(*)::int as n from events where organization_id = $1 and type = $2', [organizationId, type]);
+      return rows[0].n;
+    } finally {
+      await sql.end();
+    }
+  };
+
+  const record = (organization: string, widgets: number) => ({
+    type: 'team.dashboard_saved' as const,
+    organizationId: organization,
+    subject: { type: 'team', id: null },
+    payload: { widgets },
+  });
+
+  // on Node 20 the first AsyncLocalStorage.run turns promise hooks on for the whole process, for good
+  it('runs a sign-in, a refresh, GET /me and a command of statements without entering an AsyncLocalStorage', async () => {
+    const api = t!.api;
+    const uow = t!.app.get(UnitOfWork);
+    const entered = await asyncContextsEntered(async () => {
+      const signedIn = await api.post<{ accessToken: string; refreshToken: string }>('/api/v1/auth/login', { organization: 'default', email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+      expect(signedIn.status).toBe(200);
+      expect((await api.get('/api/v1/me', signedIn.body.accessToken)).status).toBe(200);
+      expect((await api.post('/api/v1/auth/refresh', { refreshToken: signedIn.body.refreshToken })).status).toBe(200);
+      const { events } = await uow.run({ actor: systemActor('statements'), organizationId }, async (context) => {
+        await context.em.getConnection().execute('select pg_advisory_xact_lock(42)', [], 'run', context.em.getTransactionContext<Knex.Transaction>());
+        context.record(record(organizationId, 1));
+      });
+      expect(events).toHaveLength(1);
+    });
+    expect(entered).toEqual([]);
+  });
+
+  it('rolls a command back, its statements and its recorded events, when its work throws', async () => {
+    const uow = t!.app.get(UnitOfWork);
+    const before = await countEvents('team.dashboard_saved');
+    await expect(
+      uow.run({ actor: systemActor('failing'), organizationId }, async (context) => {
+        await context.em
+          .getConnection()
+          .execute("update organizations set name = 'Renamed by a failing command' where id = ?", [organizationId], 'run', context.em.getTransactionContext<Knex.Transaction>());
+        context.record(record(organizationId, 2));
+        throw new Error('the work failed');
+      }),
+    ).rejects.toThrow('the work failed');
+    expect(await countEvents('team.dashboard_saved')).toBe(before);
+    const sql = await t!.env.sql();
+    try {
+      const { rows } = await sql.query<{ name: string }>('select name from organizations where id = $1', [organizationId]);
+      expect(rows[0].name).not.toBe('Renamed by a failing command');
+    } finally {
+      await sql.end();
+    }
+  });
+
+  it('rolls back when the COMMIT itself fails, and hands the connection back usable', async () => {
+    const em = t!.app.get(EntityManager);
+    await em.getConnection().execute('create table if not exists deferred_check (id int unique deferrable initially deferred)');
+    const attempt = inTransaction(em.fork(), async (tx) => {
+      const trx = tx.getTransactionContext<Knex.Transaction>();
+      // a deferred constraint is checked at COMMIT: the second row makes COMMIT fail
+      await tx.getConnection().execute('insert into deferred_check (id) values (1), (1)', [], 'run', trx);
+    });
+    await expect(attempt).rejects.toThrow(/duplicate key/);
+    // every pooled connection still works: as many commands as the pool holds, in parallel
+    const uow = t!.app.get(UnitOfWork);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, n) => uow.run({ actor: systemActor(`after-${n}`), organizationId }, async (context) => context.record(record(organizationId, 100 + n)))),
+    );
+    expect(results.every((r) => r.events.length === 1)).toBe(true);
+    const [{ n }] = await em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from deferred_check');
+    expect(n).toBe(0);
+  });
+
+  it('refuses a transaction inside one the caller already holds (within() joins it instead)', async () => {
+    const fork = t!.app.get(EntityManager).fork();
+    await expect(inTransaction(fork, (tx) => inTransaction(tx, async () => undefined))).rejects.toThrow('inTransaction() starts a transaction of its own');
+    expect(fork.isInTransaction()).toBe(false);
+  });
+});
