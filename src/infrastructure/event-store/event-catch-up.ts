@@ -29,6 +29,12 @@ export interface PositionedConsumer {
    * them (a reaction committing a unit of work of its own) waits on a lock its pass holds.
    */
   readonly appendsInPass?: boolean;
+  /**
+   * The BullMQ queue whose jobs wake it (a relay in another process, or one whose pass here
+   * failed, names it there). A relay in this process that saw the consumer reach the events
+   * enqueues nothing for it.
+   */
+  readonly queue?: string;
 }
 
 interface PositionRow {
@@ -89,18 +95,25 @@ export class EventCatchUp implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /**
-   * The outbox relay here published up to `seq` in the organization: every consumer here
-   * catches up now. Answers whether all of them reached it (false if the pass failed: logged).
+   * The outbox relay here took the wake-ups of committed events of the organization: every
+   * consumer here catches up now, in a pass that begins after this call (a running one is
+   * joined and runs once more), so its head includes those events. Answers whether every
+   * consumer reached that head (false if the pass failed: logged).
    */
-  async published(organizationId: string, seq: number): Promise<boolean> {
+  async published(organizationId: string): Promise<boolean> {
     if (this.stopped || !this.consumers.size) return false;
-    return this.reach(organizationId, seq, this.names()).then(
-      () => true,
+    return this.schedule(organizationId).then(
+      () => !this.stopped,
       (error: Error) => {
         this.logger.warn(`catching up in ${organizationId} failed: ${error.message}`);
         return false;
       },
     );
+  }
+
+  /** Whether a consumer here is woken by `queue`'s jobs (see `published`). */
+  wakes(queue: string): boolean {
+    return !this.stopped && [...this.consumers.values()].some((consumer) => consumer.queue === queue);
   }
 
   /**

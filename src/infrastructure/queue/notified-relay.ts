@@ -20,11 +20,21 @@ export function enqueueWithin<T>(promise: Promise<T>, ms = ENQUEUE_TIMEOUT_MS): 
  */
 export abstract class NotifiedRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   protected abstract readonly logger: Logger;
+  /**
+   * The least time from one pass's start to the next's. A pass has a fixed cost (its
+   * statements and round trips) whatever it carries: with commits arriving one by one,
+   * every notification would otherwise start a pass of one or two rows. A wake-up in the
+   * window waits for its end and joins the others that came meanwhile; one after a quiet
+   * spell still starts at once.
+   */
+  protected readonly coalesceMs: number = 0;
   private listener: Client | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private lastStart = Number.NEGATIVE_INFINITY;
+  private deferred: NodeJS.Timeout | null = null;
 
   protected constructor(
     private readonly channel: string,
@@ -44,17 +54,28 @@ export abstract class NotifiedRelay implements OnApplicationBootstrap, BeforeApp
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.deferred) clearTimeout(this.deferred);
     await this.listener?.end().catch(() => undefined);
     await this.running;
   }
 
-  /** Runs a pass now, or right after the current one. */
+  /** Runs a pass now, or right after the current one, or once `coalesceMs` passed since the last one began. */
   wake(): void {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
     }
+    if (this.deferred) return;
+    const wait = this.lastStart + this.coalesceMs - performance.now();
+    if (wait > 0) {
+      this.deferred = setTimeout(() => {
+        this.deferred = null;
+        this.wake();
+      }, wait);
+      return;
+    }
+    this.lastStart = performance.now();
     this.running = this.drain().finally(() => {
       this.running = null;
       if (this.again) {

@@ -1,4 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { AUDIT_QUEUE } from '../../../src/modules/audit/audit.constants';
 import { EventCatchUp, type PositionedConsumer } from '../../../src/infrastructure/event-store/event-catch-up';
 import type { StoredEvent } from '../../../src/infrastructure/event-store/event-hash';
 import { eventually, startTestApp, type TestApp } from '../../support/test-app';
@@ -31,6 +34,11 @@ describe('the shared catch-up pass', () => {
   const head = () => t.env.scalar("select last_seq from event_streams s join organizations o on o.id = s.organization_id where o.slug = 'default'");
   const position = (name: string) =>
     t.env.scalar("select last_seq from projection_positions p join organizations o on o.id = p.organization_id where o.slug = 'default' and p.projection = $1", [name]);
+  // every job the audit queue was ever handed (completed ones are kept)
+  const auditJobs = async () => {
+    const counts = await t.app.get<Queue>(getQueueToken(AUDIT_QUEUE), { strict: false }).getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  };
   const rename = async (name: string) => expect((await t.api.request('PATCH', '/api/v1/me', { body: { name }, token })).status).toBe(200);
 
   beforeAll(async () => {
@@ -53,8 +61,18 @@ describe('the shared catch-up pass', () => {
     expect(probe.seen).toEqual(Array.from({ length: reached }, (_, i) => i + 1));
   });
 
+  it('hands BullMQ no job for the consumers its own pass brought to the head', async () => {
+    const jobs = await auditJobs();
+    await rename('No Job Needed');
+    const reached = await head();
+    await eventually(async () => ((await position('audit_log')) === reached && (await position('test_probe')) === reached ? true : undefined), 10_000, 'both at the head');
+    await eventually(async () => ((await t.env.scalar('select count(*) from event_outbox')) === 0 ? true : undefined), 10_000, 'the outbox taken');
+    expect(await auditJobs()).toBe(jobs);
+  });
+
   it('lets the others go on while one consumer fails, then gives it each event once', async () => {
     const before = await position('test_probe');
+    const jobs = await auditJobs();
     probe.failing = true;
     await rename('While Failing');
     await rename('Still Failing');
@@ -62,6 +80,8 @@ describe('the shared catch-up pass', () => {
     await eventually(async () => ((await position('audit_log')) === reached ? true : undefined), 10_000, 'the audit log at the head');
     expect(await position('test_probe')).toBe(before);
     expect(await t.env.scalar('select count(*) from audit_log')).toBe(await t.env.scalar('select count(*) from events'));
+    // the failed pass leaves a job to wake the queues again (with BullMQ's backoff), besides the poll
+    await eventually(async () => ((await auditJobs()) > jobs ? true : undefined), 10_000, 'a job for the audit queue');
 
     probe.failing = false;
     await eventually(async () => ((await position('test_probe')) >= reached ? true : undefined), 10_000, 'the probe at the head');

@@ -49,8 +49,8 @@ describe('a Redis outage', () => {
     expect(login.status).toBe(200);
     expect(login.body.accessToken).toEqual(expect.any(String));
 
-    // the command committed its event; no job could wake the projection, yet it reads on from
-    // its position in the store
+    // the command committed its event; no job could be enqueued, yet the projection reads on
+    // from its position in the store (woken by the relay here, which needs no job for it)
     const sql = await t!.env.sql();
     let eventId: string;
     try {
@@ -58,7 +58,6 @@ describe('a Redis outage', () => {
         "select id from events where type = 'auth.login_succeeded' order by seq desc limit 1",
       );
       eventId = rows[0].id;
-      expect((await sql.query('select 1 from event_outbox where event_id = $1', [eventId])).rowCount).toBe(1);
     } finally {
       await sql.end();
     }
@@ -114,5 +113,9 @@ describe('a Redis outage', () => {
       '/health/ready to recover',
     );
     expect(readyAgain.body).toMatchObject({ status: 'ok' });
+    // BullMQ 6.7 cannot close a worker whose blocking connection is still reconnecting (the
+    // shutdown hangs): the projection no longer waits for Redis, so give the workers the time
+    // to reconnect that waiting for the projection used to give them
+    await new Promise((resolve) => setTimeout(resolve, 8000));
   });
 });

@@ -26,6 +26,7 @@ export class AuditLogProjector
 {
   readonly name = AUDIT_LOG_PROJECTION;
   readonly types = null;
+  readonly queue = AUDIT_QUEUE;
   private readonly logger = new Logger(AuditLogProjector.name);
 
   constructor(

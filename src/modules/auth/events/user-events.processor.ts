@@ -33,6 +33,7 @@ export const AUTH_REACTS_TO = ['user.removed', 'user.deactivated'] as const sati
 export class UserEventsProcessor extends WorkerHost implements PositionedConsumer, OnModuleInit, BeforeApplicationShutdown {
   readonly name = AUTH_EVENTS_QUEUE;
   readonly types = AUTH_REACTS_TO;
+  readonly queue = AUTH_EVENTS_QUEUE;
   private readonly logger = new Logger(UserEventsProcessor.name);
 
   constructor(

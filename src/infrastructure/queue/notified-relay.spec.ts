@@ -1,0 +1,89 @@
+import { Logger } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { NotifiedRelay } from './notified-relay';
+
+/** A relay whose passes only count themselves; each takes `passMs` of (fake) time. */
+class CountingRelay extends NotifiedRelay {
+  protected readonly logger = new Logger('test');
+  protected override readonly coalesceMs = 10;
+  passes = 0;
+  passMs = 0;
+
+  constructor() {
+    super('test_channel', { values: { appRole: 'worker', outbox: { pollIntervalMs: 1000, batchSize: 500 } } } as unknown as AppConfig);
+  }
+
+  async relayBatch(): Promise<number> {
+    this.passes++;
+    if (this.passMs) await new Promise((resolve) => setTimeout(resolve, this.passMs));
+    return 0;
+  }
+}
+
+describe(NotifiedRelay.name, () => {
+  let sut: CountingRelay;
+  const settle = async (ms = 0) => {
+    await jest.advanceTimersByTimeAsync(ms);
+  };
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    sut = new CountingRelay();
+  });
+
+  afterEach(async () => {
+    const stopped = sut.beforeApplicationShutdown();
+    await jest.runAllTimersAsync();
+    await stopped;
+    jest.useRealTimers();
+  });
+
+  it('starts a pass at once after a quiet spell', async () => {
+    sut.wake();
+    await settle();
+    expect(sut.passes).toBe(1);
+    await settle(50);
+    sut.wake();
+    await settle();
+    expect(sut.passes).toBe(2);
+  });
+
+  it('folds the wake-ups within coalesceMs of a pass’s start into one pass at the window’s end', async () => {
+    sut.wake();
+    await settle();
+    for (let i = 0; i < 5; i++) {
+      await settle(1);
+      sut.wake();
+    }
+    expect(sut.passes).toBe(1);
+    await settle(4);
+    expect(sut.passes).toBe(1);
+    await settle(1);
+    expect(sut.passes).toBe(2);
+    await settle(50);
+    expect(sut.passes).toBe(2);
+  });
+
+  it('runs once more after a pass that wake-ups arrived during, and no more', async () => {
+    sut.passMs = 30;
+    sut.wake();
+    await settle(5);
+    sut.wake();
+    sut.wake();
+    await settle(24);
+    expect(sut.passes).toBe(1);
+    await settle(1);
+    expect(sut.passes).toBe(2);
+    await settle(100);
+    expect(sut.passes).toBe(2);
+  });
+
+  it('starts nothing once shut down, not even a deferred pass', async () => {
+    sut.wake();
+    await settle();
+    sut.wake();
+    await sut.beforeApplicationShutdown();
+    await settle(50);
+    expect(sut.passes).toBe(1);
+  });
+});
