@@ -1,32 +1,10 @@
-import type { ArgumentMetadata } from '@nestjs/common';
-import type { RequestValidationError } from '../../../shared/problem-details.filter';
-import { QUICK_CHECK, requestValidationPipe } from '../../../shared/request-validation';
+import { fullValidationAnswer, pipeAnswer } from '../../../shared/request-validation.testing';
 import { DecisionRequest, validQuestion } from './decision.requests';
 
 const USER = 'a0000000-0000-4000-8000-00000000000a';
-const metadata: ArgumentMetadata = { type: 'body', metatype: DecisionRequest, data: undefined };
 
-/** What the full validation answers for the body as a DecisionRequest (its quick check set aside): the value, or the field errors. */
-async function globally(body: unknown): Promise<unknown> {
-  const quick = Object.getOwnPropertyDescriptor(DecisionRequest, QUICK_CHECK);
-  Reflect.deleteProperty(DecisionRequest, QUICK_CHECK);
-  try {
-    return { value: await requestValidationPipe().transform(body, metadata) };
-  } catch (error) {
-    return { errors: (error as RequestValidationError).fieldErrors };
-  } finally {
-    if (quick) Object.defineProperty(DecisionRequest, QUICK_CHECK, quick);
-  }
-}
-
-/** What the global pipe answers with the quick check in place. */
-async function throughPipe(body: unknown): Promise<unknown> {
-  try {
-    return { value: await requestValidationPipe().transform(body, metadata) };
-  } catch (error) {
-    return { errors: (error as RequestValidationError).fieldErrors };
-  }
-}
+const globally = (body: unknown) => fullValidationAnswer(DecisionRequest, body);
+const throughPipe = (body: unknown) => pipeAnswer(DecisionRequest, body);
 
 const valid: unknown[] = [
   { action: 'deploy', resource: { type: 'application', externalId: 'app-1' } },

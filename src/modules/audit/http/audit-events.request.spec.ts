@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import type { ArgumentMetadata } from '@nestjs/common';
 import { QUICK_CHECK, requestValidationPipe, type QuickCheck } from '../../../shared/request-validation';
-import { RequestValidationError } from '../../../shared/problem-details.filter';
+import { fullValidationAnswer } from '../../../shared/request-validation.testing';
 import { ExportRequest, ListAuditEventsRequest, ListLoginsRequest, ListPermissionChangesRequest, TimeRangeRequest } from './audit-events.request';
 
 const USER = '0b0a5e4b-b830-4678-9cf1-22800a1c3cfd';
@@ -9,19 +8,8 @@ type Dto = (new () => object) & { [QUICK_CHECK]?: QuickCheck<object> };
 
 /** What class-validator and class-transformer make of it: the plain fields, or the fields it names. */
 async function full(dto: Dto, value: unknown): Promise<{ accepted?: object; refused?: string[] }> {
-  const pipe = requestValidationPipe();
-  // the full walk, as it ran before the quick check: the metatype without its own quick check
-  const metadata: ArgumentMetadata = { type: 'query', metatype: dto };
-  const quick = Object.getOwnPropertyDescriptor(dto, QUICK_CHECK);
-  Reflect.deleteProperty(dto, QUICK_CHECK);
-  try {
-    return { accepted: { ...((await pipe.transform(value, metadata)) as object) } };
-  } catch (error) {
-    if (error instanceof RequestValidationError) return { refused: error.fieldErrors.map((e) => e.field) };
-    throw error;
-  } finally {
-    if (quick) Object.defineProperty(dto, QUICK_CHECK, quick);
-  }
+  const answer = await fullValidationAnswer(dto, value, 'query');
+  return answer.errors ? { refused: answer.errors.map((e) => e.field) } : { accepted: { ...(answer.value as object) } };
 }
 
 const cases: [Dto, Record<string, unknown>][] = [

@@ -1,28 +1,8 @@
-import type { ArgumentMetadata } from '@nestjs/common';
-import type { RequestValidationError } from '../../../../shared/problem-details.filter';
-import { QUICK_CHECK, requestValidationPipe } from '../../../../shared/request-validation';
+import { fullValidationAnswer, pipeAnswer } from '../../../../shared/request-validation.testing';
 import { LoginRequest, validLogin } from './login.request';
 
-const metadata: ArgumentMetadata = { type: 'body', metatype: LoginRequest, data: undefined };
-
-async function answer(body: unknown): Promise<unknown> {
-  try {
-    return { value: { ...(await requestValidationPipe().transform(body, metadata)) } };
-  } catch (error) {
-    return { errors: (error as RequestValidationError).fieldErrors };
-  }
-}
-
-/** What the full validation answers, the quick check set aside. */
-async function globally(body: unknown): Promise<unknown> {
-  const quick = Object.getOwnPropertyDescriptor(LoginRequest, QUICK_CHECK);
-  Reflect.deleteProperty(LoginRequest, QUICK_CHECK);
-  try {
-    return await answer(body);
-  } finally {
-    if (quick) Object.defineProperty(LoginRequest, QUICK_CHECK, quick);
-  }
-}
+const globally = (body: unknown) => fullValidationAnswer(LoginRequest, body);
+const answer = (body: unknown) => pipeAnswer(LoginRequest, body);
 
 const valid: unknown[] = [
   { organization: 'default', email: 'admin@example.com', password: 'p' },

@@ -1,28 +1,8 @@
-import type { ArgumentMetadata } from '@nestjs/common';
-import type { RequestValidationError } from '../../../../shared/problem-details.filter';
-import { QUICK_CHECK, requestValidationPipe } from '../../../../shared/request-validation';
+import { fullValidationAnswer, pipeAnswer } from '../../../../shared/request-validation.testing';
 import { RefreshSessionRequest, validRefresh } from './refresh-session.request';
 
-const metadata: ArgumentMetadata = { type: 'body', metatype: RefreshSessionRequest, data: undefined };
-
-async function answer(body: unknown): Promise<unknown> {
-  try {
-    return { value: { ...(await requestValidationPipe().transform(body, metadata)) } };
-  } catch (error) {
-    return { errors: (error as RequestValidationError).fieldErrors };
-  }
-}
-
-/** What the full validation answers, the quick check set aside. */
-async function globally(body: unknown): Promise<unknown> {
-  const quick = Object.getOwnPropertyDescriptor(RefreshSessionRequest, QUICK_CHECK);
-  Reflect.deleteProperty(RefreshSessionRequest, QUICK_CHECK);
-  try {
-    return await answer(body);
-  } finally {
-    if (quick) Object.defineProperty(RefreshSessionRequest, QUICK_CHECK, quick);
-  }
-}
+const globally = (body: unknown) => fullValidationAnswer(RefreshSessionRequest, body);
+const answer = (body: unknown) => pipeAnswer(RefreshSessionRequest, body);
 
 const valid: unknown[] = [{ refreshToken: 'ghr_' + 'a'.repeat(43) }, { refreshToken: 'x'.repeat(10) }, { refreshToken: 'x'.repeat(200) }];
 
