@@ -170,10 +170,15 @@ export class InvitationIssuer {
       now,
       via: 'invitation',
     });
+    return { user, invitation: this.newInvitation(inviting, invitee, user.id, emailNormalized, token, now), token };
+  }
+
+  /** A new invitation of `userId`, to the invitee's role and teams. */
+  private newInvitation(inviting: InvitingContext, invitee: Invitee, userId: string, emailNormalized: string, token: string, now: Date): Invitation {
     const invitation = Invitation.issue({
       id: this.ids.uuid(),
       organizationId: inviting.organizationId,
-      userId: user.id,
+      userId,
       emailNormalized,
       role: invitee.role,
       tokenHash: hashToken(token),
@@ -182,7 +187,7 @@ export class InvitationIssuer {
       ttlDays: inviting.ttlDays,
     });
     invitation.teamIds = invitee.teamIds ?? [];
-    return { user, invitation, token };
+    return invitation;
   }
 
   /** Invites someone who has an account already, in the transaction; the mail to queue is added to `mails`. */
@@ -211,18 +216,7 @@ export class InvitationIssuer {
     }
     // invited before, but that invitation was revoked: a new one, possibly for another role
     existing.changeRole(invitee.role, now);
-    const invitation = Invitation.issue({
-      id: this.ids.uuid(),
-      organizationId: inviting.organizationId,
-      userId: existing.id,
-      emailNormalized,
-      role: invitee.role,
-      tokenHash: hashToken(token),
-      invitedBy: inviting.inviterUserId,
-      now,
-      ttlDays: inviting.ttlDays,
-    });
-    invitation.teamIds = invitee.teamIds ?? [];
+    const invitation = this.newInvitation(inviting, invitee, existing.id, emailNormalized, token, now);
     context.em.persist(invitation);
     mails.push({ invitation, to, token });
     return issued(invitation, to, 'invited');
