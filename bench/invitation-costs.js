@@ -41,14 +41,7 @@ function summarize(label, profile, fromUs, count, top) {
   for (const [id, time] of dt) {
     const { callFrame } = byNode.get(id);
     if (callFrame.functionName === '(idle)') continue;
-    const inModules = callFrame.url.split('node_modules/').pop();
-    const where = callFrame.url.includes('node_modules/')
-      ? inModules.split('/').slice(0, inModules.startsWith('@') ? 2 : 1).join('/')
-      : callFrame.url.includes('/dist/')
-        ? `gatehouse ${callFrame.url.split('/dist/').pop()}`
-        : callFrame.url.startsWith('node:')
-          ? callFrame.url
-          : callFrame.functionName || '(native)';
+    const where = lib.frameOwner(callFrame);
     packages.set(where, (packages.get(where) ?? 0) + time);
     const fn = `${callFrame.functionName || '(anonymous)'} ${where}`;
     self.set(fn, (self.get(fn) ?? 0) + time);

@@ -239,6 +239,18 @@ function runAuditTool(environment, args) {
   return { stderr: run.stderr, maxRssKb, seconds };
 }
 
+/** Who a CPU profile's frame belongs to: an npm package, a file of Gatehouse's build, a Node module, or the function itself (native). */
+function frameOwner(callFrame) {
+  const url = callFrame.url;
+  if (url.includes('node_modules/')) {
+    const inModules = url.split('node_modules/').pop();
+    return inModules.split('/').slice(0, inModules.startsWith('@') ? 2 : 1).join('/');
+  }
+  if (url.includes('/dist/')) return `gatehouse ${url.split('/dist/').pop()}`;
+  if (url.startsWith('node:')) return url;
+  return callFrame.functionName || '(native)';
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -294,6 +306,7 @@ function httpRow(comparison, goal) {
 }
 
 module.exports = {
+  frameOwner,
   perSecond,
   latency,
   cpuPerRequest,

@@ -20,13 +20,7 @@ function summarize(profile, skipMs, requests, top = 25) {
   const packages = new Map();
   for (const [id, time] of dt) {
     const { callFrame } = byNode.get(id);
-    const where = callFrame.url.includes('node_modules/')
-      ? callFrame.url.split('node_modules/').pop().split('/').slice(0, callFrame.url.split('node_modules/').pop().startsWith('@') ? 2 : 1).join('/')
-      : callFrame.url.includes('/dist/')
-        ? `gatehouse ${callFrame.url.split('/dist/').pop()}`
-        : callFrame.url.startsWith('node:')
-          ? callFrame.url
-          : callFrame.functionName || '(native)';
+    const where = lib.frameOwner(callFrame);
     packages.set(where, (packages.get(where) ?? 0) + time);
     const fn = `${callFrame.functionName || '(anonymous)'} ${where}`;
     self.set(fn, (self.get(fn) ?? 0) + time);
