@@ -54,6 +54,17 @@ export class TestEnvironment {
     }
   }
 
+  /** The id of the organization with this slug (the bootstrap's is `default`). */
+  async organizationId(slug = 'default'): Promise<string> {
+    const sql = await this.sql();
+    try {
+      const { rows } = await sql.query<{ id: string }>('select id from organizations where slug = $1', [slug]);
+      return rows[0].id;
+    } finally {
+      await sql.end();
+    }
+  }
+
   async remove(redisUrl = REDIS_URL): Promise<void> {
     const pg = new Client({ connectionString: ADMIN_DATABASE_URL });
     await pg.connect();

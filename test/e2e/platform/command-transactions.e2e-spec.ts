@@ -30,28 +30,15 @@ describe('command transactions', () => {
   beforeAll(async () => {
     // the api role alone, as production runs it: the workers' passes are not what is measured
     t = await startTestApp({ overrides: { APP_ROLE: 'api' } });
-    const sql = await t.env.sql();
-    try {
-      const { rows } = await sql.query<{ id: string }>("select id from organizations where slug = 'default'");
-      organizationId = rows[0].id;
-    } finally {
-      await sql.end();
-    }
+    organizationId = await t.env.organizationId();
   });
 
   afterAll(async () => {
     await t?.close();
   });
 
-  const countEvents = async (type: string): Promise<number> => {
-    const sql = await t!.env.sql();
-    try {
-      const { rows } = await sql.query<{ n: number }>('select count(*)::int as n from events where organization_id = $1 and type = $2', [organizationId, type]);
-      return rows[0].n;
-    } finally {
-      await sql.end();
-    }
-  };
+  const countEvents = (type: string): Promise<number> =>
+    t!.env.scalar('select count(*) from events where organization_id = $1 and type = $2', [organizationId, type]);
 
   const record = (organization: string, widgets: number) => ({
     type: 'team.dashboard_saved' as const,

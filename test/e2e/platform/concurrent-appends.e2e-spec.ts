@@ -14,13 +14,7 @@ describe('the event store under concurrent appends', () => {
     t = await startTestApp();
     // signed in first, so the count below includes the sign-in's own event
     token = await t.adminToken();
-    const sql = await t.env.sql();
-    try {
-      const { rows } = await sql.query<{ id: string }>("select id from organizations where slug = 'default'");
-      organizationId = rows[0].id;
-    } finally {
-      await sql.end();
-    }
+    organizationId = await t.env.organizationId();
   });
 
   afterAll(async () => {
