@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EntityManager, type Knex } from '@mikro-orm/postgresql';
+import { CommandBus } from '@nestjs/cqrs';
 import { UnitOfWork, inTransaction } from '../../../src/infrastructure/event-store/unit-of-work';
+import { CreateOrganizationCommand } from '../../../src/modules/organizations/commands/create-organization/create-organization.command';
 import { systemActor } from '../../../src/shared/actor';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../../support/test-env';
@@ -63,6 +65,32 @@ describe('command transactions', () => {
       expect(events).toHaveLength(1);
     });
     expect(entered).toEqual([]);
+  });
+
+  // MikroORM's own flush runs in an AsyncLocalStorage (insideFlush): commands write their entities without it
+  it('writes the entities of a command (an API key, a profile edit, a new organization) without entering an AsyncLocalStorage', async () => {
+    const api = t!.api;
+    const admin = await api.login('default', ADMIN_EMAIL, ADMIN_PASSWORD);
+    let key = '';
+    let otherId = '';
+    const keysBefore = await countEvents('api_key.created');
+    const entered = await asyncContextsEntered(async () => {
+      const created = await api.post<{ key: string }>('/api/v1/me/api-keys', { name: 'no-async-context', scopes: ['account:read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }, admin);
+      expect(created.status).toBe(201);
+      key = created.body.key;
+      const edited = await api.request('PATCH', '/api/v1/me', { body: { name: 'Renamed without hooks' }, token: admin });
+      expect(edited.status).toBe(200);
+      otherId = (await t!.app.get(CommandBus).execute(new CreateOrganizationCommand('No hooks', 'no-hooks', 'admin@no-hooks.example', systemActor(), { sendInvitation: false }))).id;
+      const checked = await api.post<{ allowed: boolean }>('/api/v1/authz/check', { action: 'read', resource: { type: 'device', externalId: 'ext-1' } }, key);
+      expect(checked.status).toBe(200);
+    });
+    expect(entered).toEqual([]);
+    // written, and with their events
+    expect((await api.get<{ name: string }>('/api/v1/me', key)).body.name).toBe('Renamed without hooks');
+    expect(await t!.env.scalar("select count(*) from api_keys where name = 'no-async-context'")).toBe(1);
+    expect(await countEvents('api_key.created')).toBe(keysBefore + 1);
+    expect(await t!.env.scalar("select count(*) from users where organization_id = $1 and email_normalized = 'admin@no-hooks.example'", [otherId])).toBe(1);
+    expect(await t!.env.scalar("select count(*) from events where organization_id = $1 and type = 'organization.created'", [otherId])).toBe(1);
   });
 
   it('rolls a command back, its statements and its recorded events, when its work throws', async () => {
