@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../shared/actor';
 import { EventCatalogue } from '../../shared/event-catalogue';
 import { nextEventOrder, pullEvents, type DomainEvent } from '../../shared/domain-event';
+import { flushInTransaction } from '../database/flush-in-transaction';
 import { TENANT_FILTER } from '../database/tenant';
 import { UserVersions } from '../security/user-versions';
 import { EventStore } from './event-store';
@@ -73,15 +74,16 @@ export async function inTransaction<T>(em: EntityManager, work: (tx: EntityManag
 }
 
 /**
- * Flushes what the unit of work holds, if anything: answers whether there were changes to
- * write. A command whose state change is all statements of its own (a sign-in, a refresh)
- * has none, and skips MikroORM's flush, which runs inside an AsyncLocalStorage of its own.
+ * Flushes what the unit of work holds, if anything, in the command's transaction: answers
+ * whether there were changes to write. A command whose state change is all statements of its
+ * own (a sign-in, a refresh) has none and writes nothing; one that changed entities writes
+ * them without MikroORM's flush AsyncLocalStorage (flushInTransaction).
  */
 export async function flushChanges(em: EntityManager): Promise<boolean> {
   const unitOfWork = em.getUnitOfWork();
   unitOfWork.computeChangeSets();
   const changed = unitOfWork.getChangeSets().length > 0;
-  if (changed || unitOfWork.getCollectionUpdates().length > 0 || unitOfWork.getExtraUpdates().size > 0) await em.flush();
+  if (changed || unitOfWork.getCollectionUpdates().length > 0 || unitOfWork.getExtraUpdates().size > 0) await flushInTransaction(em);
   return changed;
 }
 
