@@ -129,6 +129,15 @@ describe('the decision API: roles, custom roles, teams and resource grants in on
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'action' })]);
   });
 
+  it('answers 50 parallel identical checks alike, and not one of the next 50 still allows once the grant is withdrawn', async () => {
+    const appP = (await t.api.post<{ id: string }>('/api/v1/resources', { type: 'application', externalId: 'app-parallel', name: 'P' }, admin)).body.id;
+    const ask = () => Promise.all(Array.from({ length: 50 }, () => check(admin, deploy(appP, people.dev2.id))));
+    expect((await put(`/api/v1/resources/${appP}/permissions`, { grants: [{ principal: { type: 'user', id: people.dev2.id }, actions: ['deploy'] }] }, admin)).status).toBe(200);
+    expect(await ask()).toEqual(Array.from({ length: 50 }, () => ({ allowed: true, reason: 'granted' })));
+    expect((await put(`/api/v1/resources/${appP}/permissions`, { grants: [] }, admin)).status).toBe(200);
+    expect(await ask()).toEqual(Array.from({ length: 50 }, () => ({ allowed: false, reason: 'no_rule' })));
+  });
+
   it('lets only authz:check ask about others; a narrower key asking for more is refused', async () => {
     expect((await t.api.post('/api/v1/authz/check', deploy(appA, people.dev.id), people.manager.token)).status).toBe(403);
     const narrow = await t.api.post<{ key: string }>('/api/v1/me/api-keys', { name: 'narrow', scopes: ['account:read'], expiresAt: inAMonth() }, admin);

@@ -93,6 +93,17 @@ describe('command transactions', () => {
     expect(await t!.env.scalar("select count(*) from events where organization_id = $1 and type = 'organization.created'", [otherId])).toBe(1);
   });
 
+  it('writes 50 parallel identical profile edits, each its own flush with its own event', async () => {
+    const api = t!.api;
+    const admin = await api.login('default', ADMIN_EMAIL, ADMIN_PASSWORD);
+    const before = await countEvents('user.profile_updated');
+    const edits = await Promise.all(Array.from({ length: 50 }, (_, n) => api.request('PATCH', '/api/v1/me', { body: { name: `Parallel ${n}` }, token: admin })));
+    expect(edits.map((edit) => edit.status)).toEqual(Array.from({ length: 50 }, () => 200));
+    expect(await countEvents('user.profile_updated')).toBe(before + 50);
+    const { body } = await api.get<{ name: string }>('/api/v1/me', admin);
+    expect(body.name).toMatch(/^Parallel \d+$/);
+  });
+
   it('rolls a command back, its statements and its recorded events, when its work throws', async () => {
     const uow = t!.app.get(UnitOfWork);
     const before = await countEvents('team.dashboard_saved');
