@@ -5,6 +5,8 @@
 // the server's own copy (its checkout's node_modules, from its working directory)
 const argon2 = require(require.resolve('argon2', { paths: [process.cwd()] }));
 
+const { performance } = require('node:perf_hooks');
+
 let running = 0;
 let since = 0;
 let busyMs = 0;
