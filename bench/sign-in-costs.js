@@ -16,24 +16,22 @@ const seconds = Number(process.argv[2] ?? 5);
 const pairs = Number(process.argv[3] ?? 3);
 const checkouts = process.argv.length > 4 ? process.argv.slice(4).map((c) => path.resolve(c)) : [lib.ROOT];
 const CONCURRENCY = 4;
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 // COUNT=1: statements and Redis commands per sign-in in each process too (the counter's own cost in the CPU figures)
 const COUNT = process.env.COUNT === '1';
 
-function threadTicks(pid) {
+/** CPU time (ns, /proc/<pid>/task/<tid>/schedstat: not the stat's 10 ms ticks) of the main thread and of the others. */
+function threadCpu(pid) {
   let main = 0;
   let others = 0;
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-    let stat;
+    let ns;
     try {
-      stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      ns = Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
     } catch {
       continue; // the thread ended
     }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    if (Number(tid) === pid) main += ticks;
-    else others += ticks;
+    if (Number(tid) === pid) main += ns;
+    else others += ns;
   }
   return { main, others };
 }
@@ -92,13 +90,13 @@ function rawRate() {
   return { perSecond, cpuMs: ((user + system) * 1000) / (perSecond * seconds) };
 }
 
-/** The api's and the worker's CPU ticks a second with no load (polls, timers): subtracted from a load's. */
-async function idleTicks(target) {
-  const api = threadTicks(target.api.pid);
-  const worker = threadTicks(target.worker.pid);
+/** The api's and the worker's CPU ns a second with no load (polls, timers): subtracted from a load's. */
+async function idleCpu(target) {
+  const api = threadCpu(target.api.pid);
+  const worker = threadCpu(target.worker.pid);
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  const apiAfter = threadTicks(target.api.pid);
-  const workerAfter = threadTicks(target.worker.pid);
+  const apiAfter = threadCpu(target.api.pid);
+  const workerAfter = threadCpu(target.worker.pid);
   return {
     main: (apiAfter.main - api.main) / seconds,
     others: (apiAfter.others - api.others) / seconds,
@@ -108,15 +106,15 @@ async function idleTicks(target) {
 
 async function measure(target) {
   const body = JSON.stringify({ organization: 'default', email: lib.ADMIN_EMAIL, password: lib.ADMIN_PASSWORD });
-  const api = threadTicks(target.api.pid);
-  const worker = threadTicks(target.worker.pid);
+  const api = threadCpu(target.api.pid);
+  const worker = threadCpu(target.worker.pid);
   const core = coreTicks();
   const hashing = await target.api.argon2();
   await target.api.roundTrips();
   await target.worker.roundTrips();
   const result = await lib.loadOnce(target.api, { method: 'POST', path: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, body, connections: CONCURRENCY, seconds });
-  const apiAfter = threadTicks(target.api.pid);
-  const workerAfter = threadTicks(target.worker.pid);
+  const apiAfter = threadCpu(target.api.pid);
+  const workerAfter = threadCpu(target.worker.pid);
   const coreAfter = coreTicks();
   const hashingAfter = await target.api.argon2();
   await new Promise((resolve) => setTimeout(resolve, 1000)); // the worker's last passes
@@ -127,7 +125,7 @@ async function measure(target) {
     const all = (kind) => Object.values(counts[kind]).reduce((a, b) => a + b, 0) / Math.max(result.ok, 1);
     return `${all('pg').toFixed(2)} statements + ${all('redis').toFixed(2)} Redis ${JSON.stringify(Object.fromEntries(Object.entries({ ...counts.pg, ...counts.redis }).map(([k, v]) => [k, +(v / result.ok).toFixed(2)])))}`;
   };
-  const ms = (ticks, idle) => ((ticks - idle * seconds) * 1000) / CLOCK_TICKS / Math.max(result.ok, 1);
+  const ms = (ns, idle) => (ns - idle * seconds) / 1e6 / Math.max(result.ok, 1);
   return {
     perSecond: result.perSecond,
     other: result.other,
@@ -159,8 +157,9 @@ async function main() {
     }
     for (const target of targets) {
       await new Promise((resolve) => setTimeout(resolve, 2000)); // the warm-up's events projected
-      target.idle = await idleTicks(target);
-      lib.log(`${path.basename(target.root)} idle: ticks/s api main ${target.idle.main.toFixed(2)}, other threads ${target.idle.others.toFixed(2)}, worker ${target.idle.worker.toFixed(2)}`);
+      target.idle = await idleCpu(target);
+      const ms = (ns) => (ns / 1e6).toFixed(2);
+      lib.log(`${path.basename(target.root)} idle: CPU ms a second, api main ${ms(target.idle.main)}, other threads ${ms(target.idle.others)}, worker ${ms(target.idle.worker)}`);
     }
     const results = new Map(targets.map((t) => [t, []]));
     for (let pair = 0; pair < pairs; pair++) {
