@@ -37,7 +37,10 @@ function handler(options: { findForSignIn?: () => Promise<SignInCandidate | null
       delayMs: () => 0,
     } as unknown as LoginThrottle,
     { sample: async () => 1 } as unknown as RateLimits,
-    { afterFirstFactor: async () => (log.push('complete'), { accessToken: 'a' }) } as unknown as SignInCompletion,
+    {
+      factors: async () => (log.push('factors'), { mfaEnabled: false, ssoOnlyConnection: false }),
+      afterFirstFactor: async () => (log.push('complete'), { accessToken: 'a' }),
+    } as unknown as SignInCompletion,
     { values: { rateLimits: { refusalSampleSeconds: 60 } } } as unknown as AppConfig,
   );
   const run = () => sut.execute(new LoginCommand('default', 'someone@example.com', 'password', actor, admission));
@@ -45,7 +48,7 @@ function handler(options: { findForSignIn?: () => Promise<SignInCandidate | null
 }
 
 describe(LoginHandler.name, () => {
-  it('reserves the attempt while the account is read, and verifies only once both are done', async () => {
+  it('reserves the attempt while the account is read, and verifies only once both are done (the factors read alongside)', async () => {
     let read!: (value: SignInCandidate) => void;
     const { run, log } = handler({ findForSignIn: () => new Promise((resolve) => (read = resolve)) });
     const answer = run();
@@ -53,7 +56,7 @@ describe(LoginHandler.name, () => {
     expect(log).toEqual(['reserve']);
     read(candidate);
     await expect(answer).resolves.toEqual({ accessToken: 'a' });
-    expect(log).toEqual(['reserve', 'verify', 'complete']);
+    expect(log).toEqual(['reserve', 'factors', 'verify', 'complete']);
   });
 
   it('abandons the reservation and checks no password when the account cannot be read', async () => {
@@ -71,6 +74,6 @@ describe(LoginHandler.name, () => {
   it("verifies an inactive account's password too, then counts the attempt a failure and records it", async () => {
     const { run, log } = handler({ findForSignIn: async () => ({ ...candidate, status: 'deactivated' }) });
     await expect(run()).rejects.toThrow();
-    expect(log).toEqual(['reserve', 'verify', 'failed', 'event']);
+    expect(log).toEqual(['reserve', 'factors', 'verify', 'failed', 'event']);
   });
 });
