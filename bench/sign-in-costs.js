@@ -16,6 +16,8 @@ const seconds = Number(process.argv[2] ?? 5);
 const pairs = Number(process.argv[3] ?? 3);
 const checkouts = process.argv.length > 4 ? process.argv.slice(4).map((c) => path.resolve(c)) : [lib.ROOT];
 const CONCURRENCY = 4;
+// SEQUENTIAL=n: each turn signs in n times one at a time instead of the 4-concurrent load for `seconds`
+const SEQUENTIAL = Number(process.env.SEQUENTIAL ?? 0);
 // COUNT=1: statements and Redis commands per sign-in in each process too (the counter's own cost in the CPU figures)
 const COUNT = process.env.COUNT === '1';
 
@@ -104,6 +106,13 @@ async function idleCpu(target) {
   };
 }
 
+/** SEQUENTIAL sign-ins one after another (each on a connection of its own): the CPU of one sign-in alone, its pass in the worker included. */
+async function oneAtATime(api) {
+  const started = Date.now();
+  for (let i = 0; i < SEQUENTIAL; i++) await lib.signIn(api.port);
+  return { ok: SEQUENTIAL, other: 0, perSecond: SEQUENTIAL / ((Date.now() - started) / 1000) };
+}
+
 async function measure(target) {
   const body = JSON.stringify({ organization: 'default', email: lib.ADMIN_EMAIL, password: lib.ADMIN_PASSWORD });
   const api = threadCpu(target.api.pid);
@@ -112,7 +121,9 @@ async function measure(target) {
   const hashing = await target.api.argon2();
   await target.api.roundTrips();
   await target.worker.roundTrips();
-  const result = await lib.loadOnce(target.api, { method: 'POST', path: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, body, connections: CONCURRENCY, seconds });
+  const started = Date.now();
+  const result = SEQUENTIAL ? await oneAtATime(target.api) : await lib.loadOnce(target.api, { method: 'POST', path: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, body, connections: CONCURRENCY, seconds });
+  const elapsed = (Date.now() - started) / 1000;
   const apiAfter = threadCpu(target.api.pid);
   const workerAfter = threadCpu(target.worker.pid);
   const coreAfter = coreTicks();
@@ -125,7 +136,7 @@ async function measure(target) {
     const all = (kind) => Object.values(counts[kind]).reduce((a, b) => a + b, 0) / Math.max(result.ok, 1);
     return `${all('pg').toFixed(2)} statements + ${all('redis').toFixed(2)} Redis ${JSON.stringify(Object.fromEntries(Object.entries({ ...counts.pg, ...counts.redis }).map(([k, v]) => [k, +(v / result.ok).toFixed(2)])))}`;
   };
-  const ms = (ns, idle) => (ns - idle * seconds) / 1e6 / Math.max(result.ok, 1);
+  const ms = (ns, idle) => (ns - idle * elapsed) / 1e6 / Math.max(result.ok, 1);
   return {
     perSecond: result.perSecond,
     other: result.other,
