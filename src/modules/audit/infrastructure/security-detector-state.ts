@@ -7,6 +7,12 @@ const trx = (tx: EntityManager) => tx.getTransactionContext<Knex.Transaction>();
 const SIGNED_IN = 'signed_in';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+// What no rule can need any more is forgotten at most this often per organization (event
+// time): the rules judge every window hit and device by its time, so an expired row left a
+// little longer changes no detection; pruning on every pass cost a sign-in's pass two of its
+// statements.
+const PRUNE_EVERY_MS = 60_000;
+
 /**
  * The detector's memory between passes (sliding windows, the addresses and devices users
  * signed in from), read and written inside the pass's transaction. It is derived from the
@@ -14,6 +20,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 @Injectable()
 export class SecurityDetectorState {
+  /** Per organization, the event time of this process's last pruning. */
+  private readonly prunedAt = new Map<string, number>();
+
   async loadWindows(tx: EntityManager, organizationId: string, keys: { rule: string; key: string }[], into: DetectionState): Promise<void> {
     if (!keys.length) return;
     const rows = await tx.getConnection().execute<{ rule: string; key: string; hits: Hit[] }[]>(
@@ -46,7 +55,7 @@ export class SecurityDetectorState {
     tx: EntityManager,
     organizationId: string,
     state: DetectionState,
-    options: { prune: { windowsBefore: string; devicesBefore: string }; removedUsers: string[] },
+    options: { prune: { at: number; windowsBefore: string; devicesBefore: string }; removedUsers: string[] },
   ): Promise<void> {
     const connection = tx.getConnection();
     const windows = [...state.dirty].map((name) => {
@@ -91,12 +100,26 @@ export class SecurityDetectorState {
         trx(tx),
       );
     }
-    await connection.execute('delete from security_detector_windows where organization_id = ? and last_at < ?', [organizationId, options.prune.windowsBefore], 'run', trx(tx));
-    await connection.execute(
-      `delete from security_known_devices where organization_id = ? and kind <> '${SIGNED_IN}' and last_seen_at < ?`,
-      [organizationId, options.prune.devicesBefore],
-      'run',
-      trx(tx),
-    );
+    if (this.pruneDue(organizationId, options.prune.at)) {
+      await connection.execute(
+        `with windows as (delete from security_detector_windows where organization_id = ? and last_at < ?)
+         delete from security_known_devices where organization_id = ? and kind <> '${SIGNED_IN}' and last_seen_at < ?`,
+        [organizationId, options.prune.windowsBefore, organizationId, options.prune.devicesBefore],
+        'run',
+        trx(tx),
+      );
+    }
+  }
+
+  /**
+   * Whether this pass prunes: the first in the organization since this process started, then
+   * once PRUNE_EVERY_MS of event time has passed (or time went back: a replay). Marked before
+   * the commit: a pass that rolls back leaves the rows one interval longer, which no rule reads.
+   */
+  private pruneDue(organizationId: string, at: number): boolean {
+    const last = this.prunedAt.get(organizationId);
+    if (last !== undefined && at >= last && at - last < PRUNE_EVERY_MS) return false;
+    this.prunedAt.set(organizationId, at);
+    return true;
   }
 }

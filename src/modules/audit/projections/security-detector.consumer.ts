@@ -96,6 +96,7 @@ export class SecurityDetector implements PositionedConsumer, OnModuleInit {
     await this.state.save(tx, organizationId, state, {
       removedUsers,
       prune: {
+        at: lastAt,
         windowsBefore: new Date(lastAt - longestWindow * 1000).toISOString(),
         devicesBefore: new Date(lastAt - thresholds.knownAddressDays * 86_400_000).toISOString(),
       },

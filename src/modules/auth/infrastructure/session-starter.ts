@@ -36,7 +36,6 @@ export class SessionStarter {
     const { result: session } = await this.uow.run(
       { actor: { ...actor, type: 'user', id: user.id, organizationId: user.organizationId }, organizationId: user.organizationId },
       async (context) => {
-        const { em } = context;
         const started = Session.start({
           id: this.ids.uuid(),
           organizationId: user.organizationId,
@@ -49,7 +48,7 @@ export class SessionStarter {
           maxLifetimeMinutes: document.session.maxLifetimeMinutes,
           details,
         });
-        await this.rows.insert(em, started);
+        await this.rows.insert(context, started);
         for (const { event } of pullEvents(started)) context.record(event);
         await this.users.recordSignIn(context, user);
         return started;

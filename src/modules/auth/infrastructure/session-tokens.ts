@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { HotReads } from '../../../infrastructure/database/hot-reads';
+import type { CommandContext } from '../../../infrastructure/event-store/unit-of-work';
 import { Session, type AuthMethod } from '../domain/session.entity';
 import { SpentRefreshToken } from '../domain/spent-refresh-token.entity';
 
@@ -60,17 +61,16 @@ export class SessionTokens {
   }
 
   /**
-   * Writes a session that has just started, in the caller's transaction: one INSERT, not the
-   * ORM's persist and flush (its change set and query builder cost more than the statement).
+   * Writes a session that has just started, in the command's transaction: one INSERT prepared
+   * on the transaction's connection, not the ORM's persist and flush nor knex's raw query
+   * (their change set and query building cost more than the statement).
    */
-  async insert(tx: EntityManager, session: Session): Promise<void> {
-    if (!tx.isInTransaction()) throw new Error('a session is written inside the command transaction');
-    await tx.getConnection().execute(
+  async insert(context: CommandContext, session: Session): Promise<void> {
+    await context.statement(
+      'sessions.insert',
       `insert into sessions (id, organization_id, user_id, auth_method, ip, user_agent, refresh_token_hash, created_at, last_used_at, expires_at, revoked_at, revoked_reason)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null)`,
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, null, null)`,
       [session.id, session.organizationId, session.userId, session.authMethod, session.ip, session.userAgent, session.refreshTokenHash, session.createdAt, session.lastUsedAt, session.expiresAt],
-      'run',
-      tx.getTransactionContext(),
     );
   }
 

@@ -21,6 +21,12 @@ export type SignInResult = TokenPair | MfaStep | PasswordExpiredStep;
 
 const MFA_STEP_SECONDS = 300;
 
+/** Whether the user has a confirmed second factor, and whether an enabled SAML connection makes the organization SSO-only. */
+export interface SignInFactors {
+  mfaEnabled: boolean;
+  ssoOnlyConnection: boolean;
+}
+
 /**
  * The one way a sign-in ends, whatever proved the first factor (a password, an accepted
  * invitation): the MFA step when the user has a factor or the organization requires one
@@ -52,7 +58,14 @@ export class SignInCompletion {
    * except for break-glass users, who must then pass MFA whatever their role, enrolling first if
    * they have none.
    */
-  async afterFirstFactor(actor: Actor, candidate: SignInCandidate, method: 'password' | 'invitation', account: string, reservation?: Reservation): Promise<SignInResult> {
+  async afterFirstFactor(
+    actor: Actor,
+    candidate: SignInCandidate,
+    method: 'password' | 'invitation',
+    account: string,
+    reservation?: Reservation,
+    factors: Promise<SignInFactors> = this.factors(candidate),
+  ): Promise<SignInResult> {
     let settled = false;
     const settle = async (rememberAddress: boolean) => {
       if (settled) return;
@@ -62,11 +75,11 @@ export class SignInCompletion {
     };
     try {
       // one read of the policy serves the whole sign-in
-      const [factors, { document }] = await Promise.all([this.factors(candidate), this.policies.get(candidate.organizationId)]);
-      const ssoOnly = document.ssoOnly || factors.ssoOnlyConnection;
+      const [{ mfaEnabled, ssoOnlyConnection }, { document }] = await Promise.all([factors, this.policies.get(candidate.organizationId)]);
+      const ssoOnly = document.ssoOnly || ssoOnlyConnection;
       await this.admit(actor, candidate, method, document, ssoOnly);
-      const mustEnrol = !factors.mfaEnabled && (ssoOnly || document.mfa.requiredForRoles.includes(candidate.role));
-      if (!factors.mfaEnabled && !mustEnrol) return await this.complete(actor, candidate, method, document, () => settle(true));
+      const mustEnrol = !mfaEnabled && (ssoOnly || document.mfa.requiredForRoles.includes(candidate.role));
+      if (!mfaEnabled && !mustEnrol) return await this.complete(actor, candidate, method, document, () => settle(true));
       return await this.challenge(actor, candidate, method, mustEnrol);
     } finally {
       await settle(false);
@@ -128,17 +141,24 @@ export class SignInCompletion {
 
   /** `rememberAddress`: makes the address known to the account (every factor is proved from it). */
   private async complete(actor: Actor, candidate: SignInCandidate, method: AuthMethod, document: PolicyDocument, rememberAddress: () => Promise<void>): Promise<TokenPair | PasswordExpiredStep> {
-    await rememberAddress();
-    return (await this.expiry.check(actor, candidate, document)) ?? this.sessions.start(actor, candidate, method, document);
+    // the settlement and the session at once: neither waits for the other, and a sign-in's
+    // round trips after its verify keep the hashing pool from the next one; both are done
+    // before the answer, whichever fails
+    const step = async () => (await this.expiry.check(actor, candidate, document)) ?? this.sessions.start(actor, candidate, method, document);
+    const [remembered, outcome] = await Promise.allSettled([rememberAddress(), step()]);
+    if (remembered.status === 'rejected') throw remembered.reason;
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
   }
 
   /**
    * What every first factor is followed by, in one round trip: whether the user has a
    * confirmed second factor, and whether the organization's enabled SAML connection makes it
    * SSO-only. A prepared statement on the pool: the ORM's two forks and finds cost more than
-   * the rest of a sign-in past argon2.
+   * the rest of a sign-in past argon2. A password sign-in reads it while the password is
+   * checked (`afterFirstFactor`'s `factors`), so that round trip does not follow the verify.
    */
-  private async factors(candidate: { id: string; organizationId: string }): Promise<{ mfaEnabled: boolean; ssoOnlyConnection: boolean }> {
+  async factors(candidate: { id: string; organizationId: string }): Promise<SignInFactors> {
     const [row] = await this.hot.rows<{ mfa_enabled: boolean; sso_only: boolean }>(
       'sign_in.factors',
       `select exists (select 1 from user_mfa where organization_id = $1 and user_id = $2 and confirmed_at is not null) as mfa_enabled,

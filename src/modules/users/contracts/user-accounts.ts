@@ -206,10 +206,13 @@ export class UserAccounts {
   /** Notes a sign-in on the account, inside the transaction that records the sign-in's event. */
   async recordSignIn(context: CommandContext, user: { id: string; organizationId: string }): Promise<void> {
     // a plain update, not the versioned entity: two sign-ins of one user at once must not
-    // conflict; written as SQL (what nativeUpdate sent, version bump included) on every sign-in's path
-    await context.em
-      .getConnection()
-      .execute('update users set last_sign_in_at = ?, version = version + 1 where organization_id = ? and id = ?', [this.clock.now(), user.organizationId, user.id], 'run', context.em.getTransactionContext());
+    // conflict; written as SQL (what nativeUpdate sent, version bump included), prepared on the
+    // transaction's connection: it is on every sign-in's path
+    await context.statement(
+      'users.record_sign_in',
+      'update users set last_sign_in_at = $1, version = version + 1 where organization_id = $2 and id = $3',
+      [this.clock.now(), user.organizationId, user.id],
+    );
   }
 
   /** Notes whether the account has a second factor, inside the transaction of the MFA change's event. */
@@ -257,14 +260,12 @@ export class UserAccounts {
   async summariesOf(organizationId: string, userIds: readonly string[]): Promise<{ id: string; role: string; status: UserStatus }[]> {
     const ids = userIds.filter((id) => UUID.test(id));
     if (!ids.length) return [];
-    return this.uow
-      .reader(organizationId)
-      .getConnection()
-      .execute<{ id: string; role: string; status: UserStatus }[]>(
-        'select id, role, status from users where organization_id = ? and id in (select (jsonb_array_elements_text(?::jsonb))::uuid)',
-        [organizationId, JSON.stringify(ids)],
-        'all',
-      );
+    // a prepared statement on the pool: the security detector asks it in every sign-in's pass
+    return this.hot.rows<{ id: string; role: string; status: UserStatus }>(
+      'users.summaries',
+      'select id, role, status from users where organization_id = $1 and id = any($2::uuid[])',
+      [organizationId, ids],
+    );
   }
 
   /** Pending invitations whose invitee joins the team on accepting. */

@@ -47,16 +47,30 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
   private async signIn(command: LoginCommand, admission: SignInAdmission): Promise<LoginResult> {
     const organization = await this.organizations.findBySlug(command.organization);
     const account = this.throttle.accountKey(organization?.id ?? `unknown:${command.organization}`, command.email);
-    const candidate = organization ? await this.users.findForSignIn(organization.id, command.email) : null;
-
-    let reservation: Reservation;
-    try {
-      reservation = await this.throttle.reserve(account, command.actor.ip, 'password');
-    } catch (error) {
+    // the account's read and the attempt's reservation at once: the reservation needs only the
+    // key, and every round trip before the verify is time the hashing pool may wait
+    const [found, reserved] = await Promise.allSettled([
+      organization ? this.users.findForSignIn(organization.id, command.email) : null,
+      this.throttle.reserve(account, command.actor.ip, 'password'),
+    ]);
+    if (found.status === 'rejected') {
+      // no guess was checked: the attempt counts for nothing
+      if (reserved.status === 'fulfilled') await reserved.value.abandoned();
+      throw found.reason;
+    }
+    const candidate = found.value;
+    if (reserved.status === 'rejected') {
+      const error: unknown = reserved.reason;
       if (error instanceof SignInLockedError && organization) await this.recordRefusal(organization.id, command.actor, candidate?.id ?? null, error);
       throw error;
     }
+    const reservation: Reservation = reserved.value;
 
+    // what the completion asks first, read while the password is checked: one round trip fewer
+    // after the verify, where every sign-in's steps keep the hashing pool from its next verify
+    const factors = organization && candidate ? this.completion.factors(candidate) : null;
+    // a refused or failed attempt ends before reading it
+    factors?.catch(() => undefined);
     let passwordOk: boolean;
     try {
       passwordOk = await admission.verify(candidate?.passwordHash ?? null, command.password);
@@ -79,7 +93,7 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
       throw new InvalidCredentialsError();
     }
     // settled as a success by the completion, with the address remembered if the sign-in completes
-    return this.completion.afterFirstFactor(command.actor, candidate, 'password', account, reservation);
+    return this.completion.afterFirstFactor(command.actor, candidate, 'password', account, reservation, factors ?? undefined);
   }
 
   private async recordRefusal(organizationId: string, actor: Actor, userId: string | null, error: SignInLockedError): Promise<void> {
