@@ -8,7 +8,7 @@ import { enqueueWithin, NotifiedRelay } from '../queue/notified-relay';
 import { RedisService } from '../queue/redis.service';
 import { EventCatchUp } from './event-catch-up';
 import { EventConsumers, type EventJob } from './event-consumers';
-import { EVENTS_CHANNEL } from './event-store';
+import { EVENTS_CHANNEL } from './relay-wake';
 
 /**
  * A few ms between relay passes: at 400 commits a second a pass then carries several events
