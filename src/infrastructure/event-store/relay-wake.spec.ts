@@ -1,5 +1,5 @@
 import type { HotReads } from '../database/hot-reads';
-import { EVENTS_CHANNEL, RelayWake } from './relay-wake';
+import { EVENTS_CHANNEL, OUTBOX_COALESCE_MS, RelayWake } from './relay-wake';
 
 /** A pool whose statements answer only when the test says so. */
 function pool() {
@@ -12,16 +12,20 @@ function pool() {
   return { hotReads: { rows } as unknown as HotReads, sent, answer: () => pending.shift()!.resolve(), fail: (error: Error) => pending.shift()!.reject(error) };
 }
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+// lets the answered statement's callbacks run (no time passes)
+const settle = () => jest.advanceTimersByTimeAsync(0);
 
 describe(RelayWake.name, () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
   it('notifies the relays channel at once when nothing is under way', () => {
     const p = pool();
     new RelayWake(p.hotReads).wake();
     expect(p.sent).toEqual([[EVENTS_CHANNEL, '']]);
   });
 
-  it('sends one notification at a time: the commits meanwhile share the next one', async () => {
+  it(`sends one notification at a time and at most one per ${OUTBOX_COALESCE_MS} ms: the commits meanwhile share the next one`, async () => {
     const p = pool();
     const sut = new RelayWake(p.hotReads);
     sut.wake();
@@ -30,9 +34,22 @@ describe(RelayWake.name, () => {
     expect(p.sent).toHaveLength(1);
     p.answer();
     await settle();
+    sut.wake();
+    expect(p.sent).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(OUTBOX_COALESCE_MS);
     expect(p.sent).toHaveLength(2);
     p.answer();
-    await settle();
+    await jest.advanceTimersByTimeAsync(10 * OUTBOX_COALESCE_MS);
+    expect(p.sent).toHaveLength(2);
+  });
+
+  it('notifies a commit after a quiet spell at once', async () => {
+    const p = pool();
+    const sut = new RelayWake(p.hotReads);
+    sut.wake();
+    p.answer();
+    await jest.advanceTimersByTimeAsync(5 * OUTBOX_COALESCE_MS);
+    sut.wake();
     expect(p.sent).toHaveLength(2);
   });
 
@@ -41,7 +58,7 @@ describe(RelayWake.name, () => {
     const sut = new RelayWake(p.hotReads);
     sut.wake();
     p.fail(new Error('connection refused'));
-    await settle();
+    await jest.advanceTimersByTimeAsync(OUTBOX_COALESCE_MS);
     sut.wake();
     expect(p.sent).toHaveLength(2);
   });
@@ -57,6 +74,7 @@ describe(RelayWake.name, () => {
     expect(stopped).toBe(false);
     p.answer();
     await stopping;
+    await jest.advanceTimersByTimeAsync(10 * OUTBOX_COALESCE_MS);
     sut.wake();
     expect(p.sent).toHaveLength(1);
   });
