@@ -5,11 +5,11 @@
 // no HTTP, no workers), each in a transaction as the unit of work runs a command's (`inTransaction`
 // on a fork: no MikroORM TransactionContext):
 // - `append`: the record is the chained event through the real EventStore.append (the stream head
-//   locked and moved, the hash chained, the outbox row, the NOTIFY);
+//   locked and moved, the hash chained, the outbox row; the relays woken by a pg_notify after COMMIT);
 // - `plain`: the record is one plain single-row INSERT of the same columns into a table with no
 //   index and no chain (bench_plain_audit).
 // - `plain-notify`: `plain` with a pg_notify in the transaction (on a channel nobody listens to),
-//   as the append's function notifies: what NOTIFY's commit costs alone;
+//   as the append's function notified until the twenty-second pass: what NOTIFY's commit costs alone;
 // - `commits`: one connection committing single-row INSERTs one after another (no UPDATE, no
 //   chain): the rate of serial commits, i.e. what one WAL flush at a time allows.
 // `organizationIds` (optional, one per connection) spreads the connections over organizations;

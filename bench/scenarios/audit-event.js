@@ -4,7 +4,7 @@
 // own ORM connection booted from dist/): each the state change of a profile edit (an UPDATE of the
 // user's row, one user per connection, all in the default organization) and its record —
 // - figure: the chained event through the real EventStore.append (stream head locked and moved,
-//   hash chained, outbox row, NOTIFY at commit);
+//   hash chained, outbox row; the relays woken by a pg_notify after COMMIT);
 // - baseline: a plain single-row INSERT of the same columns into an unindexed table.
 // Interleaved round by round; the ratio is the median of the rounds' ratios. The same command
 // over HTTP — PATCH /api/v1/me by the same number of users, with the API and the worker in
@@ -18,7 +18,8 @@
 // the most one organization's commands can reach while each holds its head through COMMIT; and
 // the tail of the head's hold the client sees (the append's answer → COMMIT's answer, and the
 // COMMIT's own time); and the plain transactions with a pg_notify added (NOTIFY serializes the
-// commits of every notifying transaction of the database on one lock, whatever the organization).
+// commits of every notifying transaction of the database on one lock, whatever the organization:
+// why the append no longer notifies inside the transaction).
 
 const pct = (share) => `${(100 * share).toFixed(0)} %`;
 

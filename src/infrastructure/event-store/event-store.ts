@@ -9,8 +9,7 @@ import { EventCatalogue } from '../../shared/event-catalogue';
 import { IdGenerator } from '../../shared/ids';
 import { AppConfig } from '../config/app-config';
 import { canonicalPieces, GENESIS_HASH, hashEvent, hashPieces, type EventActor, type StoredEvent } from './event-hash';
-
-export const EVENTS_CHANNEL = 'gatehouse_events';
+import { RelayWake } from './relay-wake';
 
 export interface EventRow {
   id: string;
@@ -64,7 +63,8 @@ async function transactionConnection(trx: Knex.Transaction): Promise<ClientBase>
 /**
  * The append-only event store. `append` runs inside the caller's transaction: it locks the
  * organization's stream head, so seq stays gap-free and the hash chain linear per
- * organization, and writes the outbox rows the relay publishes after commit.
+ * organization, and writes the outbox rows; once the transaction commits, the relays are
+ * woken (RelayWake) to publish them.
  */
 @Injectable()
 export class EventStore {
@@ -76,6 +76,7 @@ export class EventStore {
     private readonly ids: IdGenerator,
     private readonly catalogue: EventCatalogue,
     config: AppConfig,
+    private readonly relays: RelayWake,
   ) {
     this.validatePayloads = config.values.env !== 'production';
   }
@@ -89,6 +90,7 @@ export class EventStore {
     if (!em.isInTransaction()) throw new Error('events are appended inside the command transaction');
     const connection = em.getConnection();
     const trx = em.getTransactionContext<Knex.Transaction>();
+    if (trx) this.wakeRelaysOnCommit(trx);
     const occurredAt = this.clock.now().toISOString();
     const eventActor: EventActor = {
       type: actor.type,
@@ -136,9 +138,8 @@ export class EventStore {
       stored.push(full);
       heads.set(event.organizationId, { seq: full.seq, hash: full.hash });
     }
-    // A second round trip writes the rest as one statement: the events, their outbox rows, the
-    // new stream heads, and the NOTIFY (delivered at commit) that wakes the outbox relay on
-    // every instance. Data-modifying CTEs run to completion whether or not the query reads them.
+    // A second round trip writes the rest as one statement: the events, their outbox rows and
+    // the new stream heads. Data-modifying CTEs run to completion whether or not the query reads them.
     const headRows = [...heads];
     const written = await connection.execute<{ moved: number }[]>(
       `with appended as (
@@ -152,7 +153,7 @@ export class EventStore {
           where s.organization_id = h.organization_id and s.last_seq = h.started
           returning 1
        )
-       select (select count(*) from advanced)::int as moved, pg_notify('${EVENTS_CHANNEL}', '')`,
+       select (select count(*) from advanced)::int as moved`,
       [
         ...stored.flatMap((e) => [
           e.id,
@@ -179,14 +180,29 @@ export class EventStore {
   }
 
   /**
+   * The relays hear of the events once the outermost transaction has committed. Hooked here,
+   * where events are appended, so that no code committing a transaction (a command's unit of
+   * work, a consumer's pass) can forget it. knex settles `executionPromise` when the
+   * transaction ends: fulfilled at COMMIT (and at a rollback without an error: a wake-up that
+   * finds nothing), rejected when the COMMIT fails.
+   */
+  private wakeRelaysOnCommit(trx: Knex.Transaction): void {
+    let outermost = trx;
+    while (outermost.parentTransaction) outermost = outermost.parentTransaction;
+    outermost.executionPromise.then(
+      () => this.relays.wake(),
+      () => undefined,
+    );
+  }
+
+  /**
    * One round trip does the whole append of one organization's events
    * (gatehouse_append_events, a migration's function): it locks the stream head, chains the
    * events from it (PostgreSQL hashes the canonical JSON this process prepared around the two
-   * values only the head knows: `canonicalPieces`), writes them and their outbox rows, moves
-   * the head, and NOTIFYs (delivered at commit). So the head is held from this last statement
-   * to COMMIT only, and commands of one organization queue on it for no longer. Answers null,
-   * having written nothing, when the head does not exist yet (the two-round-trip path then
-   * creates it). Every command runs this statement: it goes as a named prepared statement
+   * values only the head knows: `canonicalPieces`), writes them and their outbox rows, and
+   * moves the head. So the head is held from this last statement to COMMIT only, and commands
+   * of one organization queue on it for no longer. Answers null, having written nothing,
+   * when the head does not exist yet (the two-round-trip path then creates it). Every command runs this statement: it goes as a named prepared statement
    * straight on the transaction's connection, with its values as parameters, not through the
    * ORM's raw query (which inlines the values into the text) and knex's query runner.
    */

@@ -8,13 +8,7 @@ import { enqueueWithin, NotifiedRelay } from '../queue/notified-relay';
 import { RedisService } from '../queue/redis.service';
 import { EventCatchUp } from './event-catch-up';
 import { EventConsumers, type EventJob } from './event-consumers';
-import { EVENTS_CHANNEL } from './event-store';
-
-/**
- * A few ms between relay passes: at 400 commits a second a pass then carries several events
- * for the same fixed cost, and a lone event still goes at once (well inside the 100 ms lag goal).
- */
-export const OUTBOX_COALESCE_MS = 10;
+import { EVENTS_CHANNEL, OUTBOX_COALESCE_MS } from './relay-wake';
 
 interface OutboxRow {
   event_id: string;

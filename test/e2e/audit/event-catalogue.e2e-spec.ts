@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { EventStore } from '../../../src/infrastructure/event-store/event-store';
+import { RelayWake } from '../../../src/infrastructure/event-store/relay-wake';
 import { UnitOfWork } from '../../../src/infrastructure/event-store/unit-of-work';
 import type { AppConfig } from '../../../src/infrastructure/config/app-config';
 import type { Actor } from '../../../src/shared/actor';
@@ -101,7 +102,7 @@ describe('the event catalogue', () => {
   });
 
   it('in production refuses an undeclared type but spends nothing on checking payloads', async () => {
-    const production = new EventStore(t.app.get(Clock), t.app.get(IdGenerator), catalogue, { values: { env: 'production' } } as AppConfig);
+    const production = new EventStore(t.app.get(Clock), t.app.get(IdGenerator), catalogue, { values: { env: 'production' } } as AppConfig, t.app.get(RelayWake));
     const em = t.app.get(EntityManager).fork();
     const drifted = { type: 'user.avatar_removed', organizationId: orgId, subject: { type: 'user', id: null }, payload: { extra: 1 } } as unknown as DomainEvent;
     const undeclared = { ...drifted, type: 'user.teleported' } as unknown as DomainEvent;

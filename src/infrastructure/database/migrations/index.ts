@@ -16,6 +16,7 @@ import { Migration20261203000400_security_alerts } from './Migration202612030004
 import { Migration20261203000500_audit_partitioning } from './Migration20261203000500_audit_partitioning';
 import { Migration20261203001000_event_append_function } from './Migration20261203001000_event_append_function';
 import { Migration20261203002100_profile_extras_function } from './Migration20261203002100_profile_extras_function';
+import { Migration20261203004000_append_wakes_after_commit } from './Migration20261203004000_append_wakes_after_commit';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203000500_audit_partitioning', class: Migration20261203000500_audit_partitioning },
   { name: 'Migration20261203001000_event_append_function', class: Migration20261203001000_event_append_function },
   { name: 'Migration20261203002100_profile_extras_function', class: Migration20261203002100_profile_extras_function },
+  { name: 'Migration20261203004000_append_wakes_after_commit', class: Migration20261203004000_append_wakes_after_commit },
 ];

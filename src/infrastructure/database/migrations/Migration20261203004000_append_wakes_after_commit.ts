@@ -1,0 +1,36 @@
+import { Migration } from '@mikro-orm/migrations';
+
+const FUNCTION = `'gatehouse_append_events(uuid, timestamptz, jsonb)'::regprocedure`;
+const NOTIFY = `perform pg_notify('gatehouse_events', '');`;
+const HEAD_MOVED = 'update event_streams set last_seq = v_seq, last_hash = v_hash where organization_id = p_organization_id;';
+
+/** Redefines gatehouse_append_events as it stands with `from` replaced by `to`; fails if `from` is not in it. */
+function edit(from: string, to: string): string {
+  const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
+  return `do $$
+    declare
+      v_def text := pg_get_functiondef(${FUNCTION});
+    begin
+      if position(${quote(from)} in v_def) = 0 then
+        raise exception 'gatehouse_append_events is not the function this migration edits';
+      end if;
+      execute replace(v_def, ${quote(from)}, ${quote(to)});
+    end $$`;
+}
+
+/**
+ * gatehouse_append_events (Migration20261203001000) no longer NOTIFYs: the process wakes the
+ * relays after COMMIT (RelayWake). A NOTIFY in the transaction takes PostgreSQL's one
+ * notification lock per database at commit and holds it through the WAL flush, so every
+ * command's commit waited for the one before, whatever its organization. The function is
+ * otherwise unchanged, so it is edited where it stands rather than written out again.
+ */
+export class Migration20261203004000_append_wakes_after_commit extends Migration {
+  override up(): void {
+    this.addSql(edit(`${HEAD_MOVED}\n        ${NOTIFY}`, HEAD_MOVED));
+  }
+
+  override down(): void {
+    this.addSql(edit(HEAD_MOVED, `${HEAD_MOVED}\n        ${NOTIFY}`));
+  }
+}
