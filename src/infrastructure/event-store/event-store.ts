@@ -1,5 +1,4 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import type { ClientBase } from 'pg';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../shared/actor';
@@ -8,6 +7,7 @@ import type { DomainEvent } from '../../shared/domain-event';
 import { EventCatalogue } from '../../shared/event-catalogue';
 import { IdGenerator } from '../../shared/ids';
 import { AppConfig } from '../config/app-config';
+import { transactionConnection } from '../database/transaction-connection';
 import { canonicalPieces, GENESIS_HASH, hashEvent, hashPieces, type EventActor, type StoredEvent } from './event-hash';
 import { RelayWake } from './relay-wake';
 
@@ -48,17 +48,6 @@ const APPEND_STATEMENT = {
   name: 'gatehouse_append_events',
   text: 'select o_seq, o_prev_hash, o_hash from gatehouse_append_events($1::uuid, $2::timestamptz, $3::jsonb)',
 };
-
-/**
- * The pg connection a knex transaction runs on: its transaction client hands out only that
- * one (`acquireConnection`), so a statement sent on it is inside the transaction.
- */
-async function transactionConnection(trx: Knex.Transaction): Promise<ClientBase> {
-  const client = trx.client as { transacting?: boolean; acquireConnection?: () => Promise<unknown> };
-  const connection = client.transacting && typeof client.acquireConnection === 'function' ? await client.acquireConnection() : null;
-  if (typeof (connection as ClientBase | null)?.query !== 'function') throw new Error("events are appended on the transaction's own pg connection");
-  return connection as ClientBase;
-}
 
 /**
  * The append-only event store. `append` runs inside the caller's transaction: it locks the
