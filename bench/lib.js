@@ -166,7 +166,9 @@ function cpuSeconds(pid) {
  * pid and a stop function. Its stdout (the request log) is drained as a log collector would.
  */
 async function startServer(kind, env, nodeArgs = []) {
-  const [command, args] = pinned(SERVER_CORE, process.execPath, [...nodeArgs, path.join(__dirname, 'server.js'), kind]);
+  // BENCH_NODE_ARGS: Node flags for every server of a run (an experiment: --trace-deopt, heap sizes)
+  const flags = [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...nodeArgs];
+  const [command, args] = pinned(SERVER_CORE, process.execPath, [...flags, path.join(__dirname, 'server.js'), kind]);
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   child.stdout.resume();
   const port = await new Promise((resolve, reject) => {
@@ -276,19 +278,27 @@ async function compareToBare(context, name, target) {
   }
   const ours = [];
   const theirs = [];
+  // the worker shares the servers' core: what it ran during a round is time the round lost
+  const workerPid = context.worker?.pid;
   for (let round = 1; round <= rounds; round++) {
     const order = round % 2 ? [baseline, target] : [target, baseline];
     for (const which of order) {
+      const [workerBefore, started] = [cpuSeconds(workerPid), Date.now()];
       const result = await loadOnce(which.server, { ...which, seconds });
+      result.workerShare = (cpuSeconds(workerPid) - workerBefore) / ((Date.now() - started) / 1000);
       (which === baseline ? theirs : ours).push(result);
     }
     const [o, t] = [ours[ours.length - 1], theirs[theirs.length - 1]];
-    log(`  ${name} round ${round}/${rounds}: ${o.perSecond.toFixed(0)}/s vs bare ${t.perSecond.toFixed(0)}/s (${(o.perSecond / t.perSecond).toFixed(3)})${o.other ? `, ${o.other} non-2xx` : ''}`);
+    log(
+      `  ${name} round ${round}/${rounds}: ${o.perSecond.toFixed(0)}/s vs bare ${t.perSecond.toFixed(0)}/s (${(o.perSecond / t.perSecond).toFixed(3)}), ` +
+        `CPU ${cpuPerRequest(o)} vs ${cpuPerRequest(t)} per request, worker ${percent(o.workerShare)} / ${percent(t.workerShare)} of the core${o.other ? `, ${o.other} non-2xx` : ''}`,
+    );
     if (o.ok === 0) throw new Error(`${name}: no request succeeded (${JSON.stringify(o.statuses)})`);
   }
   return { ours: medianRound(ours), bare: medianRound(theirs), ratio: median(ours.map((o, i) => o.perSecond / theirs[i].perSecond)) };
 }
 
+const percent = (share) => (Number.isFinite(share) ? `${(100 * share).toFixed(0)} %` : '—');
 const perSecond = (value) => `${value >= 100 ? value.toFixed(0) : value.toFixed(1)}/s`;
 const latency = (r) => `${r.p50} / ${r.p99} ms`;
 const cpuPerRequest = (r) => (Number.isFinite(r.cpuPerRequestUs) ? `${r.cpuPerRequestUs.toFixed(0)} µs` : '—');

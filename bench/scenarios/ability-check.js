@@ -64,6 +64,7 @@ function questionsOf(inputs) {
 module.exports = {
   name: 'ability-check',
   order: 45,
+  seeds: ['users', 'teams and resource grants'],
   title: 'in-process ability check, cached',
   goal: '≥ 1,000,000 checks/s',
   async run(context) {

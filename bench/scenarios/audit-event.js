@@ -88,6 +88,7 @@ function runCommandLoad(context, spec) {
 module.exports = {
   name: 'audit-event',
   order: 70,
+  seeds: ['users'],
   title: 'a command’s audit event (state change + chained event vs + plain INSERT)',
   goal: '≥ 0.60 of plain single-row INSERTs',
   caughtUp,

@@ -8,6 +8,7 @@ const path = require('node:path');
 module.exports = {
   name: 'audit-export',
   order: 95,
+  seeds: ['audit events'],
   title: 'audit export, 1M events NDJSON',
   goal: '≥ 50 MB/s, RSS growth ≤ 50 MB',
   async run(context) {

@@ -98,6 +98,7 @@ async function head(sql, organizationId) {
 module.exports = {
   name: 'audit-pipeline',
   order: 80,
+  seeds: ['users'],
   title: 'audit pipeline, command → projection',
   goal: '≥ 2,000 events/s; lag p99 ≤ 100 ms at 500 events/s',
   async run(context) {

@@ -55,6 +55,7 @@ async function handlerSql(sql, table, organizationId, range, conditions) {
 module.exports = {
   name: 'audit-query',
   order: 90,
+  seeds: ['audit events'],
   title: 'audit queries (events, logins, permission changes), filtered first page over 1M events',
   goal: 'p95 ≤ 10 ms (API), ≤ 2 ms (database)',
   async run(context) {

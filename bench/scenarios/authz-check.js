@@ -23,6 +23,7 @@ async function subjectOf(sql) {
 module.exports = {
   name: 'authz-check',
   order: 40,
+  seeds: ['users', 'teams and resource grants'],
   title: 'POST /api/v1/authz/check (cached ability, resource grant)',
   goal: '≥ 0.35 of the bare route',
   async run(context) {

@@ -4,6 +4,7 @@
 module.exports = {
   name: 'projection-rebuild',
   order: 85,
+  seeds: ['audit events'],
   title: 'projection rebuild',
   goal: '≥ 10,000 events/s',
   async run(context) {

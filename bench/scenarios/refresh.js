@@ -9,6 +9,7 @@ async function signIn(context, index) {
 module.exports = {
   name: 'refresh',
   order: 60,
+  seeds: ['users'],
   title: 'refresh-token rotation',
   goal: '≥ 600 refreshes/s per core',
   async run(context) {
