@@ -4,9 +4,10 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { Revocations } from '../../../../infrastructure/security/revocations';
 import { hashToken } from '../../../../infrastructure/security/token-hash';
+import type { Actor } from '../../../../shared/actor';
 import { Clock } from '../../../../shared/clock';
 import { DomainError } from '../../../../shared/domain-error';
-import { AccessGate, PolicyStore } from '../../../access-policy';
+import { AccessGate, PolicyStore, type AccessCaller, type PolicyDocument } from '../../../access-policy';
 import { UserAccounts } from '../../../users';
 import { Session } from '../../domain/session.entity';
 import { SpentRefreshToken } from '../../domain/spent-refresh-token.entity';
@@ -27,12 +28,26 @@ class MfaNowRequiredError extends DomainError {
   }
 }
 
+/** What a refresh rolled back for, to follow up outside its transaction. */
+type Setback = { kind: 'mfa'; session: Session } | { kind: 'gate'; actor: Actor; caller: AccessCaller; document: PolicyDocument };
+
+/** Rolls the refresh's transaction back, leaving the token unspent, for the setback to be dealt with after. */
+class RolledBack extends Error {
+  constructor(readonly setback: Setback) {
+    super(`refresh rolled back (${setback.kind})`);
+  }
+}
+
 /**
  * Exchanges a refresh token for a new pair, spending the old one. A spent token presented
  * again means two parties hold it: the whole session is revoked and a security event raised,
  * once: replays after the session is over (a flood of them) answer 401 and record nothing.
  * The new access token carries the user's current role, so role changes apply from here.
  * The organization's IP allow-list and access windows apply as at sign-in.
+ *
+ * The token is spent by the transaction's first statement, which is also what finds its
+ * session (SessionTokens.spend); every check follows it in the same transaction, and any
+ * refusal rolls the spending back, so a refused token stays unspent as before.
  */
 @CommandHandler(RefreshSessionCommand)
 export class RefreshSessionHandler implements ICommandHandler<RefreshSessionCommand, TokenPair> {
@@ -52,40 +67,50 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
 
   async execute(command: RefreshSessionCommand): Promise<TokenPair> {
     const presented = hashToken(command.refreshToken);
-    // the token is the only key the caller has: this lookup crosses tenants by a 256-bit secret
-    const found = await this.tokens.presented(presented);
-    if (!found?.session) {
-      if (found?.spent) await this.revokeForReuse(found.spent, command);
-      throw new InvalidRefreshTokenError();
+    try {
+      return await this.spend(command, presented, false);
+    } catch (error) {
+      if (!(error instanceof RolledBack)) throw error;
+      const { setback } = error;
+      if (setback.kind === 'mfa') {
+        // begun before the requirement (an invitation, a role change, a new policy): the
+        // session ends and the next sign-in takes the MFA step, enrolling first if need be
+        await this.endForMfa(setback.session, command);
+        throw new MfaNowRequiredError();
+      }
+      // a refusal is recorded and answered here (403), the token unspent: the session goes on
+      // once the address or the hour is allowed; a break-glass pass is recorded, then spent
+      await this.gate.admit(setback.actor, setback.caller, 'refresh', { document: setback.document });
+      return this.spend(command, presented, true);
     }
-    const { session } = found;
-    const [user, policy] = await Promise.all([
-      this.users.findProfile(session.organizationId, session.userId),
-      this.policies.get(session.organizationId),
-    ]);
-    const now = this.clock.now();
-    const ended = session.endedReason(now, policy.document.session.idleTimeoutMinutes);
-    if (ended || !user || user.status !== 'active') throw new InvalidRefreshTokenError();
-    if (policy.document.mfa.requiredForRoles.includes(user.role) && !session.provedSecondFactor) {
-      // begun before the requirement (an invitation, a role change, a new policy): the
-      // session ends and the next sign-in takes the MFA step, enrolling first if need be
-      await this.endForMfa(session, command);
-      throw new MfaNowRequiredError();
-    }
+  }
 
-    const actor = { ...command.actor, type: 'user' as const, id: user.id, organizationId: user.organizationId };
-    // refused from here or now, the token stays unspent: the session goes on once the address or the hour is allowed
-    await this.gate.admit(actor, { organizationId: user.organizationId, userId: user.id, role: user.role, ip: command.actor.ip }, 'refresh', {
-      document: policy.document,
-    });
-
+  /** `admitted`: the access gate has already let this caller through (a recorded break-glass pass). */
+  private async spend(command: RefreshSessionCommand, presented: string, admitted: boolean): Promise<TokenPair> {
     const next = this.issuer.newRefreshToken();
-    await this.uow.run({ actor, organizationId: session.organizationId }, async (context) => {
-      // spendable once, even by two requests racing: the second finds the token already spent
-      if (!(await this.tokens.rotate(context.em, session, presented, next.hash, now, command.actor.ip))) throw new InvalidRefreshTokenError();
+    const now = this.clock.now();
+    const { result } = await this.uow.run({ actor: command.actor, organizationId: null }, async (context) => {
+      const found = await this.tokens.spend(context.em, presented, next.hash, now, command.actor.ip);
+      // nothing was written: the transaction commits empty
+      if (!found?.session) return found?.spent ?? null;
+      const { session } = found;
+      const [user, policy] = await Promise.all([this.users.standing(session.organizationId, session.userId), this.policies.get(session.organizationId)]);
+      const ended = session.endedReason(now, policy.document.session.idleTimeoutMinutes);
+      if (ended || !user || user.status !== 'active') throw new InvalidRefreshTokenError();
+      if (policy.document.mfa.requiredForRoles.includes(user.role) && !session.provedSecondFactor) throw new RolledBack({ kind: 'mfa', session });
+      const actor = { ...command.actor, type: 'user' as const, id: user.id, organizationId: user.organizationId };
+      context.actAs(actor);
+      if (!admitted) {
+        const caller = { organizationId: user.organizationId, userId: user.id, role: user.role, ip: command.actor.ip };
+        const { decision } = await this.gate.decide(caller, policy.document);
+        if (!decision.allowed || decision.breakGlass?.bypassed.length) throw new RolledBack({ kind: 'gate', actor, caller, document: policy.document });
+      }
       context.record(Session.rotated(session));
+      return { user, session };
     });
-    return this.issuer.pair(this.sessions.claims(user, session.id), next.token);
+    if (result instanceof SpentRefreshToken) await this.revokeForReuse(result, command);
+    if (!result || result instanceof SpentRefreshToken) throw new InvalidRefreshTokenError();
+    return this.issuer.pair(this.sessions.claims(result.user, result.session.id), next.token);
   }
 
   private async endForMfa(found: Session, command: RefreshSessionCommand): Promise<void> {
