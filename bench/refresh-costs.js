@@ -7,7 +7,8 @@
 // bench/count-round-trips.js preloaded, signs the sessions in, warms up for 2 s, then loads for
 // `seconds` (5) and waits until every consumer has projected the load's events. It prints
 // refreshes/s, p50/p99, the CPU per refresh of the api and of the worker (/proc, the worker's
-// until it caught up), statements and Redis commands per refresh in each, and what the
+// until it caught up; less what each costs idle over as long, measured after), statements and
+// Redis commands per refresh in each (idle polls likewise off), and what the
 // database's backends of the run were doing, sampled from pg_stat_activity every 10 ms: the
 // mean number of backends in each state (active on the CPU, or waiting: `Lock:transactionid`
 // is a row lock held by another transaction, `LWLock:WALWrite`/`IO:WALSync` a commit's flush,
@@ -70,19 +71,29 @@ async function main() {
           await api.roundTrips();
           await worker.roundTrips();
           const before = { api: lib.cpuSeconds(api.pid), worker: lib.cpuSeconds(worker.pid) };
+          const started = Date.now();
           const stopSampling = sampleBackends(sampler, environment.database);
           const result = await lib.runLoad(api, 'refresh-load.js', { port: api.port, tokens: warm.tokens, seconds });
+          const loadSeconds = (Date.now() - started) / 1000;
           const apiCpu = lib.cpuSeconds(api.pid) - before.api;
           const backends = await stopSampling();
           await lib.caughtUp(sql);
+          const busySeconds = (Date.now() - started) / 1000;
           const workerCpu = lib.cpuSeconds(worker.pid) - before.worker;
+          // what each costs idle (timers, polls) over as long is taken off
           const [apiTrips, workerTrips] = [await api.roundTrips(), await worker.roundTrips()];
-          const per = (counts) => (total(counts) / result.ok).toFixed(2);
+          const idleFrom = { api: lib.cpuSeconds(api.pid), worker: lib.cpuSeconds(worker.pid) };
+          await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+          const idleRate = { api: (lib.cpuSeconds(api.pid) - idleFrom.api) / seconds, worker: (lib.cpuSeconds(worker.pid) - idleFrom.worker) / seconds };
+          const [apiIdle, workerIdle] = [await api.roundTrips(), await worker.roundTrips()];
+          const busyShare = busySeconds / seconds;
+          const per = (busy, idle) => ((total(busy) - total(idle) * busyShare) / result.ok).toFixed(2);
+          const cpuPer = (cpu, rate, during) => (((cpu - rate * during) * 1e6) / result.ok).toFixed(0);
           lib.log(
             `${path.basename(checkout)} round ${round}: ${result.ok} refreshes (${result.other} failed), ${result.perSecond.toFixed(0)}/s, p50 ${result.p50} / p99 ${result.p99} ms; ` +
-              `CPU per refresh api ${((apiCpu * 1e6) / result.ok).toFixed(0)} µs + worker ${((workerCpu * 1e6) / result.ok).toFixed(0)} µs; ` +
-              `api ${per(apiTrips.pg)} statements ${JSON.stringify(apiTrips.pg)}, ${per(apiTrips.redis)} Redis; worker ${per(workerTrips.pg)} statements, ${per(workerTrips.redis)} Redis; ` +
-              `backends ${JSON.stringify(backends)}`,
+              `CPU per refresh api ${cpuPer(apiCpu, idleRate.api, loadSeconds)} µs + worker ${cpuPer(workerCpu, idleRate.worker, busySeconds)} µs; ` +
+              `api ${per(apiTrips.pg, apiIdle.pg)} statements ${JSON.stringify(apiTrips.pg)}, ${per(apiTrips.redis, apiIdle.redis)} Redis; ` +
+              `worker ${per(workerTrips.pg, workerIdle.pg)} statements, ${per(workerTrips.redis, workerIdle.redis)} Redis; backends ${JSON.stringify(backends)}`,
           );
         } finally {
           await worker.stop();
