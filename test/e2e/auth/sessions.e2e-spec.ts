@@ -164,6 +164,20 @@ describe('sessions and tokens', () => {
     expect(claimsOf(refreshed.body)).toMatchObject({ sid, role: 'Viewer' });
   });
 
+  it('refreshes thirty sessions at once on a new instance, which reads the policy outside their transactions', async () => {
+    const tokens: Tokens[] = [];
+    for (let i = 0; i < 30; i++) tokens.push(await signIn());
+    // no policy cached yet: with the read inside each transaction, thirty would wait on a full pool
+    const fresh = await startTestApp({ env: t.env, removeOnClose: false });
+    try {
+      const answers = await Promise.all(tokens.map((pair) => fresh.api.post<Tokens>('/api/v1/auth/refresh', { refreshToken: pair.refreshToken })));
+      expect(answers.map((a) => a.status)).toEqual(tokens.map(() => 200));
+      expect(new Set(answers.map((a) => claimsOf(a.body).sid)).size).toBe(30);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('refuses a revoked session’s access token on the next request, on every instance', async () => {
     const victim = await signIn();
     const other = await signIn();

@@ -28,8 +28,11 @@ class MfaNowRequiredError extends DomainError {
   }
 }
 
-/** What a refresh rolled back for, to follow up outside its transaction. */
-type Setback = { kind: 'mfa'; session: Session } | { kind: 'gate'; actor: Actor; caller: AccessCaller; document: PolicyDocument };
+/** What a refresh rolled back for, to deal with outside its transaction before trying again or refusing. */
+type Setback =
+  | { kind: 'policy'; organizationId: string }
+  | { kind: 'mfa'; session: Session }
+  | { kind: 'gate'; actor: Actor; caller: AccessCaller; document: PolicyDocument };
 
 /** Rolls the refresh's transaction back, leaving the token unspent, for the setback to be dealt with after. */
 class RolledBack extends Error {
@@ -38,16 +41,19 @@ class RolledBack extends Error {
   }
 }
 
+/** What earlier attempts of one refresh settled outside a transaction. */
+interface Settled {
+  policy: { organizationId: string; document: PolicyDocument } | null;
+  /** The access gate let this caller through (and recorded a break-glass pass, if it was one). */
+  admitted: boolean;
+}
+
 /**
  * Exchanges a refresh token for a new pair, spending the old one. A spent token presented
  * again means two parties hold it: the whole session is revoked and a security event raised,
  * once: replays after the session is over (a flood of them) answer 401 and record nothing.
  * The new access token carries the user's current role, so role changes apply from here.
  * The organization's IP allow-list and access windows apply as at sign-in.
- *
- * The token is spent by the transaction's first statement, which is also what finds its
- * session (SessionTokens.spend); every check follows it in the same transaction, and any
- * refusal rolls the spending back, so a refused token stays unspent as before.
  */
 @CommandHandler(RefreshSessionCommand)
 export class RefreshSessionHandler implements ICommandHandler<RefreshSessionCommand, TokenPair> {
@@ -67,26 +73,26 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
 
   async execute(command: RefreshSessionCommand): Promise<TokenPair> {
     const presented = hashToken(command.refreshToken);
-    try {
-      return await this.spend(command, presented, false);
-    } catch (error) {
-      if (!(error instanceof RolledBack)) throw error;
-      const { setback } = error;
-      if (setback.kind === 'mfa') {
-        // begun before the requirement (an invitation, a role change, a new policy): the
-        // session ends and the next sign-in takes the MFA step, enrolling first if need be
-        await this.endForMfa(setback.session, command);
-        throw new MfaNowRequiredError();
+    const settled: Settled = { policy: null, admitted: false };
+    // at most three attempts: each setback but a refusal is settled once
+    for (;;) {
+      try {
+        return await this.spend(command, presented, settled);
+      } catch (error) {
+        if (!(error instanceof RolledBack)) throw error;
+        await this.settle(error.setback, command, settled);
       }
-      // a refusal is recorded and answered here (403), the token unspent: the session goes on
-      // once the address or the hour is allowed; a break-glass pass is recorded, then spent
-      await this.gate.admit(setback.actor, setback.caller, 'refresh', { document: setback.document });
-      return this.spend(command, presented, true);
     }
   }
 
-  /** `admitted`: the access gate has already let this caller through (a recorded break-glass pass). */
-  private async spend(command: RefreshSessionCommand, presented: string, admitted: boolean): Promise<TokenPair> {
+  /**
+   * The token is spent by the transaction's first statement, which is also what finds the
+   * session; every check follows in the transaction, and a refusal rolls the spending back.
+   * Nothing in the transaction waits for another connection of the ORM's pool (a policy or
+   * team read would, and with the pool full of refreshes none would come): those are setbacks,
+   * settled after the rollback.
+   */
+  private async spend(command: RefreshSessionCommand, presented: string, settled: Settled): Promise<TokenPair> {
     const next = this.issuer.newRefreshToken();
     const now = this.clock.now();
     const { result } = await this.uow.run({ actor: command.actor, organizationId: null }, async (context) => {
@@ -94,23 +100,39 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
       // nothing was written: the transaction commits empty
       if (!found?.session) return found?.spent ?? null;
       const { session } = found;
-      const [user, policy] = await Promise.all([this.users.standing(session.organizationId, session.userId), this.policies.get(session.organizationId)]);
-      const ended = session.endedReason(now, policy.document.session.idleTimeoutMinutes);
-      if (ended || !user || user.status !== 'active') throw new InvalidRefreshTokenError();
-      if (policy.document.mfa.requiredForRoles.includes(user.role) && !session.provedSecondFactor) throw new RolledBack({ kind: 'mfa', session });
+      const document = this.policies.cached(session.organizationId)?.document ?? (settled.policy?.organizationId === session.organizationId ? settled.policy.document : null);
+      if (!document) throw new RolledBack({ kind: 'policy', organizationId: session.organizationId });
+      const user = await this.users.standing(session.organizationId, session.userId);
+      if (session.endedReason(now, document.session.idleTimeoutMinutes) || !user || user.status !== 'active') throw new InvalidRefreshTokenError();
+      if (document.mfa.requiredForRoles.includes(user.role) && !session.provedSecondFactor) throw new RolledBack({ kind: 'mfa', session });
       const actor = { ...command.actor, type: 'user' as const, id: user.id, organizationId: user.organizationId };
       context.actAs(actor);
-      if (!admitted) {
-        const caller = { organizationId: user.organizationId, userId: user.id, role: user.role, ip: command.actor.ip };
-        const { decision } = await this.gate.decide(caller, policy.document);
-        if (!decision.allowed || decision.breakGlass?.bypassed.length) throw new RolledBack({ kind: 'gate', actor, caller, document: policy.document });
-      }
+      const caller = { organizationId: user.organizationId, userId: user.id, role: user.role, ip: command.actor.ip };
+      if (!settled.admitted && !this.gate.plainlyAdmitted(caller, document)) throw new RolledBack({ kind: 'gate', actor, caller, document });
       context.record(Session.rotated(session));
       return { user, session };
     });
     if (result instanceof SpentRefreshToken) await this.revokeForReuse(result, command);
     if (!result || result instanceof SpentRefreshToken) throw new InvalidRefreshTokenError();
     return this.issuer.pair(this.sessions.claims(result.user, result.session.id), next.token);
+  }
+
+  private async settle(setback: Setback, command: RefreshSessionCommand, settled: Settled): Promise<void> {
+    switch (setback.kind) {
+      case 'policy':
+        settled.policy = { organizationId: setback.organizationId, document: (await this.policies.get(setback.organizationId)).document };
+        return;
+      case 'mfa':
+        // begun before the requirement (an invitation, a role change, a new policy): the
+        // session ends and the next sign-in takes the MFA step, enrolling first if need be
+        await this.endForMfa(setback.session, command);
+        throw new MfaNowRequiredError();
+      case 'gate':
+        // a refusal is recorded and answered here (403), the token unspent: the session goes on
+        // once the address or the hour is allowed; a break-glass pass is recorded, then spent
+        await this.gate.admit(setback.actor, setback.caller, 'refresh', { document: setback.document });
+        settled.admitted = true;
+    }
   }
 
   private async endForMfa(found: Session, command: RefreshSessionCommand): Promise<void> {
