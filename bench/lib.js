@@ -189,6 +189,51 @@ async function startServer(kind, env, nodeArgs = []) {
 }
 
 /**
+ * Starts Gatehouse from another checkout's dist/ (an old build: `git worktree add /tmp/old
+ * <commit>`, its node_modules linked, `npx nest build` there) as startServer does, with
+ * bench/count-round-trips.js preloaded: `roundTrips()` answers its counts since the last call.
+ */
+async function startCheckout(checkout, env, nodeArgs = []) {
+  const preload = ['-r', path.join(checkout, 'bench', 'count-round-trips.js'), ...nodeArgs];
+  const [command, args] = pinned(SERVER_CORE, process.execPath, [...preload, path.join(checkout, 'bench', 'server.js'), 'gatehouse']);
+  const child = spawn(command, args, { cwd: checkout, env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const port = await new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve(message.port));
+    child.once('exit', (code) => reject(new Error(`Gatehouse of ${checkout} exited with ${code}`)));
+  });
+  // taskset execs node in place: the child's pid is the server's
+  return {
+    port,
+    pid: child.pid,
+    roundTrips: () =>
+      new Promise((resolve) => {
+        child.once('message', (message) => resolve(message.roundTrips));
+        child.send('round-trips');
+      }),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Waits until every event consumer's position has reached its organization's stream head. */
+async function caughtUp(sql, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await sql.query(
+      `select count(*)::int as behind from event_streams s join projection_positions p on p.organization_id = s.organization_id
+        where p.last_seq < s.last_seq`,
+    );
+    if (rows[0].behind === 0) return;
+    if (Date.now() > deadline) throw new Error(`the consumers are still behind after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
  * Runs a load script of bench/ (load.js: autocannon) pinned to the load core against one server;
  * answers what it prints (2xx per second, latency p50/p99 in ms, status counts) and the
  * server's CPU µs per answered request.
@@ -338,6 +383,8 @@ module.exports = {
   gatehouseEnv,
   cpuSeconds,
   startServer,
+  startCheckout,
+  caughtUp,
   runLoad,
   loadOnce,
   runAuditTool,

@@ -1,9 +1,10 @@
 // The load of the refresh-rotation figure, in a process of its own on the load core: each
 // session rotates its own refresh token as fast as the answers come (every answer carries the
-// next one, so this cannot be a fixed request). Prints one JSON line.
+// next one, so this cannot be a fixed request). Prints one JSON line (with `tokensOut`, each
+// session's last token too, for a next load).
 const http = require('node:http');
 
-const { port, tokens, seconds } = JSON.parse(process.argv[2]);
+const { port, tokens, seconds, tokensOut } = JSON.parse(process.argv[2]);
 const agent = new http.Agent({ keepAlive: true, maxSockets: tokens.length });
 
 function refresh(token) {
@@ -26,7 +27,7 @@ async function main() {
   let ok = 0;
   let other = 0;
   const started = Date.now();
-  await Promise.all(
+  const last = await Promise.all(
     tokens.map(async (first) => {
       let token = first;
       while (Date.now() < deadline && token) {
@@ -41,11 +42,12 @@ async function main() {
           token = null;
         }
       }
+      return token;
     }),
   );
   latencies.sort((a, b) => a - b);
   const at = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
-  process.stdout.write(`${JSON.stringify({ ok, other, statuses, perSecond: ok / ((Date.now() - started) / 1000), p50: at(0.5), p99: at(0.99) })}\n`);
+  process.stdout.write(`${JSON.stringify({ ok, other, statuses, perSecond: ok / ((Date.now() - started) / 1000), p50: at(0.5), p99: at(0.99), ...(tokensOut && { tokens: last }) })}\n`);
   agent.destroy();
 }
 

@@ -19,16 +19,7 @@ function roundTrips(server) {
 
 const total = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
 
-async function caughtUp(sql) {
-  for (;;) {
-    const { rows } = await sql.query(
-      `select count(*)::int as behind from event_streams s join projection_positions p on p.organization_id = s.organization_id
-        where p.last_seq < s.last_seq`,
-    );
-    if (rows[0].behind === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+const caughtUp = (sql) => lib.caughtUp(sql);
 
 async function main() {
   const environment = lib.benchEnvironment();

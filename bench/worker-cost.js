@@ -12,7 +12,6 @@
 // alternate round by round (`WORKER_COST_ROUNDS`, 2) on one database. `WORKER_COST_NODE_ARGS` passes
 // the workers more flags (`--cpu-prof --cpu-prof-dir=/tmp/x`: a profile of each worker's life).
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 const lib = require('./lib');
 const { appendDirectly } = require('./scenarios/audit-pipeline');
 
@@ -24,42 +23,8 @@ const rounds = Number(process.env.WORKER_COST_ROUNDS ?? 2);
 const total = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function startWorker(checkout, env) {
-  const preload = ['-r', path.join(checkout, 'bench', 'count-round-trips.js'), ...(process.env.WORKER_COST_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-  const [command, args] = lib.pinned(lib.SERVER_CORE, process.execPath, [...preload, path.join(checkout, 'bench', 'server.js'), 'gatehouse']);
-  const child = spawn(command, args, { cwd: checkout, env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  await new Promise((resolve, reject) => {
-    child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`worker of ${checkout} exited with ${code}`)));
-  });
-  // taskset execs node in place: the child's pid is the worker's
-  return {
-    pid: child.pid,
-    roundTrips: () =>
-      new Promise((resolve) => {
-        child.once('message', (message) => resolve(message.roundTrips));
-        child.send('round-trips');
-      }),
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-async function caughtUp(sql) {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const { rows } = await sql.query(
-      `select count(*)::int as behind from event_streams s join projection_positions p on p.organization_id = s.organization_id
-        where p.last_seq < s.last_seq`,
-    );
-    if (rows[0].behind === 0) return;
-    if (Date.now() > deadline) throw new Error('the consumers are still behind after 120 s');
-    await sleep(5);
-  }
-}
+const startWorker = (checkout, env) => lib.startCheckout(checkout, env, (process.env.WORKER_COST_NODE_ARGS ?? '').split(' ').filter(Boolean));
+const caughtUp = (sql) => lib.caughtUp(sql);
 
 async function lag(sql, organizationId, start) {
   const pct = (p) => `percentile_cont(${p}) within group (order by extract(epoch from (a.projected_at - e.occurred_at)) * 1000)`;

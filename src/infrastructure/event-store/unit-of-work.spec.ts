@@ -1,6 +1,8 @@
 import { defineEvents, EventCatalogue, payload, z } from '../../shared/event-catalogue';
 import type { StoredEvent } from './event-hash';
-import { usersConcerned } from './unit-of-work';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { systemActor } from '../../shared/actor';
+import { CommandContext, usersConcerned } from './unit-of-work';
 
 const SAMPLE = defineEvents('sample', {
   'user.renamed': { description: 'A user was renamed.', subject: ['user'], payload: payload({}) },
@@ -37,5 +39,16 @@ describe('usersConcerned', () => {
 
   it('counts an undeclared type as a change (the safe side)', () => {
     expect(usersConcerned([stored('other.thing', 'u3')], catalogue)).toEqual(['u3']);
+  });
+});
+
+describe(CommandContext.name, () => {
+  it('records events as the scope’s actor until the work names who acts', () => {
+    const scope = { ...systemActor('r1'), ip: '203.0.113.9' };
+    const context = new CommandContext({} as EntityManager, scope);
+    expect(context.actor).toBe(scope);
+    const user = { ...scope, type: 'user' as const, id: 'u1', organizationId: 'o1' };
+    context.actAs(user);
+    expect(context.actor).toBe(user);
   });
 });

@@ -14,7 +14,23 @@ import type { StoredEvent } from './event-hash';
 export class CommandContext {
   private readonly recorded: { order: number; event: DomainEvent }[] = [];
 
-  constructor(readonly em: EntityManager) {}
+  constructor(
+    readonly em: EntityManager,
+    private acting: Actor,
+  ) {}
+
+  /** Who the events are recorded as: the scope's actor, or whom the work found acting. */
+  get actor(): Actor {
+    return this.acting;
+  }
+
+  /**
+   * For work that learns who acts from its own first statement (a refresh finds its user by
+   * the token it spends): the events are recorded as `actor`.
+   */
+  actAs(actor: Actor): void {
+    this.acting = actor;
+  }
 
   /**
    * Runs a named statement, prepared once per connection, on the transaction's own connection:
@@ -143,12 +159,12 @@ export class UnitOfWork {
 
   /** The work, its flush and its events, appended in the transaction: a change with no event is refused. */
   private async complete<T>(tx: EntityManager, scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: StoredEvent[] }> {
-    const context = new CommandContext(tx);
+    const context = new CommandContext(tx, scope.actor);
     const result = await work(context);
     const changed = await flushChanges(tx);
     const domainEvents = context.collect();
     if (changed && !domainEvents.length) throw new EventlessChangeError();
-    return { result, events: await this.store.append(tx, scope.actor, domainEvents) };
+    return { result, events: await this.store.append(tx, context.actor, domainEvents) };
   }
 
   /** A read-only unit of work scoped to the tenant (queries). */

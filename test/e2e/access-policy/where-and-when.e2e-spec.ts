@@ -171,6 +171,27 @@ describe('where and when: IP allow-lists, access windows and break-glass', () =>
     await setPolicies({});
   });
 
+  it('lets a refresh through a window naming the user’s team, and refuses one outside it with the token unspent', async () => {
+    const ip = '203.0.113.31';
+    const user = await developer(ip);
+    const team = (await call<{ id: string }>('POST', '/api/v1/teams', ADMIN_IP, { token: admin, body: { name: 'Refreshing shift' } })).body.id;
+    expect((await call('PUT', `/api/v1/teams/${team}/members/${user.id}`, ADMIN_IP, { token: admin, body: {} })).status).toBe(201);
+    await setPolicies({ ipAllowlist: [], accessWindows: [] });
+    const signedIn = await user.signIn();
+    expect(signedIn.status).toBe(200);
+    // the window's team needs a membership read: decided outside the refresh's transaction
+    await setPolicies({ ipAllowlist: [], accessWindows: [windowAround('UTC', -60, 60, { teams: [team] })] });
+    const refreshed = await call<{ refreshToken: string }>('POST', '/api/v1/auth/refresh', ip, { body: { refreshToken: signedIn.body.refreshToken } });
+    expect(refreshed.status).toBe(200);
+    await setPolicies({ ipAllowlist: [], accessWindows: [windowAround('UTC', 60, 120, { teams: [team] })] });
+    const refused = await call<Problem>('POST', '/api/v1/auth/refresh', ip, { body: { refreshToken: refreshed.body.refreshToken } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('ACCESS.OUTSIDE_ACCESS_WINDOW');
+    expect(await events('access.outside_window', user.id, "and payload->>'stage' = 'refresh'")).toBe(1);
+    await setPolicies({ ipAllowlist: [], accessWindows: [] });
+    expect((await call('POST', '/api/v1/auth/refresh', ip, { body: { refreshToken: refreshed.body.refreshToken } })).status).toBe(200);
+  });
+
   it('lets a break-glass user through IP and window restrictions, and records each use as high severity', async () => {
     const user = await developer('198.51.100.13');
     const everyoneElse = await developer('198.51.100.13');

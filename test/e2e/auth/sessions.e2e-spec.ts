@@ -1,3 +1,4 @@
+import { PolicyStore } from '../../../src/modules/access-policy';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../../support/test-env';
 import { createUser, organizationId } from '../../support/users';
@@ -88,7 +89,7 @@ describe('sessions and tokens', () => {
     const rotated = await t.api.post<Tokens>('/api/v1/auth/refresh', { refreshToken: first.refreshToken });
     expect(rotated.status).toBe(200);
     const replays = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => (i % 2 ? second : t).api.post('/api/v1/auth/refresh', { refreshToken: first.refreshToken })),
+      Array.from({ length: 50 }, (_, i) => (i % 2 ? second : t).api.post('/api/v1/auth/refresh', { refreshToken: first.refreshToken })),
     );
     expect(replays.every((r) => r.status === 401)).toBe(true);
     // and later ones, once the session is over, record nothing either
@@ -103,6 +104,79 @@ describe('sessions and tokens', () => {
       expect(revoked.rows).toHaveLength(1);
     } finally {
       await sql.end();
+    }
+  });
+
+  const claimsOf = (tokens: Tokens) => JSON.parse(Buffer.from(tokens.accessToken.split('.')[1], 'base64url').toString()) as { sid: string; sub: string; role: string };
+
+  async function query<T extends Record<string, unknown>>(text: string, values: unknown[]): Promise<T[]> {
+    const sql = await t.env.sql();
+    try {
+      return (await sql.query<T>(text, values)).rows;
+    } finally {
+      await sql.end();
+    }
+  }
+
+  /** Whether the session's refresh token was ever spent (a spent record, an event). */
+  async function spentAny(sid: string): Promise<boolean> {
+    const [row] = await query<{ spent: number; events: number }>(
+      `select (select count(*) from spent_refresh_tokens where session_id = $1::uuid)::int as spent,
+              (select count(*) from events where type = 'auth.token_refreshed' and payload->>'sessionId' = $1::text)::int as events`,
+      [sid],
+    );
+    return row.spent + row.events > 0;
+  }
+
+  it('records a refresh as the session’s user, from the address it came from', async () => {
+    const first = await signIn();
+    const { sid, sub } = claimsOf(first);
+    const refreshed = await t.api.post<Tokens>('/api/v1/auth/refresh', { refreshToken: first.refreshToken });
+    expect(refreshed.status).toBe(200);
+    expect(claimsOf(refreshed.body)).toMatchObject({ sid, sub });
+    const rows = await query<{ actor: Record<string, unknown>; organization_id: string }>("select actor, organization_id from events where type = 'auth.token_refreshed' and payload->>'sessionId' = $1", [sid]);
+    expect(rows).toEqual([{ actor: expect.objectContaining({ type: 'user', id: sub, ip: '127.0.0.1' }), organization_id: await organizationId(t) }]);
+  });
+
+  it('refuses a refresh past the idle timeout and leaves the token unspent', async () => {
+    const first = await signIn();
+    const { sid } = claimsOf(first);
+    await query("update sessions set last_used_at = now() - interval '2 days' where id = $1", [sid]);
+    const idle = await t.api.post<{ code: string }>('/api/v1/auth/refresh', { refreshToken: first.refreshToken });
+    expect(idle.status).toBe(401);
+    expect(idle.body.code).toBe('AUTH.INVALID_REFRESH_TOKEN');
+    expect(await spentAny(sid)).toBe(false);
+    // rolled back, not spent: the same token still works once the session is fresh again
+    await query('update sessions set last_used_at = now() where id = $1', [sid]);
+    expect((await t.api.post('/api/v1/auth/refresh', { refreshToken: first.refreshToken })).status).toBe(200);
+  });
+
+  it('refuses the refresh of a user no longer active, leaving the token unspent, and names the current role', async () => {
+    const dev = await createUser(t, { organizationId: await organizationId(t), role: 'Developer' });
+    const first = await signIn(t, dev.email, dev.password);
+    const { sid } = claimsOf(first);
+    // the user's row alone, as if the sessions' end had not reached this one yet
+    await query("update users set status = 'deactivated' where id = $1", [dev.id]);
+    expect((await second.api.post('/api/v1/auth/refresh', { refreshToken: first.refreshToken })).status).toBe(401);
+    expect(await spentAny(sid)).toBe(false);
+    await query("update users set status = 'active', role = 'Viewer' where id = $1", [dev.id]);
+    const refreshed = await second.api.post<Tokens>('/api/v1/auth/refresh', { refreshToken: first.refreshToken });
+    expect(refreshed.status).toBe(200);
+    expect(claimsOf(refreshed.body)).toMatchObject({ sid, role: 'Viewer' });
+  });
+
+  it('refreshes thirty sessions at once on an instance holding no policy: read after a rollback, the token spent on the next attempt', async () => {
+    const tokens: Tokens[] = [];
+    for (let i = 0; i < 30; i++) tokens.push(await signIn());
+    const fresh = await startTestApp({ env: t.env, removeOnClose: false });
+    try {
+      // no policy cached: the first refreshes read it outside their transactions, then spend
+      await fresh.app.get(PolicyStore).changed(await organizationId(t));
+      const answers = await Promise.all(tokens.map((pair) => fresh.api.post<Tokens>('/api/v1/auth/refresh', { refreshToken: pair.refreshToken })));
+      expect(answers.map((a) => a.status)).toEqual(tokens.map(() => 200));
+      expect(new Set(answers.map((a) => claimsOf(a.body).sid)).size).toBe(30);
+    } finally {
+      await fresh.close();
     }
   });
 

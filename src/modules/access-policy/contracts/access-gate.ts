@@ -115,10 +115,19 @@ export class AccessGate {
    */
   admitRequest(caller: AccessCaller, actor: () => Actor): AccessDecision | Promise<AccessDecision> {
     const policy = this.policies.cached(caller.organizationId)?.document;
-    if (!policy || policy.accessWindows.some((window) => window.teams)) return this.admit(actor(), caller, 'request');
-    const decision = evaluateAccessPolicy(policy, { userId: caller.userId, role: caller.role, teamIds: [], ip: caller.ip, now: this.clock.now() });
-    if (decision.allowed && !decision.breakGlass?.bypassed.length) return decision;
-    return this.admit(actor(), caller, 'request', { document: policy });
+    const decision = policy ? this.plainlyAdmitted(caller, policy) : null;
+    return decision ?? this.admit(actor(), caller, 'request', { document: policy });
+  }
+
+  /**
+   * The verdict when `document` alone lets `caller` plainly through (no refusal, no break-glass
+   * pass to record), with no read and no side effect; null for anything else, and whenever a
+   * window names teams (a membership read): admit() decides and records those.
+   */
+  plainlyAdmitted(caller: AccessCaller, document: PolicyDocument): AccessDecision | null {
+    if (document.accessWindows.some((window) => window.teams)) return null;
+    const decision = evaluateAccessPolicy(document, { userId: caller.userId, role: caller.role, teamIds: [], ip: caller.ip, now: this.clock.now() });
+    return decision.allowed && !decision.breakGlass?.bypassed.length ? decision : null;
   }
 
   /** Sign-in and refresh are recorded each time; requests as samples (null: not this one). */

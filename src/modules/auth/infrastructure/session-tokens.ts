@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { HotReads } from '../../../infrastructure/database/hot-reads';
 import type { CommandContext } from '../../../infrastructure/event-store/unit-of-work';
 import { Session, type AuthMethod } from '../domain/session.entity';
 import { SpentRefreshToken } from '../domain/spent-refresh-token.entity';
@@ -13,53 +12,24 @@ interface PresentedRow {
   auth_method: AuthMethod | null;
   last_used_at: Date | null;
   expires_at: Date | null;
-  revoked_at: Date | null;
   spent_at: Date | null;
 }
 
-/** What a presented refresh token names: the live session it keeps going, or the one it was spent on. */
+/**
+ * What presenting a refresh token did in the caller's transaction: the live session it named,
+ * as it was before (now rotated, until the transaction rolls back), or the record of the
+ * session it was spent on (nothing written), or nothing.
+ */
 export type PresentedRefreshToken = { session: Session; spent?: never } | { spent: SpentRefreshToken; session?: never } | null;
 
 /**
- * Session rows on the hot paths of sign-in and refresh: the lookup of a presented refresh
- * token is one prepared statement on the pool (the session the token keeps going, or the
- * spent token's record, in one round trip); a new session and a rotation are one statement
- * each inside the command's transaction. The ORM's
- * fork, identity map and change sets cost more than the whole rotation (STACK.md: ≈ 720 µs a
- * findOne); the session entity still decides whether it has ended.
+ * Session rows on the hot paths of sign-in and refresh: a new session and a refresh token's
+ * spending are one statement each inside the command's transaction. The ORM's fork, identity
+ * map and change sets cost more than the whole rotation (STACK.md: ≈ 720 µs a findOne); the
+ * session entity still decides whether it has ended.
  */
 @Injectable()
 export class SessionTokens {
-  constructor(private readonly hot: HotReads) {}
-
-  /** The token is the only key the caller has: this read crosses tenants by a 256-bit secret's hash. */
-  async presented(hash: string): Promise<PresentedRefreshToken> {
-    const rows = await this.hot.rows<PresentedRow>(
-      'sessions.by_refresh_token',
-      `select 'session' as kind, id, organization_id, user_id, auth_method, last_used_at, expires_at, revoked_at, null::timestamptz as spent_at
-         from sessions where refresh_token_hash = $1
-       union all
-       select 'spent', session_id, organization_id, null, null, null, null, null, spent_at
-         from spent_refresh_tokens where token_hash = $1`,
-      [hash],
-    );
-    const live = rows.find((row) => row.kind === 'session');
-    if (live) {
-      const session = Object.assign(new Session(), {
-        id: live.id,
-        organizationId: live.organization_id,
-        userId: live.user_id!,
-        authMethod: live.auth_method!,
-        lastUsedAt: live.last_used_at!,
-        expiresAt: live.expires_at!,
-        revokedAt: live.revoked_at,
-      });
-      return { session };
-    }
-    const spent = rows[0];
-    return spent ? { spent: SpentRefreshToken.of({ id: spent.id, organizationId: spent.organization_id }, hash, spent.spent_at!) } : null;
-  }
-
   /**
    * Writes a session that has just started, in the command's transaction: one INSERT prepared
    * on the transaction's connection, not the ORM's persist and flush nor knex's raw query
@@ -75,29 +45,50 @@ export class SessionTokens {
   }
 
   /**
-   * Spends `presented` and puts `next` in its place, in the caller's transaction: one statement
-   * that moves the session on and keeps the spent hash (to detect its reuse). The UPDATE's
-   * condition on the current hash makes a token spendable once: two requests racing with it
-   * queue on the row lock, and the second, re-checking the condition after the first commits,
-   * finds the hash changed and rotates nothing. A revoked session has no hash: nothing rotates.
-   * Answers whether the token was spent here.
+   * Spends `presented` and puts `next` in its place, in the caller's transaction, in one
+   * statement that finds the session by the token, locks it, moves it on (last use, address)
+   * and keeps the spent hash (to detect its reuse); or, for a token already spent, finds the
+   * session it was spent on. The token is the only key the caller has: this crosses tenants by
+   * a 256-bit secret's hash. The caller rolls back to leave the token unspent (a session that
+   * has ended, a refusal). Two requests racing with one token queue on the row lock, and the
+   * second, re-checking the hash after the first commits, finds nothing: a token is spendable
+   * once. A revoked session has no hash: nothing is found.
    */
-  async rotate(tx: EntityManager, session: { id: string; organizationId: string }, presented: string, next: string, now: Date, ip: string | null): Promise<boolean> {
-    if (!tx.isInTransaction()) throw new Error('a refresh token is rotated inside the command transaction');
-    const rows = await tx.getConnection().execute<{ rotated: number }[]>(
-      `with rotated as (
-         update sessions set refresh_token_hash = ?, last_used_at = ?, ip = coalesce(?, ip)
-          where id = ? and organization_id = ? and refresh_token_hash = ? and revoked_at is null
-          returning id, organization_id
+  async spend(tx: EntityManager, presented: string, next: string, now: Date, ip: string | null): Promise<PresentedRefreshToken> {
+    if (!tx.isInTransaction()) throw new Error('a refresh token is spent inside the command transaction');
+    const rows = await tx.getConnection().execute<PresentedRow[]>(
+      `with presented as (
+         select id, organization_id, user_id, auth_method, last_used_at, expires_at
+           from sessions where refresh_token_hash = ? and revoked_at is null
+            for update
+       ), rotated as (
+         update sessions s set refresh_token_hash = ?, last_used_at = ?, ip = coalesce(?, s.ip)
+           from presented p where s.id = p.id
        ), spent as (
          insert into spent_refresh_tokens (token_hash, organization_id, session_id, spent_at)
-         select ?, organization_id, id, ? from rotated
+         select ?, organization_id, id, ? from presented
        )
-       select count(*)::int as rotated from rotated`,
-      [next, now, ip, session.id, session.organizationId, presented, presented, now],
+       select 'session' as kind, id, organization_id, user_id, auth_method, last_used_at, expires_at, null::timestamptz as spent_at from presented
+       union all
+       select 'spent', session_id, organization_id, null, null, null, null, spent_at from spent_refresh_tokens where token_hash = ?`,
+      [presented, next, now, ip, presented, now, presented],
       'all',
       tx.getTransactionContext(),
     );
-    return rows[0]?.rotated === 1;
+    const live = rows.find((row) => row.kind === 'session');
+    if (live) {
+      const session = Object.assign(new Session(), {
+        id: live.id,
+        organizationId: live.organization_id,
+        userId: live.user_id!,
+        authMethod: live.auth_method!,
+        lastUsedAt: new Date(live.last_used_at!),
+        expiresAt: new Date(live.expires_at!),
+        revokedAt: null,
+      });
+      return { session };
+    }
+    const spent = rows[0];
+    return spent ? { spent: SpentRefreshToken.of({ id: spent.id, organizationId: spent.organization_id }, presented, new Date(spent.spent_at!)) } : null;
   }
 }

@@ -80,7 +80,7 @@ export class ConsumeSamlResponseHandler implements ICommandHandler<ConsumeSamlRe
     const mapped = mapAssertion(settings, assertion);
 
     if (pending?.mode === 'test') {
-      const result = await this.dryRun(loaded, assertion, mapped);
+      const result = await this.dryRun(loaded, assertion, mapped, command.actor);
       const testId = this.ids.uuid();
       await this.state.saveTestResult(loaded.organization.id, testId, result);
       await this.uow.run({ actor: command.actor, organizationId: loaded.organization.id }, async (context) => {
@@ -208,8 +208,8 @@ export class ConsumeSamlResponseHandler implements ICommandHandler<ConsumeSamlRe
   }
 
   /** What a login would do, decided the same way, with nothing written. */
-  private async dryRun(loaded: LoadedConnection, assertion: { nameId: string; authnContext: string | null; attributes: Record<string, string[]> }, mapped: MappedAssertion): Promise<SsoTestResult> {
-    const context = new CommandContext(this.uow.reader(loaded.organization.id));
+  private async dryRun(loaded: LoadedConnection, assertion: { nameId: string; authnContext: string | null; attributes: Record<string, string[]> }, mapped: MappedAssertion, actor: Actor): Promise<SsoTestResult> {
+    const context = new CommandContext(this.uow.reader(loaded.organization.id), actor);
     let account: SsoTestResult['account'];
     try {
       const plan = await this.plan(context, loaded.connection, mapped);

@@ -4,9 +4,10 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { Revocations } from '../../../../infrastructure/security/revocations';
 import { hashToken } from '../../../../infrastructure/security/token-hash';
+import type { Actor } from '../../../../shared/actor';
 import { Clock } from '../../../../shared/clock';
 import { DomainError } from '../../../../shared/domain-error';
-import { AccessGate, PolicyStore } from '../../../access-policy';
+import { AccessGate, PolicyStore, type AccessCaller, type PolicyDocument } from '../../../access-policy';
 import { UserAccounts } from '../../../users';
 import { Session } from '../../domain/session.entity';
 import { SpentRefreshToken } from '../../domain/spent-refresh-token.entity';
@@ -25,6 +26,26 @@ class MfaNowRequiredError extends DomainError {
   constructor() {
     super('AUTH.MFA_REQUIRED', 'unauthenticated', 'Your organization requires two-factor authentication for your role; sign in again to set it up');
   }
+}
+
+/** What a refresh rolled back for, to deal with outside its transaction before trying again or refusing. */
+type Setback =
+  | { kind: 'policy'; organizationId: string }
+  | { kind: 'mfa'; session: Session }
+  | { kind: 'gate'; actor: Actor; caller: AccessCaller; document: PolicyDocument };
+
+/** Rolls the refresh's transaction back, leaving the token unspent, for the setback to be dealt with after. */
+class RolledBack extends Error {
+  constructor(readonly setback: Setback) {
+    super(`refresh rolled back (${setback.kind})`);
+  }
+}
+
+/** What earlier attempts of one refresh settled outside a transaction. */
+interface Settled {
+  policy: { organizationId: string; document: PolicyDocument } | null;
+  /** The access gate let this caller through (and recorded a break-glass pass, if it was one). */
+  admitted: boolean;
 }
 
 /**
@@ -52,40 +73,66 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
 
   async execute(command: RefreshSessionCommand): Promise<TokenPair> {
     const presented = hashToken(command.refreshToken);
-    // the token is the only key the caller has: this lookup crosses tenants by a 256-bit secret
-    const found = await this.tokens.presented(presented);
-    if (!found?.session) {
-      if (found?.spent) await this.revokeForReuse(found.spent, command);
-      throw new InvalidRefreshTokenError();
+    const settled: Settled = { policy: null, admitted: false };
+    // at most three attempts: each setback but a refusal is settled once
+    for (;;) {
+      try {
+        return await this.spend(command, presented, settled);
+      } catch (error) {
+        if (!(error instanceof RolledBack)) throw error;
+        await this.settle(error.setback, command, settled);
+      }
     }
-    const { session } = found;
-    const [user, policy] = await Promise.all([
-      this.users.findProfile(session.organizationId, session.userId),
-      this.policies.get(session.organizationId),
-    ]);
-    const now = this.clock.now();
-    const ended = session.endedReason(now, policy.document.session.idleTimeoutMinutes);
-    if (ended || !user || user.status !== 'active') throw new InvalidRefreshTokenError();
-    if (policy.document.mfa.requiredForRoles.includes(user.role) && !session.provedSecondFactor) {
-      // begun before the requirement (an invitation, a role change, a new policy): the
-      // session ends and the next sign-in takes the MFA step, enrolling first if need be
-      await this.endForMfa(session, command);
-      throw new MfaNowRequiredError();
-    }
+  }
 
-    const actor = { ...command.actor, type: 'user' as const, id: user.id, organizationId: user.organizationId };
-    // refused from here or now, the token stays unspent: the session goes on once the address or the hour is allowed
-    await this.gate.admit(actor, { organizationId: user.organizationId, userId: user.id, role: user.role, ip: command.actor.ip }, 'refresh', {
-      document: policy.document,
-    });
-
+  /**
+   * The token is spent by the transaction's first statement, which is also what finds the
+   * session; every check follows in the transaction, and a refusal rolls the spending back.
+   * Nothing in the transaction waits for another connection of the ORM's pool (a policy or
+   * team read would, and with the pool full of refreshes none would come): those are setbacks,
+   * settled after the rollback.
+   */
+  private async spend(command: RefreshSessionCommand, presented: string, settled: Settled): Promise<TokenPair> {
     const next = this.issuer.newRefreshToken();
-    await this.uow.run({ actor, organizationId: session.organizationId }, async (context) => {
-      // spendable once, even by two requests racing: the second finds the token already spent
-      if (!(await this.tokens.rotate(context.em, session, presented, next.hash, now, command.actor.ip))) throw new InvalidRefreshTokenError();
+    const now = this.clock.now();
+    const { result } = await this.uow.run({ actor: command.actor, organizationId: null }, async (context) => {
+      const found = await this.tokens.spend(context.em, presented, next.hash, now, command.actor.ip);
+      // nothing was written: the transaction commits empty
+      if (!found?.session) return found?.spent ?? null;
+      const { session } = found;
+      const document = this.policies.cached(session.organizationId)?.document ?? (settled.policy?.organizationId === session.organizationId ? settled.policy.document : null);
+      if (!document) throw new RolledBack({ kind: 'policy', organizationId: session.organizationId });
+      const user = await this.users.standing(session.organizationId, session.userId);
+      if (session.endedReason(now, document.session.idleTimeoutMinutes) || !user || user.status !== 'active') throw new InvalidRefreshTokenError();
+      if (document.mfa.requiredForRoles.includes(user.role) && !session.provedSecondFactor) throw new RolledBack({ kind: 'mfa', session });
+      const actor = { ...command.actor, type: 'user' as const, id: user.id, organizationId: user.organizationId };
+      context.actAs(actor);
+      const caller = { organizationId: user.organizationId, userId: user.id, role: user.role, ip: command.actor.ip };
+      if (!settled.admitted && !this.gate.plainlyAdmitted(caller, document)) throw new RolledBack({ kind: 'gate', actor, caller, document });
       context.record(Session.rotated(session));
+      return { user, session };
     });
-    return this.issuer.pair(this.sessions.claims(user, session.id), next.token);
+    if (result instanceof SpentRefreshToken) await this.revokeForReuse(result, command);
+    if (!result || result instanceof SpentRefreshToken) throw new InvalidRefreshTokenError();
+    return this.issuer.pair(this.sessions.claims(result.user, result.session.id), next.token);
+  }
+
+  private async settle(setback: Setback, command: RefreshSessionCommand, settled: Settled): Promise<void> {
+    switch (setback.kind) {
+      case 'policy':
+        settled.policy = { organizationId: setback.organizationId, document: (await this.policies.get(setback.organizationId)).document };
+        return;
+      case 'mfa':
+        // begun before the requirement (an invitation, a role change, a new policy): the
+        // session ends and the next sign-in takes the MFA step, enrolling first if need be
+        await this.endForMfa(setback.session, command);
+        throw new MfaNowRequiredError();
+      case 'gate':
+        // a refusal is recorded and answered here (403), the token unspent: the session goes on
+        // once the address or the hour is allowed; a break-glass pass is recorded, then spent
+        await this.gate.admit(setback.actor, setback.caller, 'refresh', { document: setback.document });
+        settled.admitted = true;
+    }
   }
 
   private async endForMfa(found: Session, command: RefreshSessionCommand): Promise<void> {
