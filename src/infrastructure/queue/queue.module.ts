@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { AppConfig } from '../config/app-config';
-import { redisOptions } from './redis-options';
+import { queueReconnectDelay, redisOptions } from './redis-options';
 import { RedisService } from './redis.service';
 
 /** BullMQ on Redis, with the key prefix of this deployment (a hash tag, for Redis Cluster). */
@@ -11,7 +11,7 @@ import { RedisService } from './redis.service';
     BullModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        connection: redisOptions(config.values.redisUrl),
+        connection: { ...redisOptions(config.values.redisUrl), retryStrategy: queueReconnectDelay },
         prefix: config.values.redisKeyPrefix,
         defaultJobOptions: {
           attempts: 10,
