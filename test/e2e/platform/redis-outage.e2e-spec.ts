@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { freePort, RedisServerProcess, stopAllProcesses } from '../../support/app-process';
 import { auditCaughtUp, eventually, startTestApp, type TestApp } from '../../support/test-app';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../../support/test-env';
@@ -113,9 +114,24 @@ describe('a Redis outage', () => {
       '/health/ready to recover',
     );
     expect(readyAgain.body).toMatchObject({ status: 'ok' });
-    // BullMQ 6.7 cannot close a worker whose blocking connection is still reconnecting (the
-    // shutdown hangs): the projection no longer waits for Redis, so give the workers the time
-    // to reconnect that waiting for the projection used to give them
-    await new Promise((resolve) => setTimeout(resolve, 8000));
   });
+
+  it('shuts down right after Redis restarts, its workers still in their reconnect back-off, without abandoning one', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    await redis.kill();
+    // long enough for every BullMQ connection's back-off to reach its longest wait (MAX_QUEUE_RECONNECT_DELAY_MS)
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    await startRedis();
+    await eventually(
+      async () => ((await t!.api.get('/health/ready')).status === 200 ? true : undefined),
+      10_000,
+      '/health/ready after the restart',
+    );
+
+    // it hung here: a worker whose blocking connection was in its back-off waited forever for its end
+    await t!.close();
+    t = undefined;
+    expect(warn.mock.calls.filter(([message]) => String(message).includes('abandoned'))).toEqual([]);
+    warn.mockRestore();
+  }, 30_000);
 });
