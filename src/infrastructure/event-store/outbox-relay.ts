@@ -8,7 +8,7 @@ import { enqueueWithin, NotifiedRelay } from '../queue/notified-relay';
 import { RedisService } from '../queue/redis.service';
 import { EventCatchUp } from './event-catch-up';
 import { EventConsumers, type EventJob } from './event-consumers';
-import { EVENTS_CHANNEL, OUTBOX_COALESCE_MS } from './relay-wake';
+import { coalescingWindowMs, EVENTS_CHANNEL } from './relay-wake';
 
 interface OutboxRow {
   event_id: string;
@@ -32,13 +32,13 @@ interface EventRow {
  * and organization, named after the last event there it wants (job id = that event's id, so
  * a re-enqueue is a no-op). A relay that dies after the removal, or a Redis that is away,
  * delays a consumer until the next poll, and loses nothing. Woken by LISTEN/NOTIFY, with
- * polling as the fallback; wake-ups that come within `coalesceMs` of a pass's start join the
- * next pass, so passes carry many events each at moderate rates.
+ * polling as the fallback; wake-ups that come within a window of a pass's start join the
+ * next pass, and the window widens as the rate falls (`coalescingWindowMs`), so passes carry
+ * several events each from tens of events a second up.
  */
 @Injectable()
 export class OutboxRelay extends NotifiedRelay {
   protected readonly logger = new Logger(OutboxRelay.name);
-  protected override readonly coalesceMs = OUTBOX_COALESCE_MS;
 
   constructor(
     private readonly em: EntityManager,
@@ -49,6 +49,10 @@ export class OutboxRelay extends NotifiedRelay {
     private readonly catchUp: EventCatchUp,
   ) {
     super(EVENTS_CHANNEL, config);
+  }
+
+  protected override coalesceAfter(sincePreviousMs: number, moved: number): number {
+    return coalescingWindowMs(sincePreviousMs, moved);
   }
 
   /** Takes one batch of wake-ups and acts on them; returns how many rows it took. */

@@ -1,15 +1,17 @@
 import type { HotReads } from '../database/hot-reads';
-import { EVENTS_CHANNEL, OUTBOX_COALESCE_MS, RelayWake } from './relay-wake';
+import { coalescingWindowMs, EVENTS_CHANNEL, OUTBOX_COALESCE_MAX_MS, OUTBOX_COALESCE_MS, RelayWake } from './relay-wake';
 
 /** A pool whose statements answer only when the test says so. */
 function pool() {
   const pending: { resolve: () => void; reject: (error: Error) => void }[] = [];
   const sent: unknown[][] = [];
+  const times: number[] = [];
   const rows = jest.fn((_name: string, _text: string, values: unknown[]) => {
     sent.push(values);
+    times.push(Date.now());
     return new Promise<never[]>((resolve, reject) => pending.push({ resolve: () => resolve([]), reject }));
   });
-  return { hotReads: { rows } as unknown as HotReads, sent, answer: () => pending.shift()!.resolve(), fail: (error: Error) => pending.shift()!.reject(error) };
+  return { hotReads: { rows } as unknown as HotReads, sent, times, waiting: () => pending.length, answer: () => pending.shift()!.resolve(), fail: (error: Error) => pending.shift()!.reject(error) };
 }
 
 // lets the answered statement's callbacks run (no time passes)
@@ -25,7 +27,7 @@ describe(RelayWake.name, () => {
     expect(p.sent).toEqual([[EVENTS_CHANNEL, '']]);
   });
 
-  it(`sends one notification at a time and at most one per ${OUTBOX_COALESCE_MS} ms: the commits meanwhile share the next one`, async () => {
+  it('sends one notification at a time: the commits meanwhile share the next one, at the window’s end', async () => {
     const p = pool();
     const sut = new RelayWake(p.hotReads);
     sut.wake();
@@ -36,11 +38,39 @@ describe(RelayWake.name, () => {
     await settle();
     sut.wake();
     expect(p.sent).toHaveLength(1);
-    await jest.advanceTimersByTimeAsync(OUTBOX_COALESCE_MS);
+    await jest.advanceTimersByTimeAsync(OUTBOX_COALESCE_MAX_MS - 1);
+    expect(p.sent).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
     expect(p.sent).toHaveLength(2);
     p.answer();
-    await jest.advanceTimersByTimeAsync(10 * OUTBOX_COALESCE_MS);
+    await jest.advanceTimersByTimeAsync(10 * OUTBOX_COALESCE_MAX_MS);
     expect(p.sent).toHaveLength(2);
+  });
+
+  it('notifies a commit within the window after a notification at the window’s end, not at once', async () => {
+    const p = pool();
+    const sut = new RelayWake(p.hotReads);
+    sut.wake();
+    p.answer();
+    await jest.advanceTimersByTimeAsync(OUTBOX_COALESCE_MAX_MS / 2);
+    sut.wake();
+    sut.wake();
+    expect(p.sent).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(OUTBOX_COALESCE_MAX_MS / 2);
+    expect(p.sent).toHaveLength(2);
+  });
+
+  it('narrows the window as commits come faster: at one a ms, a notification every OUTBOX_COALESCE_MS ms', async () => {
+    const p = pool();
+    const sut = new RelayWake(p.hotReads);
+    for (let ms = 0; ms < 100; ms++) {
+      sut.wake();
+      while (p.waiting()) p.answer();
+      await jest.advanceTimersByTimeAsync(1);
+    }
+    const gaps = p.times.slice(1).map((time, i) => time - p.times[i]);
+    expect(gaps).toEqual([OUTBOX_COALESCE_MAX_MS, ...gaps.slice(1).map(() => OUTBOX_COALESCE_MS)]);
+    expect(gaps.length).toBeGreaterThan(3);
   });
 
   it('notifies a commit after a quiet spell at once', async () => {
@@ -48,7 +78,7 @@ describe(RelayWake.name, () => {
     const sut = new RelayWake(p.hotReads);
     sut.wake();
     p.answer();
-    await jest.advanceTimersByTimeAsync(5 * OUTBOX_COALESCE_MS);
+    await jest.advanceTimersByTimeAsync(OUTBOX_COALESCE_MAX_MS);
     sut.wake();
     expect(p.sent).toHaveLength(2);
   });
@@ -58,7 +88,7 @@ describe(RelayWake.name, () => {
     const sut = new RelayWake(p.hotReads);
     sut.wake();
     p.fail(new Error('connection refused'));
-    await jest.advanceTimersByTimeAsync(OUTBOX_COALESCE_MS);
+    await jest.advanceTimersByTimeAsync(OUTBOX_COALESCE_MAX_MS);
     sut.wake();
     expect(p.sent).toHaveLength(2);
   });
@@ -74,8 +104,25 @@ describe(RelayWake.name, () => {
     expect(stopped).toBe(false);
     p.answer();
     await stopping;
-    await jest.advanceTimersByTimeAsync(10 * OUTBOX_COALESCE_MS);
+    await jest.advanceTimersByTimeAsync(10 * OUTBOX_COALESCE_MAX_MS);
     sut.wake();
     expect(p.sent).toHaveLength(1);
+  });
+
+  describe(coalescingWindowMs.name, () => {
+    it('is OUTBOX_COALESCE_MS at 500 events a second and above', () => {
+      expect(coalescingWindowMs(10, 5)).toBe(OUTBOX_COALESCE_MS);
+      expect(coalescingWindowMs(10, 500)).toBe(OUTBOX_COALESCE_MS);
+    });
+
+    it('leaves room for four events at 100 a second', () => {
+      expect(coalescingWindowMs(40, 4)).toBe(40);
+    });
+
+    it('is OUTBOX_COALESCE_MAX_MS at low rates, after a quiet spell and after a pass that found nothing', () => {
+      expect(coalescingWindowMs(100, 1)).toBe(OUTBOX_COALESCE_MAX_MS);
+      expect(coalescingWindowMs(Number.POSITIVE_INFINITY, 1)).toBe(OUTBOX_COALESCE_MAX_MS);
+      expect(coalescingWindowMs(1000, 0)).toBe(OUTBOX_COALESCE_MAX_MS);
+    });
   });
 });

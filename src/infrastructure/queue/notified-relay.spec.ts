@@ -5,18 +5,24 @@ import { NotifiedRelay } from './notified-relay';
 /** A relay whose passes only count themselves; each takes `passMs` of (fake) time. */
 class CountingRelay extends NotifiedRelay {
   protected readonly logger = new Logger('test');
-  protected override readonly coalesceMs = 10;
   passes = 0;
   passMs = 0;
+  rows = 0;
+  windows: [number, number][] = [];
 
   constructor() {
     super('test_channel', { values: { appRole: 'worker', outbox: { pollIntervalMs: 1000, batchSize: 500 } } } as unknown as AppConfig);
   }
 
+  protected override coalesceAfter(sincePreviousMs: number, moved: number): number {
+    this.windows.push([sincePreviousMs, moved]);
+    return 10;
+  }
+
   async relayBatch(): Promise<number> {
     this.passes++;
     if (this.passMs) await new Promise((resolve) => setTimeout(resolve, this.passMs));
-    return 0;
+    return this.rows;
   }
 }
 
@@ -48,7 +54,7 @@ describe(NotifiedRelay.name, () => {
     expect(sut.passes).toBe(2);
   });
 
-  it('folds the wake-ups within coalesceMs of a pass’s start into one pass at the window’s end', async () => {
+  it('folds the wake-ups within the window after a pass’s start into one pass at the window’s end', async () => {
     sut.wake();
     await settle();
     for (let i = 0; i < 5; i++) {
@@ -85,5 +91,29 @@ describe(NotifiedRelay.name, () => {
     await sut.beforeApplicationShutdown();
     await settle(50);
     expect(sut.passes).toBe(1);
+  });
+
+  it('chooses each window from the time since the pass before began and the rows the pass moved', async () => {
+    sut.rows = 3;
+    sut.wake();
+    await settle(30);
+    sut.wake();
+    await settle();
+    expect(sut.windows).toEqual([
+      [Number.POSITIVE_INFINITY, 3],
+      [30, 3],
+    ]);
+  });
+
+  it('counts every batch of a pass that drained full batches', async () => {
+    let left = 1200;
+    jest.spyOn(sut, 'relayBatch').mockImplementation(() => {
+      const batch = Math.min(left, 500);
+      left -= batch;
+      return Promise.resolve(batch);
+    });
+    sut.wake();
+    await settle();
+    expect(sut.windows).toEqual([[Number.POSITIVE_INFINITY, 1200]]);
   });
 });

@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, type Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Client } from 'pg';
 import type { AppConfig } from '../config/app-config';
+import { CoalescedRuns } from './coalesced-runs';
 
 const ENQUEUE_TIMEOUT_MS = 5000;
 
@@ -20,21 +21,14 @@ export function enqueueWithin<T>(promise: Promise<T>, ms = ENQUEUE_TIMEOUT_MS): 
  */
 export abstract class NotifiedRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   protected abstract readonly logger: Logger;
-  /**
-   * The least time from one pass's start to the next's. A pass has a fixed cost (its
-   * statements and round trips) whatever it carries: with commits arriving one by one,
-   * every notification would otherwise start a pass of one or two rows. A wake-up in the
-   * window waits for its end and joins the others that came meanwhile; one after a quiet
-   * spell still starts at once.
-   */
-  protected readonly coalesceMs: number = 0;
   private listener: Client | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
   private stopped = false;
-  private lastStart = Number.NEGATIVE_INFINITY;
-  private deferred: NodeJS.Timeout | null = null;
+  /** Passes one at a time, those woken close together folded into one (see `coalesceAfter`). */
+  private readonly runs = new CoalescedRuns(
+    () => this.drain(),
+    (sincePreviousMs, moved) => this.coalesceAfter(sincePreviousMs, moved),
+  );
 
   protected constructor(
     private readonly channel: string,
@@ -43,6 +37,16 @@ export abstract class NotifiedRelay implements OnApplicationBootstrap, BeforeApp
 
   /** Moves one batch; answers how many rows it moved. */
   abstract relayBatch(): Promise<number>;
+
+  /**
+   * The least time from one pass's start to the next's, chosen when a pass ends from how long
+   * before it the previous one began and how many rows it moved. A pass has a fixed cost (its
+   * statements and round trips) whatever it carries: with commits arriving one by one, every
+   * notification would otherwise start a pass of one or two rows. None by default.
+   */
+  protected coalesceAfter(_sincePreviousMs: number, _moved: number): number {
+    return 0;
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.values.appRole === 'api') return;
@@ -54,35 +58,13 @@ export abstract class NotifiedRelay implements OnApplicationBootstrap, BeforeApp
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    if (this.deferred) clearTimeout(this.deferred);
     await this.listener?.end().catch(() => undefined);
-    await this.running;
+    await this.runs.stop();
   }
 
-  /** Runs a pass now, or right after the current one, or once `coalesceMs` passed since the last one began. */
+  /** Runs a pass now, or right after the current one, or once the window since the last one began has passed. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    if (this.deferred) return;
-    const wait = this.lastStart + this.coalesceMs - performance.now();
-    if (wait > 0) {
-      this.deferred = setTimeout(() => {
-        this.deferred = null;
-        this.wake();
-      }, wait);
-      return;
-    }
-    this.lastStart = performance.now();
-    this.running = this.drain().finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
-    });
+    if (!this.stopped) this.runs.wake();
   }
 
   private async listen(): Promise<void> {
@@ -106,13 +88,18 @@ export abstract class NotifiedRelay implements OnApplicationBootstrap, BeforeApp
     }
   }
 
-  private async drain(): Promise<void> {
+  /** Batches until one comes back short; answers how many rows they moved. */
+  private async drain(): Promise<number> {
+    let moved = 0;
     try {
-      while (!this.stopped && (await this.relayBatch()) === this.config.values.outbox.batchSize) {
-        // a full batch: there may be more
+      while (!this.stopped) {
+        const batch = await this.relayBatch();
+        moved += batch;
+        if (batch !== this.config.values.outbox.batchSize) break;
       }
     } catch (error) {
       this.logger.warn(`${this.channel} relay paused: ${(error as Error).message}`);
     }
+    return moved;
   }
 }

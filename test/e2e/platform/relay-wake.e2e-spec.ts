@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { RelayWake, EVENTS_CHANNEL } from '../../../src/infrastructure/event-store/relay-wake';
+import { RelayWake, EVENTS_CHANNEL, OUTBOX_COALESCE_MS } from '../../../src/infrastructure/event-store/relay-wake';
 import { UnitOfWork } from '../../../src/infrastructure/event-store/unit-of-work';
 import { systemActor } from '../../../src/shared/actor';
 import { auditCaughtUp, startTestApp, type TestApp } from '../../support/test-app';
@@ -57,6 +57,23 @@ describe(RelayWake.name, () => {
         expect(await t!.env.scalar("select count(*) from audit_log where type = 'team.dashboard_saved'")).toBe(COMMANDS + 1);
         expect(listener.heard()).toBeGreaterThanOrEqual(1);
         expect(listener.heard()).toBeLessThanOrEqual(COMMANDS);
+      } finally {
+        await listener.end();
+      }
+    });
+
+    it('lets a trickle of commands share notifications, at most one per OUTBOX_COALESCE_MS, and the last one still wakes the relays', async () => {
+      const listener = await listen(t!.config.databaseUrl);
+      try {
+        const started = performance.now();
+        for (let n = 0; n < 20; n++) await saveDashboard(t!, organizationId, 100 + n);
+        const elapsed = performance.now() - started;
+        // the commits after the first within the window wait for its end: under a 60 s poll,
+        // the last event reaching the audit log shows that trailing notification was sent
+        await auditCaughtUp(t!.env, 'a trickle of commands');
+        expect(await t!.env.scalar("select count(*) from audit_log where type = 'team.dashboard_saved' and (payload->>'widgets')::int >= 100")).toBe(20);
+        expect(listener.heard()).toBeGreaterThanOrEqual(1);
+        expect(listener.heard()).toBeLessThanOrEqual(2 + elapsed / OUTBOX_COALESCE_MS);
       } finally {
         await listener.end();
       }
