@@ -51,8 +51,8 @@ export class OutboxRelay extends NotifiedRelay {
     super(EVENTS_CHANNEL, config);
   }
 
-  protected override coalesceAfter(sincePreviousMs: number, moved: number): number {
-    return coalescingWindowMs(sincePreviousMs, moved);
+  protected override coalesceAfter(sinceMs: number, moved: number): number {
+    return coalescingWindowMs(sinceMs, moved);
   }
 
   /** Takes one batch of wake-ups and acts on them; returns how many rows it took. */

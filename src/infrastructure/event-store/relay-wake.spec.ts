@@ -63,14 +63,15 @@ describe(RelayWake.name, () => {
   it('narrows the window as commits come faster: at one a ms, a notification every OUTBOX_COALESCE_MS ms', async () => {
     const p = pool();
     const sut = new RelayWake(p.hotReads);
-    for (let ms = 0; ms < 100; ms++) {
+    for (let ms = 0; ms < 200; ms++) {
       sut.wake();
       while (p.waiting()) p.answer();
       await jest.advanceTimersByTimeAsync(1);
     }
     const gaps = p.times.slice(1).map((time, i) => time - p.times[i]);
-    expect(gaps).toEqual([OUTBOX_COALESCE_MAX_MS, ...gaps.slice(1).map(() => OUTBOX_COALESCE_MS)]);
-    expect(gaps.length).toBeGreaterThan(3);
+    // the rate is judged over two notifications: the first's came after a quiet spell
+    expect(gaps).toEqual([OUTBOX_COALESCE_MAX_MS, OUTBOX_COALESCE_MAX_MS, ...gaps.slice(2).map(() => OUTBOX_COALESCE_MS)]);
+    expect(gaps.length).toBeGreaterThan(5);
   });
 
   it('notifies a commit after a quiet spell at once', async () => {

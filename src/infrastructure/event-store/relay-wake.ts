@@ -25,14 +25,13 @@ export const OUTBOX_COALESCE_MAX_MS = 50;
 const OUTBOX_EVENTS_PER_PASS = 4;
 
 /**
- * The window before the next relay pass, from the last one: long enough for
- * OUTBOX_EVENTS_PER_PASS events at the rate that pass saw (`carried` events since the pass
- * before began, `sincePreviousMs` ago), between OUTBOX_COALESCE_MS and OUTBOX_COALESCE_MAX_MS.
- * At 500 events/s it stays at 10 ms, at 100/s it is 40 ms, below 80/s 50 ms; a wake-up after
- * a quiet spell longer than the window still starts a pass at once.
+ * The window before the next relay pass: long enough for OUTBOX_EVENTS_PER_PASS events at the
+ * rate the last passes saw (`carried` events in `sinceMs`), between OUTBOX_COALESCE_MS and
+ * OUTBOX_COALESCE_MAX_MS. At 500 events/s it stays at 10 ms, at 100/s it is 40 ms, below 80/s
+ * 50 ms; a wake-up after a quiet spell longer than the window still starts a pass at once.
  */
-export function coalescingWindowMs(sincePreviousMs: number, carried: number): number {
-  const wanted = (OUTBOX_EVENTS_PER_PASS * sincePreviousMs) / Math.max(carried, 1);
+export function coalescingWindowMs(sinceMs: number, carried: number): number {
+  const wanted = (OUTBOX_EVENTS_PER_PASS * sinceMs) / Math.max(carried, 1);
   return Math.min(OUTBOX_COALESCE_MAX_MS, Math.max(OUTBOX_COALESCE_MS, wanted));
 }
 

@@ -2,8 +2,10 @@
  * Runs some work one at a time, folding the wake-ups that come close together into one run.
  * A wake-up during a run runs it once more afterwards; one within the window since the last
  * run began waits for the window's end, joined by those that come meanwhile; one after a
- * quiet spell starts at once. The window is chosen when a run ends, from how long before it
- * the previous run began and how many items the run carried (the run answers that).
+ * quiet spell starts at once. The window is chosen when a run ends, from the time since the
+ * run before the previous one began and the items the last two runs carried (each run answers
+ * its count): a run that found little right after a full one (its items taken by that one)
+ * would otherwise read as a low rate and widen the window for nothing.
  */
 export class CoalescedRuns {
   private running: Promise<void> | null = null;
@@ -11,11 +13,12 @@ export class CoalescedRuns {
   private stopped = false;
   private lastStart = Number.NEGATIVE_INFINITY;
   private windowMs = 0;
+  private previous = { sinceMs: 0, carried: 0 };
   private deferred: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly run: () => Promise<number>,
-    private readonly windowAfter: (sincePreviousMs: number, carried: number) => number,
+    private readonly windowAfter: (sinceMs: number, carried: number) => number,
   ) {}
 
   wake(): void {
@@ -39,7 +42,8 @@ export class CoalescedRuns {
     this.running = this.run()
       .catch(() => 0)
       .then((carried) => {
-        this.windowMs = this.windowAfter(sincePrevious, carried);
+        this.windowMs = this.windowAfter(this.previous.sinceMs + sincePrevious, this.previous.carried + carried);
+        this.previous = { sinceMs: sincePrevious, carried };
         this.running = null;
         if (this.again) {
           this.again = false;

@@ -93,15 +93,19 @@ describe(NotifiedRelay.name, () => {
     expect(sut.passes).toBe(1);
   });
 
-  it('chooses each window from the time since the pass before began and the rows the pass moved', async () => {
+  it('chooses each window from the time since the pass before the previous one began and the rows both moved', async () => {
     sut.rows = 3;
     sut.wake();
     await settle(30);
     sut.wake();
+    await settle(20);
+    sut.rows = 1;
+    sut.wake();
     await settle();
     expect(sut.windows).toEqual([
       [Number.POSITIVE_INFINITY, 3],
-      [30, 3],
+      [Number.POSITIVE_INFINITY, 6],
+      [50, 4],
     ]);
   });
 

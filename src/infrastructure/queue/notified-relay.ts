@@ -27,7 +27,7 @@ export abstract class NotifiedRelay implements OnApplicationBootstrap, BeforeApp
   /** Passes one at a time, those woken close together folded into one (see `coalesceAfter`). */
   private readonly runs = new CoalescedRuns(
     () => this.drain(),
-    (sincePreviousMs, moved) => this.coalesceAfter(sincePreviousMs, moved),
+    (sinceMs, moved) => this.coalesceAfter(sinceMs, moved),
   );
 
   protected constructor(
@@ -39,12 +39,12 @@ export abstract class NotifiedRelay implements OnApplicationBootstrap, BeforeApp
   abstract relayBatch(): Promise<number>;
 
   /**
-   * The least time from one pass's start to the next's, chosen when a pass ends from how long
-   * before it the previous one began and how many rows it moved. A pass has a fixed cost (its
+   * The least time from one pass's start to the next's, chosen when a pass ends from the time
+   * since the pass before the previous one began and the rows the last two passes moved. A pass has a fixed cost (its
    * statements and round trips) whatever it carries: with commits arriving one by one, every
    * notification would otherwise start a pass of one or two rows. None by default.
    */
-  protected coalesceAfter(_sincePreviousMs: number, _moved: number): number {
+  protected coalesceAfter(_sinceMs: number, _moved: number): number {
     return 0;
   }
 
