@@ -171,9 +171,17 @@ async function startServer(kind, env, nodeArgs = []) {
   const [command, args] = pinned(SERVER_CORE, process.execPath, [...flags, path.join(__dirname, 'server.js'), kind]);
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   child.stdout.resume();
+  return listening(child, `bench server (${kind})`);
+}
+
+/**
+ * A server process started with an IPC channel (bench/server.js): its port, sent once it
+ * listens, its pid, the child and a stop function (SIGTERM, waits for the exit).
+ */
+async function listening(child, label) {
   const port = await new Promise((resolve, reject) => {
     child.once('message', (message) => resolve(message.port));
-    child.once('exit', (code) => reject(new Error(`bench server (${kind}) exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${label} exited with ${code}`)));
   });
   return {
     port,
@@ -197,25 +205,15 @@ async function startCheckout(checkout, env, nodeArgs = []) {
   const preload = ['-r', path.join(checkout, 'bench', 'count-round-trips.js'), ...nodeArgs];
   const [command, args] = pinned(SERVER_CORE, process.execPath, [...preload, path.join(checkout, 'bench', 'server.js'), 'gatehouse']);
   const child = spawn(command, args, { cwd: checkout, env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const port = await new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve(message.port));
-    child.once('exit', (code) => reject(new Error(`Gatehouse of ${checkout} exited with ${code}`)));
-  });
   // taskset execs node in place: the child's pid is the server's
+  const server = await listening(child, `Gatehouse of ${checkout}`);
   return {
-    port,
-    pid: child.pid,
+    ...server,
     roundTrips: () =>
       new Promise((resolve) => {
         child.once('message', (message) => resolve(message.roundTrips));
         child.send('round-trips');
       }),
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
   };
 }
 
@@ -384,6 +382,7 @@ module.exports = {
   cpuSeconds,
   startServer,
   startCheckout,
+  listening,
   caughtUp,
   runLoad,
   loadOnce,

@@ -62,23 +62,13 @@ async function startServer(root, env, nodeArgs = []) {
   const [command, args] = lib.pinned(lib.SERVER_CORE, process.execPath, [...nodeArgs, path.join(root, 'bench', 'server.js'), 'gatehouse']);
   const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   child.stdout.resume();
-  const port = await new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve(message.port));
-    child.once('exit', (code) => reject(new Error(`gatehouse of ${root} exited with ${code}`)));
-  });
+  const server = await lib.listening(child, `gatehouse of ${root}`);
   return {
-    port,
-    pid: child.pid,
+    ...server,
     /** The api's argon2 time so far (bench/argon2-busy.js). */
     argon2: () => ask(child, 'argon2-busy', 'argon2Busy'),
     /** Statements and Redis commands since the last call (bench/count-round-trips.js, COUNT=1). */
     roundTrips: () => (COUNT ? ask(child, 'round-trips', 'roundTrips') : Promise.resolve(null)),
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
   };
 }
 
