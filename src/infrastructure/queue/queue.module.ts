@@ -1,13 +1,16 @@
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { BullModule } from '@nestjs/bullmq';
 import { AppConfig } from '../config/app-config';
 import { queueReconnectDelay, redisOptions } from './redis-options';
+import { QueueErrors } from './queue-errors';
 import { RedisService } from './redis.service';
 
 /** BullMQ on Redis, with the key prefix of this deployment (a hash tag, for Redis Cluster). */
 @Global()
 @Module({
   imports: [
+    DiscoveryModule,
     BullModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -22,7 +25,7 @@ import { RedisService } from './redis.service';
       }),
     }),
   ],
-  providers: [RedisService],
+  providers: [RedisService, QueueErrors],
   exports: [BullModule, RedisService],
 })
 export class QueueModule {}
