@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, type Knex } from '@mikro-orm/postgresql';
+import type { QueryResult } from 'pg';
 import type { Actor } from '../../shared/actor';
 import { EventCatalogue } from '../../shared/event-catalogue';
 import { nextEventOrder, pullEvents, type DomainEvent } from '../../shared/domain-event';
@@ -38,10 +39,18 @@ export class CommandContext {
    * session and last sign-in), where knex's raw query costs more than the statement itself.
    */
   async statement(name: string, text: string, values: unknown[]): Promise<number> {
+    return (await this.prepared(name, text, values)).rowCount ?? 0;
+  }
+
+  /** `statement` for one that answers rows (a refresh token's spending, which also finds its session). */
+  async rows<R extends object>(name: string, text: string, values: unknown[]): Promise<R[]> {
+    return (await this.prepared<R>(name, text, values)).rows;
+  }
+
+  private async prepared<R extends object>(name: string, text: string, values: unknown[]): Promise<QueryResult<R>> {
     const trx = this.em.getTransactionContext<Knex.Transaction>();
     if (!trx) throw new Error("a command's statement runs inside its transaction");
-    const { rowCount } = await (await transactionConnection(trx)).query({ name, text, values });
-    return rowCount ?? 0;
+    return (await transactionConnection(trx)).query<R>({ name, text, values });
   }
 
   /** Records an event that belongs to no loaded aggregate (e.g. a failed sign-in). */

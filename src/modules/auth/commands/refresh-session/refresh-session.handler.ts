@@ -96,7 +96,7 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
     const next = this.issuer.newRefreshToken();
     const now = this.clock.now();
     const { result } = await this.uow.run({ actor: command.actor, organizationId: null }, async (context) => {
-      const found = await this.tokens.spend(context.em, presented, next.hash, now, command.actor.ip);
+      const found = await this.tokens.spend(context, presented, next.hash, now, command.actor.ip);
       // nothing was written: the transaction commits empty
       if (!found?.session) return found?.spent ?? null;
       const { session } = found;
