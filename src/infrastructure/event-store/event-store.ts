@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ClientBase } from 'pg';
 import type { Actor } from '../../shared/actor';
 import { Clock } from '../../shared/clock';
 import type { DomainEvent } from '../../shared/domain-event';
@@ -22,6 +23,10 @@ export interface EventRow {
   occurred_at: string;
   prev_hash: string;
   hash: string;
+}
+
+function toEventActor(actor: Actor): EventActor {
+  return { type: actor.type, id: actor.id, ip: actor.ip, userAgent: actor.userAgent, requestId: actor.requestId };
 }
 
 export function toStoredEvent(row: EventRow): StoredEvent {
@@ -72,25 +77,16 @@ export class EventStore {
 
   async append(em: EntityManager, actor: Actor, events: DomainEvent[]): Promise<StoredEvent[]> {
     if (!events.length) return [];
-    for (const event of events) {
-      if (this.validatePayloads) this.catalogue.validate(event);
-      else this.catalogue.assertDeclared(event.type);
-    }
+    this.check(events);
     if (!em.isInTransaction()) throw new Error('events are appended inside the command transaction');
     const connection = em.getConnection();
     const trx = em.getTransactionContext<Knex.Transaction>();
     if (trx) this.wakeRelaysOnCommit(trx);
     const occurredAt = this.clock.now().toISOString();
-    const eventActor: EventActor = {
-      type: actor.type,
-      id: actor.id,
-      ip: actor.ip,
-      userAgent: actor.userAgent,
-      requestId: actor.requestId,
-    };
+    const eventActor = toEventActor(actor);
     // the usual case, one organization whose stream exists: one round trip, the head taken last
     if (trx && events.every((e) => e.organizationId === events[0].organizationId)) {
-      const chained = await this.appendInOneStatement(trx, eventActor, events, occurredAt);
+      const chained = await this.appendInOneStatement(await transactionConnection(trx), eventActor, events, occurredAt);
       if (chained) return chained;
     }
     const stored: StoredEvent[] = [];
@@ -169,6 +165,32 @@ export class EventStore {
   }
 
   /**
+   * `append` on a pg connection that holds a transaction of its own, not the ORM's (a command
+   * whose state change is statements only: `UnitOfWork.runStatements`): the one-statement path
+   * only. Null, having written nothing, when the events span organizations or the stream head
+   * does not exist yet: the caller rolls back and runs the command the ORM's way. The caller
+   * wakes the relays once it has committed (`committed`).
+   */
+  async appendOn(client: ClientBase, actor: Actor, events: DomainEvent[]): Promise<StoredEvent[] | null> {
+    if (!events.length) return [];
+    this.check(events);
+    if (!events.every((e) => e.organizationId === events[0].organizationId)) return null;
+    return this.appendInOneStatement(client, toEventActor(actor), events, this.clock.now().toISOString());
+  }
+
+  /** After the COMMIT of events appended by `appendOn`: the relays publish them. */
+  committed(): void {
+    this.relays.wake();
+  }
+
+  private check(events: DomainEvent[]): void {
+    for (const event of events) {
+      if (this.validatePayloads) this.catalogue.validate(event);
+      else this.catalogue.assertDeclared(event.type);
+    }
+  }
+
+  /**
    * The relays hear of the events once the outermost transaction has committed. Hooked here,
    * where events are appended, so that no code committing a transaction (a command's unit of
    * work, a consumer's pass) can forget it. knex settles `executionPromise` when the
@@ -196,7 +218,7 @@ export class EventStore {
    * ORM's raw query (which inlines the values into the text) and knex's query runner.
    */
   private async appendInOneStatement(
-    trx: Knex.Transaction,
+    client: ClientBase,
     actor: EventActor,
     events: DomainEvent[],
     occurredAt: string,
@@ -215,7 +237,6 @@ export class EventStore {
       };
       return { unchained, pieces: canonicalPieces(unchained) };
     });
-    const client = await transactionConnection(trx);
     const { rows } = await client.query<{ o_seq: string; o_prev_hash: string; o_hash: string }>({
       ...APPEND_STATEMENT,
       values: [

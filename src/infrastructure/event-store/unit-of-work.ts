@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, type Knex } from '@mikro-orm/postgresql';
+import type { ClientBase, QueryResult } from 'pg';
 import type { Actor } from '../../shared/actor';
 import { EventCatalogue } from '../../shared/event-catalogue';
 import { nextEventOrder, pullEvents, type DomainEvent } from '../../shared/domain-event';
@@ -14,10 +15,17 @@ import type { StoredEvent } from './event-hash';
 export class CommandContext {
   private readonly recorded: { order: number; event: DomainEvent }[] = [];
 
+  /** `manager` null: work of statements only, on `connection`, a transaction of its own (`UnitOfWork.runStatements`). */
   constructor(
-    readonly em: EntityManager,
+    private readonly manager: EntityManager | null,
     private acting: Actor,
+    private readonly connection: ClientBase | null = null,
   ) {}
+
+  get em(): EntityManager {
+    if (!this.manager) throw new Error("a command of statements only has no entity manager: run it with UnitOfWork.run");
+    return this.manager;
+  }
 
   /** Who the events are recorded as: the scope's actor, or whom the work found acting. */
   get actor(): Actor {
@@ -38,10 +46,19 @@ export class CommandContext {
    * session and last sign-in), where knex's raw query costs more than the statement itself.
    */
   async statement(name: string, text: string, values: unknown[]): Promise<number> {
+    return (await this.prepared(name, text, values)).rowCount ?? 0;
+  }
+
+  /** `statement` for one that answers rows (a refresh token's spending, which also finds its session). */
+  async rows<R extends object>(name: string, text: string, values: unknown[]): Promise<R[]> {
+    return (await this.prepared<R>(name, text, values)).rows;
+  }
+
+  private async prepared<R extends object>(name: string, text: string, values: unknown[]): Promise<QueryResult<R>> {
+    if (this.connection) return this.connection.query<R>({ name, text, values });
     const trx = this.em.getTransactionContext<Knex.Transaction>();
     if (!trx) throw new Error("a command's statement runs inside its transaction");
-    const { rowCount } = await (await transactionConnection(trx)).query({ name, text, values });
-    return rowCount ?? 0;
+    return (await transactionConnection(trx)).query<R>({ name, text, values });
   }
 
   /** Records an event that belongs to no loaded aggregate (e.g. a failed sign-in). */
@@ -50,7 +67,7 @@ export class CommandContext {
   }
 
   collect(): DomainEvent[] {
-    const fromAggregates = [...this.em.getUnitOfWork().getIdentityMap()].flatMap((entity) => pullEvents(entity));
+    const fromAggregates = this.manager ? [...this.manager.getUnitOfWork().getIdentityMap()].flatMap((entity) => pullEvents(entity)) : [];
     return [...this.recorded.splice(0), ...fromAggregates].sort((a, b) => a.order - b.order).map((r) => r.event);
   }
 }
@@ -145,6 +162,49 @@ export class UnitOfWork {
     // what any instance keeps about these users (profiles, API keys) is stale from here on
     await this.versions.bump(usersConcerned(events, this.catalogue));
     return { result, events };
+  }
+
+  /**
+   * `run` for a command whose state change is statements of its own (`CommandContext.statement`,
+   * `rows`) on every request: a sign-in, a refresh. Its transaction is BEGIN and COMMIT on a
+   * connection taken from the ORM's pool, without the fork, knex's per-transaction client and
+   * its query runner, which cost more than the statements (bench/README.md, twenty-sixth pass);
+   * `work` has no entity manager. The events are appended in the same transaction; when they
+   * cannot be appended in one statement there (`EventStore.appendOn`: a first event of its
+   * organization), the work is rolled back and run again by `run`, so it must do nothing
+   * outside the transaction it cannot do twice.
+   */
+  async runStatements<T>(scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: StoredEvent[] }> {
+    const pool = this.em.getConnection('write').getKnex().client as { acquireConnection(): Promise<ClientBase>; releaseConnection(connection: ClientBase): unknown };
+    const connection = await pool.acquireConnection();
+    let done: { result: T; events: StoredEvent[] } | null;
+    try {
+      done = await this.statementsOn(connection, scope, work);
+    } finally {
+      pool.releaseConnection(connection);
+    }
+    if (!done) return this.run(scope, work);
+    if (done.events.length) this.store.committed();
+    await this.versions.bump(usersConcerned(done.events, this.catalogue));
+    return done;
+  }
+
+  /** The work and its events in a transaction on `connection`: null, rolled back, when the events need the ORM's append. */
+  private async statementsOn<T>(connection: ClientBase, scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: StoredEvent[] } | null> {
+    await connection.query('begin');
+    try {
+      const context = new CommandContext(null, scope.actor, connection);
+      const result = await work(context);
+      const events = await this.store.appendOn(connection, context.actor, context.collect());
+      await connection.query(events ? 'commit' : 'rollback');
+      return events && { result, events };
+    } catch (error) {
+      // the work's error is the one to report; a connection that cannot roll back is not reused (knex's pool drops it)
+      await connection.query('rollback').catch((rollbackError: unknown) => {
+        (connection as ClientBase & { __knex__disposed?: unknown }).__knex__disposed = rollbackError;
+      });
+      throw error;
+    }
   }
 
   /**

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import { EntityManager, type Knex } from '@mikro-orm/postgresql';
 import { CommandBus } from '@nestjs/cqrs';
 import { UnitOfWork, inTransaction } from '../../../src/infrastructure/event-store/unit-of-work';
@@ -143,6 +144,75 @@ describe('command transactions', () => {
     expect(results.every((r) => r.events.length === 1)).toBe(true);
     const [{ n }] = await em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from deferred_check');
     expect(n).toBe(0);
+  });
+
+  describe('a command of statements only (runStatements)', () => {
+    const bump = 'update organizations set version = version + 1 where id = $1';
+    const version = (id: string): Promise<number> => t!.env.scalar('select version from organizations where id = $1', [id]);
+
+    it('commits its statements and its events together on a pooled connection, with no entity manager', async () => {
+      const uow = t!.app.get(UnitOfWork);
+      const [before, eventsBefore] = [await version(organizationId), await countEvents('team.dashboard_saved')];
+      const { result, events } = await uow.runStatements({ actor: systemActor('statements'), organizationId }, async (context) => {
+        expect(() => context.em).toThrow('no entity manager');
+        context.record(record(organizationId, 3));
+        return context.statement('organizations.bump_version', bump, [organizationId]);
+      });
+      expect(result).toBe(1);
+      expect(events.map((e) => [e.type, e.organizationId])).toEqual([['team.dashboard_saved', organizationId]]);
+      expect(await version(organizationId)).toBe(before + 1);
+      expect(await countEvents('team.dashboard_saved')).toBe(eventsBefore + 1);
+    });
+
+    it('rolls its statements and recorded events back when its work throws', async () => {
+      const uow = t!.app.get(UnitOfWork);
+      const [before, eventsBefore] = [await version(organizationId), await countEvents('team.dashboard_saved')];
+      await expect(
+        uow.runStatements({ actor: systemActor('failing'), organizationId }, async (context) => {
+          await context.statement('organizations.bump_version', bump, [organizationId]);
+          context.record(record(organizationId, 4));
+          throw new Error('the work failed');
+        }),
+      ).rejects.toThrow('the work failed');
+      expect(await version(organizationId)).toBe(before);
+      expect(await countEvents('team.dashboard_saved')).toBe(eventsBefore);
+    });
+
+    it('rolls back when the COMMIT fails, and hands every pooled connection back usable', async () => {
+      const uow = t!.app.get(UnitOfWork);
+      await t!.app.get(EntityManager).getConnection().execute('create table if not exists deferred_check (id int unique deferrable initially deferred)');
+      const attempt = uow.runStatements({ actor: systemActor('deferred'), organizationId }, async (context) => {
+        context.record(record(organizationId, 5));
+        await context.statement('deferred_check.twice', 'insert into deferred_check (id) values (1), (1)', []);
+      });
+      await expect(attempt).rejects.toThrow(/duplicate key/);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, n) => uow.runStatements({ actor: systemActor(`after-${n}`), organizationId }, async (context) => context.record(record(organizationId, 200 + n)))),
+      );
+      expect(results.every((r) => r.events.length === 1)).toBe(true);
+      expect(await t!.env.scalar('select count(*) from deferred_check')).toBe(0);
+    });
+
+    it("runs the work again through the ORM's append for an organization's first events (no stream head yet), its statements once", async () => {
+      const uow = t!.app.get(UnitOfWork);
+      const fresh = randomUUID();
+      const sql = await t!.env.sql();
+      try {
+        await sql.query("insert into organizations (id, slug, name, created_at, updated_at) values ($1, $2, 'No stream yet', now(), now())", [fresh, `no-stream-${fresh.slice(0, 8)}`]);
+      } finally {
+        await sql.end();
+      }
+      let attempts = 0;
+      const { events } = await uow.runStatements({ actor: systemActor('first'), organizationId: fresh }, async (context) => {
+        attempts++;
+        await context.statement('organizations.bump_version', bump, [fresh]);
+        context.record(record(fresh, 6));
+      });
+      expect(attempts).toBe(2);
+      expect(events.map((e) => [e.type, e.seq])).toEqual([['team.dashboard_saved', 1]]);
+      expect(await version(fresh)).toBe(2);
+      expect(await t!.env.scalar('select last_seq from event_streams where organization_id = $1', [fresh])).toBe(1);
+    });
   });
 
   it('refuses a transaction inside one the caller already holds (within() joins it instead)', async () => {

@@ -33,7 +33,7 @@ export class SessionStarter {
   async start(actor: Actor, user: SessionSubject, method: AuthMethod, policy?: PolicyDocument, details?: Record<string, unknown>): Promise<TokenPair> {
     const refresh = this.tokens.newRefreshToken();
     const document = policy ?? (await this.policies.get(user.organizationId)).document;
-    const { result: session } = await this.uow.run(
+    const { result: session } = await this.uow.runStatements(
       { actor: { ...actor, type: 'user', id: user.id, organizationId: user.organizationId }, organizationId: user.organizationId },
       async (context) => {
         const started = Session.start({

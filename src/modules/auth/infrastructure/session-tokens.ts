@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CommandContext } from '../../../infrastructure/event-store/unit-of-work';
 import { Session, type AuthMethod } from '../domain/session.entity';
 import { SpentRefreshToken } from '../domain/spent-refresh-token.entity';
@@ -54,26 +53,25 @@ export class SessionTokens {
    * second, re-checking the hash after the first commits, finds nothing: a token is spendable
    * once. A revoked session has no hash: nothing is found.
    */
-  async spend(tx: EntityManager, presented: string, next: string, now: Date, ip: string | null): Promise<PresentedRefreshToken> {
-    if (!tx.isInTransaction()) throw new Error('a refresh token is spent inside the command transaction');
-    const rows = await tx.getConnection().execute<PresentedRow[]>(
+  async spend(context: CommandContext, presented: string, next: string, now: Date, ip: string | null): Promise<PresentedRefreshToken> {
+    // a named statement prepared once per connection, its values parameters: every refresh runs it
+    const rows = await context.rows<PresentedRow>(
+      'sessions.spend_refresh_token',
       `with presented as (
          select id, organization_id, user_id, auth_method, last_used_at, expires_at
-           from sessions where refresh_token_hash = ? and revoked_at is null
+           from sessions where refresh_token_hash = $1 and revoked_at is null
             for update
        ), rotated as (
-         update sessions s set refresh_token_hash = ?, last_used_at = ?, ip = coalesce(?, s.ip)
+         update sessions s set refresh_token_hash = $2, last_used_at = $3, ip = coalesce($4, s.ip)
            from presented p where s.id = p.id
        ), spent as (
          insert into spent_refresh_tokens (token_hash, organization_id, session_id, spent_at)
-         select ?, organization_id, id, ? from presented
+         select $1, organization_id, id, $3 from presented
        )
        select 'session' as kind, id, organization_id, user_id, auth_method, last_used_at, expires_at, null::timestamptz as spent_at from presented
        union all
-       select 'spent', session_id, organization_id, null, null, null, null, spent_at from spent_refresh_tokens where token_hash = ?`,
-      [presented, next, now, ip, presented, now, presented],
-      'all',
-      tx.getTransactionContext(),
+       select 'spent', session_id, organization_id, null, null, null, null, spent_at from spent_refresh_tokens where token_hash = $1`,
+      [presented, next, now, ip],
     );
     const live = rows.find((row) => row.kind === 'session');
     if (live) {

@@ -95,8 +95,8 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
   private async spend(command: RefreshSessionCommand, presented: string, settled: Settled): Promise<TokenPair> {
     const next = this.issuer.newRefreshToken();
     const now = this.clock.now();
-    const { result } = await this.uow.run({ actor: command.actor, organizationId: null }, async (context) => {
-      const found = await this.tokens.spend(context.em, presented, next.hash, now, command.actor.ip);
+    const { result } = await this.uow.runStatements({ actor: command.actor, organizationId: null }, async (context) => {
+      const found = await this.tokens.spend(context, presented, next.hash, now, command.actor.ip);
       // nothing was written: the transaction commits empty
       if (!found?.session) return found?.spent ?? null;
       const { session } = found;
