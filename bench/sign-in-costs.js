@@ -151,9 +151,12 @@ async function main() {
       targets.push(target);
       // the checkout's own counter: it patches that checkout's pg and ioredis
       const counter = COUNT ? ['-r', path.join(root, 'bench', 'count-round-trips.js')] : [];
-      target.api = await startServer(root, env('api'), ['-r', path.join(__dirname, 'argon2-busy.js'), ...counter]);
+      // API_NODE_ARGS, WORKER_NODE_ARGS: flags for either process, e.g. `--perf-basic-prof` for `perf record`, or
+      // `--cpu-prof --cpu-prof-dir=/tmp/x` (the profile is written when the process stops)
+      const nodeArgs = (name) => process.env[name]?.split(' ').filter(Boolean) ?? [];
+      target.api = await startServer(root, env('api'), ['-r', path.join(__dirname, 'argon2-busy.js'), ...counter, ...nodeArgs('API_NODE_ARGS')]);
       target.servers.push(target.api);
-      target.worker = await startServer(root, env('worker'), counter);
+      target.worker = await startServer(root, env('worker'), [...counter, ...nodeArgs('WORKER_NODE_ARGS')]);
       target.servers.push(target.worker);
       for (let i = 0; i < 20; i++) await lib.signIn(target.api.port); // warm-up
     }
