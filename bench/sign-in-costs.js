@@ -18,7 +18,8 @@ const checkouts = process.argv.length > 4 ? process.argv.slice(4).map((c) => pat
 const CONCURRENCY = 4;
 // SEQUENTIAL=n: each turn signs in n times one at a time instead of the 4-concurrent load for `seconds`
 const SEQUENTIAL = Number(process.env.SEQUENTIAL ?? 0);
-// COUNT=1: statements and Redis commands per sign-in in each process too (the counter's own cost in the CPU figures)
+// COUNT=1: statements and Redis commands per sign-in in each process too (the counter's own cost in the CPU figures);
+// COUNT_TEXT=n: each by its first n characters (bench/count-round-trips.js)
 const COUNT = process.env.COUNT === '1';
 
 /** CPU time (ns, /proc/<pid>/task/<tid>/schedstat: not the stat's 10 ms ticks) of the main thread and of the others. */
@@ -145,14 +146,17 @@ async function main() {
   try {
     for (const root of checkouts) {
       const environment = lib.benchEnvironment();
-      const env = (role) => ({ ...lib.gatehouseEnv(environment, { APP_ROLE: role }), SMTP_URL: 'smtp://127.0.0.1:9' });
+      const env = (role) => ({ ...lib.gatehouseEnv(environment, { APP_ROLE: role }), SMTP_URL: 'smtp://127.0.0.1:9', ...(process.env.COUNT_TEXT ? { COUNT_TEXT: process.env.COUNT_TEXT } : {}) });
       const target = { root, environment, servers: [] };
       targets.push(target);
       // the checkout's own counter: it patches that checkout's pg and ioredis
       const counter = COUNT ? ['-r', path.join(root, 'bench', 'count-round-trips.js')] : [];
-      target.api = await startServer(root, env('api'), ['-r', path.join(__dirname, 'argon2-busy.js'), ...counter]);
+      // API_NODE_ARGS, WORKER_NODE_ARGS: flags for either process, e.g. `--perf-basic-prof` for `perf record`, or
+      // `--cpu-prof --cpu-prof-dir=/tmp/x` (the profile is written when the process stops)
+      const nodeArgs = (name) => process.env[name]?.split(' ').filter(Boolean) ?? [];
+      target.api = await startServer(root, env('api'), ['-r', path.join(__dirname, 'argon2-busy.js'), ...counter, ...nodeArgs('API_NODE_ARGS')]);
       target.servers.push(target.api);
-      target.worker = await startServer(root, env('worker'), counter);
+      target.worker = await startServer(root, env('worker'), [...counter, ...nodeArgs('WORKER_NODE_ARGS')]);
       target.servers.push(target.worker);
       for (let i = 0; i < 20; i++) await lib.signIn(target.api.port); // warm-up
     }

@@ -166,4 +166,29 @@ describe('security alerts', () => {
     expect((await t.api.get<{ items: Alert[] }>('/api/v1/audit/security-events', otherAdmin)).body.items).toEqual([]);
     expect((await t.api.get('/api/v1/audit/security-events/not-a-uuid', admin)).status).toBe(400);
   });
+
+  it('raises one alert when an Administrator signs in from a new device, twice at once, judged by the role of the sign-in; none for a Viewer', async () => {
+    const signIn = (user: { email: string; password: string }, userAgent: string) =>
+      t.api.request('POST', '/api/v1/auth/login', { body: { organization: 'default', email: user.email, password: user.password }, headers: { 'user-agent': userAgent } });
+    const viewer = await createUser(t, { organizationId: orgId, role: 'Viewer' });
+    expect((await signIn(viewer, 'first-device/1')).status).toBe(200);
+    // both sign-ins may share the detector's pass: its device is recorded once, and judged new once
+    const answers = await Promise.all([signIn(optedOut, 'new-device/2'), signIn(optedOut, 'new-device/2'), signIn(viewer, 'new-device/2')]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    const [raised] = await eventually(async () => {
+      const found = await alertsOf('?rule=admin_new_sign_in');
+      return found.length ? found : undefined;
+    }, 15_000, 'the new-device alert');
+    expect(raised).toMatchObject({ severity: 'medium', key: { type: 'user', value: optedOut.id }, eventCount: 1 });
+    const head = await t.env.scalar('select last_seq from event_streams where organization_id = $1', [orgId]);
+    await eventually(
+      async () => ((await t.env.scalar(`select last_seq from projection_positions where projection = 'security_detector' and organization_id = $1`, [orgId])) >= head ? true : undefined),
+      15_000,
+      'the detector to pass every sign-in',
+    );
+    expect(await alertsOf('?rule=admin_new_sign_in')).toHaveLength(1);
+    expect(await t.env.scalar(`select count(*) from security_known_devices where user_id = $1 and kind = 'user_agent' and value = 'new-device/2'`, [optedOut.id])).toBe(1);
+    expect(await t.env.scalar(`select count(*) from security_known_devices where user_id = $1 and kind = 'signed_in'`, [viewer.id])).toBe(1);
+    expect(await t.env.scalar(`select count(*) from events where type = 'auth.login_succeeded' and subject->>'id' = $1 and payload->>'role' = 'Administrator'`, [optedOut.id])).toBe(3);
+  });
 });

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../../../infrastructure/event-store/event-hash';
 import { SECURITY_ALERT_EVENTS } from './security-alert-events';
-import { DETECTED_EVENT_TYPES, deviceKey, detect, emptyState, type DetectionState, type DetectionThresholds } from './security-rules';
+import { DETECTED_EVENT_TYPES, deviceKey, detect, emptyState, sightingsOf, usersNeedingRole, type DetectionState, type DetectionThresholds } from './security-rules';
 
 const THRESHOLDS: DetectionThresholds = {
   accountFailures: 5,
@@ -138,7 +138,41 @@ describe('security detection rules', () => {
       expect(run([event('auth.login_succeeded', { minute: 60 })], state)).toEqual([]);
       run([event('auth.login_succeeded', { ip: '192.0.2.55', minute: 61 })], state);
       expect(run([event('auth.login_succeeded', { ip: '192.0.2.55', minute: 62 })], state)).toEqual([]);
-      expect(state.devicesSeen.has(deviceKey(ADMIN, 'ip', '192.0.2.55'))).toBe(true);
+      expect(state.devices.get(deviceKey(ADMIN, 'ip', '192.0.2.55'))).toBe(new Date(START + 62 * 60_000).toISOString());
+    });
+
+    it('judges a sign-in by the role its event names, not the role the user has now', () => {
+      const state = emptyState();
+      state.roles.set(VIEWER, 'Administrator');
+      known(state, ADMIN);
+      known(state, VIEWER);
+      const signIns = [
+        event('auth.login_succeeded', { ip: '192.0.2.55', payload: { role: 'Administrator' } }),
+        event('auth.login_succeeded', { subject: VIEWER, ip: '192.0.2.55', payload: { role: 'Viewer' } }),
+      ];
+      expect(signIns.map(usersNeedingRole)).toEqual([null, null]);
+      expect(run(signIns, state).map((d) => [d.rule, d.key.value])).toEqual([['admin_new_sign_in', ADMIN]]);
+    });
+
+    it('asks for the current role of a sign-in recorded without one', () => {
+      expect(usersNeedingRole(event('auth.login_succeeded'))).toBe(ADMIN);
+    });
+
+    it('answers what the sign-ins make known: each address and device, and that the user signed in at all', () => {
+      const sightings = sightingsOf([
+        event('auth.login_succeeded', { minute: 1 }),
+        event('auth.login_failed', { ip: '198.51.100.9', minute: 2 }),
+        event('auth.login_succeeded', { subject: VIEWER, ip: null, userAgent: null, minute: 3 }),
+        event('auth.login_succeeded', { ip: '192.0.2.55', userAgent: null, minute: 4 }),
+      ]);
+      const at = (minute: number) => new Date(START + minute * 60_000).toISOString();
+      expect(sightings).toEqual([
+        { userId: ADMIN, kind: 'ip', value: '203.0.113.7', at: at(1) },
+        { userId: ADMIN, kind: 'user_agent', value: 'Firefox/140', at: at(1) },
+        { userId: ADMIN, kind: 'signed_in', value: '', at: at(1) },
+        { userId: ADMIN, kind: 'ip', value: '192.0.2.55', at: at(4) },
+        { userId: ADMIN, kind: 'signed_in', value: '', at: at(4) },
+      ]);
     });
 
     it('stays quiet on an Administrator’s first sign-in, and on anyone else’s new address', () => {

@@ -67,12 +67,10 @@ export interface DetectionState {
   windows: Map<string, Hit[]>;
   /** Which of `windows` changed. */
   dirty: Set<string>;
-  /** The current role of the users the batch is about (asked of the users module). */
+  /** The current role of the users the batch is about (asked of the users module); a sign-in's own role comes with its event. */
   roles: Map<string, string>;
   /** When each user last signed in from an address or device: `userId|kind|value` → RFC 3339. */
   devices: Map<string, string>;
-  /** Which of `devices` changed. */
-  devicesSeen: Set<string>;
   /** Users who completed a sign-in before (a first sign-in has nothing to compare with). */
   signedInBefore: Set<string>;
   /** Users made an organization's first Administrator as it was created (not an alert). */
@@ -80,7 +78,7 @@ export interface DetectionState {
 }
 
 export function emptyState(): DetectionState {
-  return { windows: new Map(), dirty: new Set(), roles: new Map(), devices: new Map(), devicesSeen: new Set(), signedInBefore: new Set(), founding: new Set() };
+  return { windows: new Map(), dirty: new Set(), roles: new Map(), devices: new Map(), signedInBefore: new Set(), founding: new Set() };
 }
 
 /** A rule fired: the alert to open, or to add to while one of the same rule and key is unresolved. */
@@ -141,30 +139,37 @@ function failedSignIn(event: StoredEvent, state: DetectionState, t: DetectionThr
   return found;
 }
 
-function signedIn(event: StoredEvent, state: DetectionState, t: DetectionThresholds): Detection[] {
-  const userId = str(event.subject.id);
-  if (!userId) return [];
-  const at = Date.parse(event.occurredAt);
+/** The address and device a sign-in was made from, as the detector remembers them. */
+function devicesOf(event: StoredEvent): { kind: DeviceKind; value: string }[] {
   const seen: { kind: DeviceKind; value: string }[] = [];
   const ip = str(event.actor.ip);
   const userAgent = str(event.actor.userAgent);
   if (ip) seen.push({ kind: 'ip', value: ip });
   if (userAgent) seen.push({ kind: 'user_agent', value: userAgent.slice(0, 512) });
+  return seen;
+}
+
+/** What a sign-in is judged with: the role it was made in (its event's, recorded since), else the user's current one. */
+function signInRole(event: StoredEvent, state: DetectionState, userId: string): string | undefined {
+  return str(event.payload.role) ?? state.roles.get(userId);
+}
+
+function signedIn(event: StoredEvent, state: DetectionState, t: DetectionThresholds): Detection[] {
+  const userId = str(event.subject.id);
+  if (!userId) return [];
+  const at = Date.parse(event.occurredAt);
+  const seen = devicesOf(event);
   const fresh = (kind: DeviceKind, value: string) => {
     const last = state.devices.get(deviceKey(userId, kind, value));
     return last !== undefined && at - Date.parse(last) < t.knownAddressDays * 86_400_000;
   };
   const unknown = seen.filter((device) => !fresh(device.kind, device.value));
   const found: Detection[] = [];
-  if (state.roles.get(userId) === ADMINISTRATOR && state.signedInBefore.has(userId) && unknown.length) {
+  if (signInRole(event, state, userId) === ADMINISTRATOR && state.signedInBefore.has(userId) && unknown.length) {
     const what = unknown.map((device) => (device.kind === 'ip' ? `address ${device.value}` : 'device')).join(' and a new ');
     found.push(detection('admin_new_sign_in', { type: 'user', value: userId }, [hitOf(event)], `An Administrator signed in from a new ${what}`));
   }
-  for (const device of seen) {
-    const name = deviceKey(userId, device.kind, device.value);
-    state.devices.set(name, event.occurredAt);
-    state.devicesSeen.add(name);
-  }
+  for (const device of seen) state.devices.set(deviceKey(userId, device.kind, device.value), event.occurredAt);
   state.signedInBefore.add(userId);
   return found;
 }
@@ -242,7 +247,33 @@ export function detect(event: StoredEvent, state: DetectionState, thresholds: De
   }
 }
 
-/** The users whose current role the rules need for this event (the detector asks before detecting). */
+/** The users whose current role the rules need for this event (the detector asks before detecting): not a sign-in's whose event names its role. */
 export function usersNeedingRole(event: StoredEvent): string | null {
-  return event.type === 'auth.login_succeeded' || event.type === 'mfa.disabled' || event.type === 'mfa.reset' ? str(event.subject.id) : null;
+  if (event.type === 'auth.login_succeeded') return str(event.payload.role) ? null : str(event.subject.id);
+  return event.type === 'mfa.disabled' || event.type === 'mfa.reset' ? str(event.subject.id) : null;
+}
+
+/** One address or device a user signed in from, with when; `signed_in` (no value) marks that the user signed in at all. */
+export interface Sighting {
+  userId: string;
+  kind: DeviceKind | 'signed_in';
+  value: string;
+  at: string;
+}
+
+/**
+ * What the batch's sign-ins make known, for the rules' next passes: each one's address and
+ * device, and a `signed_in` mark for a user seen from any. `signedIn` judges each sign-in
+ * against the devices before it, so these can be written before the batch is judged.
+ */
+export function sightingsOf(events: readonly StoredEvent[]): Sighting[] {
+  const sightings: Sighting[] = [];
+  for (const event of events) {
+    const userId = str(event.subject.id);
+    if (event.type !== 'auth.login_succeeded' || !userId) continue;
+    const seen = devicesOf(event);
+    for (const device of seen) sightings.push({ userId, kind: device.kind, value: device.value, at: event.occurredAt });
+    if (seen.length) sightings.push({ userId, kind: 'signed_in', value: '', at: event.occurredAt });
+  }
+  return sightings;
 }

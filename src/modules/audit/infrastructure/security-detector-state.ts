@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, type Knex } from '@mikro-orm/postgresql';
 import { RFC3339_MS } from '../../../infrastructure/event-store/event-store';
-import { deviceKey, type DetectionState, type DeviceKind, type Hit } from '../domain/security-rules';
+import { deviceKey, type DetectionState, type DeviceKind, type Hit, type Sighting } from '../domain/security-rules';
 
 const trx = (tx: EntityManager) => tx.getTransactionContext<Knex.Transaction>();
 const SIGNED_IN = 'signed_in';
@@ -35,12 +35,24 @@ export class SecurityDetectorState {
     for (const row of rows) into.windows.set(`${row.rule}|${row.key}`, row.hits);
   }
 
-  async loadDevices(tx: EntityManager, organizationId: string, userIds: string[], into: DetectionState): Promise<void> {
-    if (!userIds.length) return;
+  /**
+   * The devices the batch's sign-ins are judged against (`into`: as they were before the batch)
+   * and, in the same statement, the batch's own sightings recorded for later passes: every
+   * part of one statement reads the same snapshot, so the read does not see the write. One
+   * round trip where a sign-in's pass took two.
+   */
+  async loadAndRecordDevices(tx: EntityManager, organizationId: string, sightings: readonly Sighting[], into: DetectionState): Promise<void> {
+    // user ids only: the columns are uuids, and one odd subject must not stall the detector
+    const recorded = sightings.filter((s) => UUID.test(s.userId));
+    if (!recorded.length) return;
     const rows = await tx.getConnection().execute<{ user_id: string; kind: DeviceKind | typeof SIGNED_IN; value: string; last_seen_at: string }[]>(
-      `select user_id, kind, value, to_char(last_seen_at at time zone 'UTC', ${RFC3339_MS}) as last_seen_at from security_known_devices
+      `with recorded as (
+         insert into security_known_devices (organization_id, user_id, kind, value, last_seen_at)
+         select ?, (d->>0)::uuid, d->>1, d->>2, max((d->>3)::timestamptz) from jsonb_array_elements(?::jsonb) d group by 2, 3, 4
+         on conflict (organization_id, user_id, kind, value) do update set last_seen_at = greatest(security_known_devices.last_seen_at, excluded.last_seen_at))
+       select user_id, kind, value, to_char(last_seen_at at time zone 'UTC', ${RFC3339_MS}) as last_seen_at from security_known_devices
         where organization_id = ? and user_id in (select (jsonb_array_elements_text(?::jsonb))::uuid)`,
-      [organizationId, JSON.stringify(userIds)],
+      [organizationId, JSON.stringify(recorded.map((s) => [s.userId, s.kind, s.value, s.at])), organizationId, JSON.stringify([...new Set(recorded.map((s) => s.userId))])],
       'all',
       trx(tx),
     );
@@ -50,7 +62,7 @@ export class SecurityDetectorState {
     }
   }
 
-  /** Writes what the pass changed, and forgets what no rule can need any more. */
+  /** Writes the windows the pass changed (its sightings are written as they are loaded), and forgets what no rule can need any more. */
   async save(
     tx: EntityManager,
     organizationId: string,
@@ -69,24 +81,6 @@ export class SecurityDetectorState {
          select ?, w->>0, w->>1, w->2, (w->>3)::timestamptz from jsonb_array_elements(?::jsonb) w
          on conflict (organization_id, rule, key) do update set hits = excluded.hits, last_at = excluded.last_at`,
         [organizationId, JSON.stringify(windows)],
-        'run',
-        trx(tx),
-      );
-    }
-    const devices = [...state.devicesSeen]
-      .map((name) => {
-        const [userId, kind, ...value] = name.split('|');
-        return [userId, kind, value.join('|'), state.devices.get(name)];
-      })
-      .filter(([userId]) => UUID.test(userId ?? ''));
-    const signedIn = [...new Set(devices.map(([userId]) => userId))];
-    for (const userId of signedIn) devices.push([userId, SIGNED_IN, '', devices.find(([id]) => id === userId)![3]]);
-    if (devices.length) {
-      await connection.execute(
-        `insert into security_known_devices (organization_id, user_id, kind, value, last_seen_at)
-         select ?, (d->>0)::uuid, d->>1, d->>2, (d->>3)::timestamptz from jsonb_array_elements(?::jsonb) d
-         on conflict (organization_id, user_id, kind, value) do update set last_seen_at = greatest(security_known_devices.last_seen_at, excluded.last_seen_at)`,
-        [organizationId, JSON.stringify(devices)],
         'run',
         trx(tx),
       );

@@ -8,7 +8,7 @@ import { IdGenerator } from '../../../shared/ids';
 import { UserAccounts } from '../../users';
 import { RaiseSecurityAlertsCommand } from '../commands/raise-security-alerts/raise-security-alerts.command';
 import { planAlerts } from '../domain/alert-grouping';
-import { detect, DETECTED_EVENT_TYPES, emptyState, usersNeedingRole, type Detection, type DetectionThresholds } from '../domain/security-rules';
+import { detect, DETECTED_EVENT_TYPES, emptyState, sightingsOf, usersNeedingRole, type Detection, type DetectionThresholds } from '../domain/security-rules';
 import { SecurityAlertsRepository } from '../infrastructure/security-alerts.repository';
 import { SecurityDetectorState } from '../infrastructure/security-detector-state';
 
@@ -69,16 +69,14 @@ export class SecurityDetector implements PositionedConsumer, OnModuleInit {
     const roleOf = [...new Set(events.map(usersNeedingRole).filter((id): id is string => id !== null))];
     for (const summary of await this.accounts.summariesOf(organizationId, roleOf)) state.roles.set(summary.id, summary.role);
     await this.state.loadWindows(tx, organizationId, events.flatMap(windowKeysOf), state);
-    // user ids only: the state's columns are uuids, and one odd subject must not stall the detector
-    const signingIn = [...new Set(events.filter((e) => e.type === 'auth.login_succeeded' && UUID.test(e.subject.id ?? '')).map((e) => e.subject.id!))];
-    await this.state.loadDevices(tx, organizationId, signingIn, state);
+    await this.state.loadAndRecordDevices(tx, organizationId, sightingsOf(events), state);
 
     const detections: Detection[] = [];
     const removedUsers: string[] = [];
     for (const event of events) {
       if (event.type === 'user.removed' && UUID.test(event.subject.id ?? '')) {
+        // its devices, those of this batch's sign-ins included, go in the save
         removedUsers.push(event.subject.id!);
-        for (const name of [...state.devicesSeen]) if (name.startsWith(`${event.subject.id}|`)) state.devicesSeen.delete(name);
         continue;
       }
       detections.push(...detect(event, state, thresholds));

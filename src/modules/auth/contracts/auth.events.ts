@@ -12,7 +12,13 @@ export const AUTH_EVENTS = defineEvents('auth', {
     description: 'A user signed in and a session started.',
     subject: ['user'],
     category: 'login',
-    payload: payload({ method, sessionId: z.string(), connectionId: connectionId.optional() }),
+    payload: payload({
+      method,
+      sessionId: z.string(),
+      connectionId: connectionId.optional(),
+      // the security detector judges the sign-in by it (an Administrator's new address), as it was then: no read of the user, and a replay judges the same
+      role: z.string().optional().describe('the role the session was started with (recorded since December 2026)'),
+    }),
   },
   'auth.api_key_used': {
     description: "An API key was used to call the API; recorded at most once an hour per key and address, not per request.",

@@ -9,6 +9,7 @@ describe(Session.name, () => {
       id: 's1',
       organizationId: 'o1',
       userId: 'u1',
+      role: 'Viewer',
       method: 'password',
       ip: null,
       userAgent: null,
@@ -52,7 +53,7 @@ describe(Session.name, () => {
     ['sso', false],
     ['sso_mfa', true],
   ] as const)('counts a %s session as having proved a second factor: %p', (method, proved) => {
-    const s = Session.start({ id: 's1', organizationId: 'o1', userId: 'u1', method, ip: null, userAgent: null, refreshTokenHash: 'h1', now: start, maxLifetimeMinutes: 60 });
+    const s = Session.start({ id: 's1', organizationId: 'o1', userId: 'u1', role: 'Viewer', method, ip: null, userAgent: null, refreshTokenHash: 'h1', now: start, maxLifetimeMinutes: 60 });
     expect(s.provedSecondFactor).toBe(proved);
   });
 });

@@ -66,6 +66,8 @@ export class Session {
     id: string;
     organizationId: string;
     userId: string;
+    /** The user's role as the session starts (its tokens' claim), recorded with the sign-in. */
+    role: string;
     method: AuthMethod;
     ip: string | null;
     userAgent: string | null;
@@ -94,7 +96,7 @@ export class Session {
       type: 'auth.login_succeeded',
       organizationId: input.organizationId,
       subject: { type: 'user', id: input.userId },
-      payload: { method: input.method, sessionId: input.id, ...input.details },
+      payload: { method: input.method, sessionId: input.id, role: input.role, ...input.details },
     });
     return session;
   }

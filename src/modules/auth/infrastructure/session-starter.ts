@@ -40,6 +40,7 @@ export class SessionStarter {
           id: this.ids.uuid(),
           organizationId: user.organizationId,
           userId: user.id,
+          role: user.role,
           method,
           ip: actor.ip,
           userAgent: actor.userAgent,
