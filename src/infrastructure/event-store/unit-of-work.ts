@@ -7,8 +7,7 @@ import { flushInTransaction } from '../database/flush-in-transaction';
 import { TENANT_FILTER } from '../database/tenant';
 import { transactionConnection } from '../database/transaction-connection';
 import { UserVersions } from '../security/user-versions';
-import { EventStore } from './event-store';
-import type { StoredEvent } from './event-hash';
+import { EventStore, type AppendedEvent } from './event-store';
 
 /** What a command's work sees: its own entity manager and a place to record events. */
 export class CommandContext {
@@ -59,7 +58,7 @@ export class CommandContext {
  * The users whose cached state a command's events changed: each event's subject, or the user
  * its payload names, unless the catalogue declares the event's type leaves those caches valid.
  */
-export function usersConcerned(events: readonly StoredEvent[], catalogue: EventCatalogue): string[] {
+export function usersConcerned(events: readonly AppendedEvent[], catalogue: EventCatalogue): string[] {
   const ids: string[] = [];
   for (const event of events) {
     if (!catalogue.changesUserCaches(event.type)) continue;
@@ -138,7 +137,7 @@ export class UnitOfWork {
   async run<T>(
     scope: CommandScope,
     work: (context: CommandContext) => Promise<T>,
-  ): Promise<{ result: T; events: StoredEvent[] }> {
+  ): Promise<{ result: T; events: AppendedEvent[] }> {
     const em = this.em.fork({ clear: true });
     if (scope.organizationId) em.setFilterParams(TENANT_FILTER, { organizationId: scope.organizationId });
     const { result, events } = await inTransaction(em, (tx) => this.complete(tx, scope, work));
@@ -152,13 +151,13 @@ export class UnitOfWork {
    * consumer's pass), so the change and its events commit with the consumer's position; the
    * same rule as `run`: a change with no event is refused.
    */
-  async within<T>(tx: EntityManager, scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: StoredEvent[] }> {
+  async within<T>(tx: EntityManager, scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: AppendedEvent[] }> {
     if (!tx.isInTransaction()) throw new Error('within() joins a transaction the caller holds');
     return this.complete(tx, scope, work);
   }
 
   /** The work, its flush and its events, appended in the transaction: a change with no event is refused. */
-  private async complete<T>(tx: EntityManager, scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: StoredEvent[] }> {
+  private async complete<T>(tx: EntityManager, scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: AppendedEvent[] }> {
     const context = new CommandContext(tx, scope.actor);
     const result = await work(context);
     const changed = await flushChanges(tx);
