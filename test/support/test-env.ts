@@ -39,7 +39,7 @@ export class TestEnvironment {
   /**
    * A connection as the superuser, for assertions and for what an attacker with the database
    * could do. A command's events reach `events` once the worker sealed them, milliseconds after
-   * its commit: a query that reads `events` first waits (up to 10 s) until nothing is pending, so
+   * its commit: a query that reads `events` or `event_streams` first waits (up to 10 s) until nothing is pending, so
    * a story asserts what its commands recorded as it would read them a moment later.
    */
   async sql(): Promise<Client> {
@@ -48,7 +48,7 @@ export class TestEnvironment {
     const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
     const readsEvents = (args: unknown[]) => {
       const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
-      return typeof text === 'string' && /\b(from|join)\s+events\b/i.test(text);
+      return typeof text === 'string' && /\b(from|join)\s+(events|event_streams)\b/i.test(text);
     };
     const sealed = async () => {
       const deadline = Date.now() + 10_000;

@@ -121,6 +121,7 @@ describe('the event store under concurrent appends and seals', () => {
   it('loses nothing when a sealer dies mid-seal: its transaction rolls back and the next pass seals', async () => {
     const uow = t!.app.get(UnitOfWork);
     const doomed = await t!.env.sql();
+    doomed.on('error', () => undefined);
     const before = (await chain(organizationId)).length;
     try {
       await doomed.query('begin');
