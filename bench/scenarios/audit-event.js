@@ -27,8 +27,9 @@ async function caughtUp(sql, organizationId) {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const { rows } = await sql.query(
-      `select count(*)::int as behind from event_streams s join projection_positions p on p.organization_id = s.organization_id
-        where s.organization_id = $1 and p.last_seq < s.last_seq`,
+      `select ((select count(*) from event_streams s join projection_positions p on p.organization_id = s.organization_id
+                 where s.organization_id = $1 and p.last_seq < s.last_seq)
+              + (select count(*) from event_pending where organization_id = $1))::int as behind`,
       [organizationId],
     );
     if (rows[0].behind === 0) return;
