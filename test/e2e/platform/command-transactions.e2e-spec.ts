@@ -39,8 +39,9 @@ describe('command transactions', () => {
     await t?.close();
   });
 
+  // no worker runs here: a command's events stay in event_pending, unsealed
   const countEvents = (type: string): Promise<number> =>
-    t!.env.scalar('select count(*) from events where organization_id = $1 and type = $2', [organizationId, type]);
+    t!.env.scalar('select count(*) from event_pending where organization_id = $1 and type = $2', [organizationId, type]);
 
   const record = (organization: string, widgets: number) => ({
     type: 'team.dashboard_saved' as const,
@@ -90,7 +91,7 @@ describe('command transactions', () => {
     expect(await t!.env.scalar("select count(*) from api_keys where name = 'no-async-context'")).toBe(1);
     expect(await countEvents('api_key.created')).toBe(keysBefore + 1);
     expect(await t!.env.scalar("select count(*) from users where organization_id = $1 and email_normalized = 'admin@no-hooks.example'", [otherId])).toBe(1);
-    expect(await t!.env.scalar("select count(*) from events where organization_id = $1 and type = 'organization.created'", [otherId])).toBe(1);
+    expect(await t!.env.scalar("select count(*) from event_pending where organization_id = $1 and type = 'organization.created'", [otherId])).toBe(1);
   });
 
   it('writes 50 parallel identical profile edits, each its own flush with its own event', async () => {
