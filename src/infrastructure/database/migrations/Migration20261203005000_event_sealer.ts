@@ -45,10 +45,18 @@ export class Migration20261203005000_event_sealer extends Migration {
         v_org uuid;
         v_seq bigint;
         v_hash text;
-        v_prev text;
         v_left int := p_limit;
-        v_sealed bigint[];
         e record;
+        v_ns bigint[];
+        v_ids uuid[];
+        v_types text[];
+        v_actors jsonb[];
+        v_subjects jsonb[];
+        v_payloads jsonb[];
+        v_ats timestamptz[];
+        v_seqs bigint[];
+        v_prevs text[];
+        v_hashes text[];
       begin
         for v_org in
           select distinct p.organization_id from (select organization_id from event_pending order by n limit p_limit) p order by 1
@@ -59,26 +67,34 @@ export class Migration20261203005000_event_sealer extends Migration {
             insert into event_streams (organization_id, last_seq, last_hash) values (v_org, 0, repeat('0', 64)) on conflict do nothing;
             select s.last_seq, s.last_hash into v_seq, v_hash from event_streams s where s.organization_id = v_org for update;
           end if;
-          v_sealed := '{}';
+          v_ns := '{}'; v_ids := '{}'; v_types := '{}'; v_actors := '{}'; v_subjects := '{}'; v_payloads := '{}';
+          v_ats := '{}'; v_seqs := '{}'; v_prevs := '{}'; v_hashes := '{}';
+          -- read after the head's lock: a fresh snapshot, without what the sealer before deleted
           for e in select * from event_pending p where p.organization_id = v_org order by p.n limit v_left loop
-            v_prev := v_hash;
+            v_prevs := array_append(v_prevs, v_hash);
             v_seq := v_seq + 1;
-            v_hash := encode(sha256(convert_to(e.prefix || v_prev || e.middle || v_seq::text || e.suffix, 'UTF8')), 'hex');
-            insert into events (id, organization_id, seq, type, actor, subject, payload, occurred_at, prev_hash, hash)
-            values (e.id, v_org, v_seq, e.type, e.actor, e.subject, e.payload, e.occurred_at, v_prev, v_hash);
-            v_sealed := v_sealed || e.n;
-            o_organization_id := v_org;
-            o_id := e.id;
-            o_type := e.type;
-            o_seq := v_seq;
-            return next;
+            v_hash := encode(sha256(convert_to(e.prefix || v_hash || e.middle || v_seq::text || e.suffix, 'UTF8')), 'hex');
+            v_ns := array_append(v_ns, e.n);
+            v_ids := array_append(v_ids, e.id);
+            v_types := array_append(v_types, e.type);
+            v_actors := array_append(v_actors, e.actor);
+            v_subjects := array_append(v_subjects, e.subject);
+            v_payloads := array_append(v_payloads, e.payload);
+            v_ats := array_append(v_ats, e.occurred_at);
+            v_seqs := array_append(v_seqs, v_seq);
+            v_hashes := array_append(v_hashes, v_hash);
           end loop;
-          if cardinality(v_sealed) > 0 then
-            -- exactly the rows chained: one committed meanwhile with a lower n waits for the next seal
-            delete from event_pending where n = any(v_sealed);
-            update event_streams set last_seq = v_seq, last_hash = v_hash where organization_id = v_org;
-            v_left := v_left - cardinality(v_sealed);
-          end if;
+          continue when cardinality(v_ns) = 0;
+          -- one statement writes the batch (one executor and partition routing, not one a row)
+          insert into events (id, organization_id, seq, type, actor, subject, payload, occurred_at, prev_hash, hash)
+          select u.id, v_org, u.seq, u.type, u.actor, u.subject, u.payload, u.at, u.prev, u.hash
+            from unnest(v_ids, v_seqs, v_types, v_actors, v_subjects, v_payloads, v_ats, v_prevs, v_hashes)
+                 as u (id, seq, type, actor, subject, payload, at, prev, hash);
+          -- exactly the rows chained: one committed meanwhile with a lower n waits for the next seal
+          delete from event_pending where n = any(v_ns);
+          update event_streams set last_seq = v_seq, last_hash = v_hash where organization_id = v_org;
+          v_left := v_left - cardinality(v_ns);
+          return query select v_org, u.id, u.type, u.seq from unnest(v_ids, v_types, v_seqs) as u (id, type, seq);
         end loop;
       end
       $fn$`);
