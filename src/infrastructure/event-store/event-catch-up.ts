@@ -56,8 +56,6 @@ export class EventCatchUp implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly inflight = new Map<string, Promise<void>>();
   private readonly rerun = new Set<string>();
   private readonly reached = new Map<string, number>();
-  /** Events the relay here sealed and handed over, per organization, not yet taken by a pass. */
-  private readonly sealed = new Map<string, StoredEvent[]>();
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
   private stopped = false;
@@ -91,15 +89,13 @@ export class EventCatchUp implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /**
-   * The relay here sealed events of the organization (`sealed`, committed): every consumer
-   * here catches up now, in a pass that begins after this call (a running one is joined and
-   * runs once more), so its head includes those events. A shared pass whose batch they cover
-   * takes them as they are instead of reading them again. Answers whether every consumer
-   * reached that head (false if the pass failed: logged).
+   * The outbox relay here took the wake-ups of committed events of the organization: every
+   * consumer here catches up now, in a pass that begins after this call (a running one is
+   * joined and runs once more), so its head includes those events. Answers whether every
+   * consumer reached that head (false if the pass failed: logged).
    */
-  async published(organizationId: string, sealed: readonly StoredEvent[] = []): Promise<boolean> {
+  async published(organizationId: string): Promise<boolean> {
     if (this.stopped || !this.consumers.size) return false;
-    if (sealed.length) this.sealed.set(organizationId, [...(this.sealed.get(organizationId) ?? []), ...sealed]);
     return this.schedule(organizationId).then(
       () => !this.stopped,
       (error: Error) => {
@@ -259,16 +255,11 @@ export class EventCatchUp implements OnApplicationBootstrap, BeforeApplicationSh
     const outcome = await this.em.fork().transactional(async (tx) => {
       const { positions, head } = await this.lockPositions(tx, organizationId, names);
       const behind = names.filter((name) => positions.get(name)! < head);
-      if (!behind.length) {
-        this.takeSealed(organizationId, head, head);
-        return { reached: positions, more: false };
-      }
+      if (!behind.length) return { reached: positions, more: false };
       const from = Math.min(...behind.map((name) => positions.get(name)!));
       const until = Math.min(head, from + batchSize);
       // seqs are gap-free per organization: this is every event of the batch, once
-      const events =
-        this.takeSealed(organizationId, from, until) ??
-        (await this.store.readAfter(tx, organizationId, { afterSeq: from, untilSeq: until, types: null, limit: batchSize }));
+      const events = await this.store.readAfter(tx, organizationId, { afterSeq: from, untilSeq: until, types: null, limit: batchSize });
       // a consumer that appends events (the security detector) writes them unchained into
       // event_pending, taking no lock: they are sealed after this pass commits
       for (const consumer of behind.map((name) => this.consumers.get(name)!)) {
@@ -290,20 +281,6 @@ export class EventCatchUp implements OnApplicationBootstrap, BeforeApplicationSh
     // remembered only once committed: a rolled-back pass has reached nothing
     for (const [name, seq] of outcome.reached) this.reached.set(this.key(name, organizationId), seq);
     return outcome.more;
-  }
-
-  /**
-   * The handed-over events after `from` up to `until` if they are every one of them (else
-   * null: the pass reads the store); those up to `until` are forgotten either way.
-   */
-  private takeSealed(organizationId: string, from: number, until: number): StoredEvent[] | null {
-    const known = this.sealed.get(organizationId);
-    if (!known) return null;
-    const later = known.filter((event) => event.seq > until);
-    if (later.length) this.sealed.set(organizationId, later);
-    else this.sealed.delete(organizationId);
-    const batch = known.filter((event) => event.seq > from && event.seq <= until).sort((a, b) => a.seq - b.seq);
-    return batch.length === until - from && batch.every((event, i) => event.seq === from + 1 + i) ? batch : null;
   }
 
   /** Applies one batch of one consumer and advances its position with it; answers whether more is waiting. */

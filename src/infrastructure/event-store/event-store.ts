@@ -24,6 +24,14 @@ export interface EventRow {
   hash: string;
 }
 
+/** What a seal answers of each event it chained. */
+export interface SealedEvent {
+  organizationId: string;
+  id: string;
+  type: string;
+  seq: number;
+}
+
 export function toStoredEvent(row: EventRow): StoredEvent {
   return {
     id: row.id,
@@ -130,22 +138,20 @@ export class EventStore {
 
   /**
    * Chains committed pending events into `events` (one transaction, up to `limit`, the oldest
-   * first; see Migration20261203005000_event_sealer) and answers them as stored, in seq order
+   * first; see Migration20261203005000_event_sealer) and answers what it sealed, in seq order
    * per organization. The worker's relay runs it; anything may (two sealers serialize on the
    * organization's head and never chain a row twice).
    */
-  async seal(em: EntityManager, limit: number): Promise<StoredEvent[]> {
+  async seal(em: EntityManager, limit: number): Promise<SealedEvent[]> {
     const rows = await em
       .getConnection()
-      .execute<EventRow[]>(
-        `select o_id as id, o_organization_id as organization_id, o_seq as seq, o_type as type, o_actor as actor, o_subject as subject,
-                o_payload as payload, to_char(o_occurred_at at time zone 'UTC', ${RFC3339_MS}) as occurred_at, o_prev_hash as prev_hash, o_hash as hash
-           from gatehouse_seal_events(?)`,
+      .execute<{ o_organization_id: string; o_id: string; o_type: string; o_seq: string }[]>(
+        'select o_organization_id, o_id, o_type, o_seq from gatehouse_seal_events(?)',
         [limit],
         'all',
         em.getTransactionContext<Knex.Transaction>(),
       );
-    return rows.map(toStoredEvent);
+    return rows.map((row) => ({ organizationId: row.o_organization_id, id: row.o_id, type: row.o_type, seq: Number(row.o_seq) }));
   }
 
   /** Events committed and not sealed yet (a metric; the chain's backlog). */

@@ -8,8 +8,7 @@ import { enqueueWithin, NotifiedRelay } from '../queue/notified-relay';
 import { RedisService } from '../queue/redis.service';
 import { EventCatchUp } from './event-catch-up';
 import { EventConsumers, type EventJob } from './event-consumers';
-import type { StoredEvent } from './event-hash';
-import { EventStore } from './event-store';
+import { EventStore, type SealedEvent } from './event-store';
 import { coalescingWindowMs, EVENTS_CHANNEL } from './relay-wake';
 
 /**
@@ -55,9 +54,7 @@ export class OutboxRelay extends NotifiedRelay {
     const sealed = await this.store.seal(this.em.fork(), this.config.values.outbox.batchSize);
     if (!sealed.length) return 0;
     const organizations = [...new Set(sealed.map((event) => event.organizationId))];
-    const reached = await Promise.all(
-      organizations.map((organizationId) => this.catchUp.published(organizationId, sealed.filter((event) => event.organizationId === organizationId))),
-    );
+    const reached = await Promise.all(organizations.map((organizationId) => this.catchUp.published(organizationId)));
     const queues = this.consumers.list();
     const unwoken = new Map<string, string[]>();
     organizations.forEach((organizationId, i) => {
@@ -73,11 +70,11 @@ export class OutboxRelay extends NotifiedRelay {
   }
 
   /** One job per queue and organization in `queuesOf`, named after the last of `events` there that the queue wants. */
-  private async enqueue(events: StoredEvent[], queuesOf: Map<string, string[]>): Promise<void> {
+  private async enqueue(events: SealedEvent[], queuesOf: Map<string, string[]>): Promise<void> {
     // with Redis away, enqueueing would wait for it: check first
     if (!(await this.redis.ping(500))) throw new Error('Redis is unreachable');
     for (const name of new Set([...queuesOf.values()].flat())) {
-      const last = new Map<string, StoredEvent>();
+      const last = new Map<string, SealedEvent>();
       for (const event of events) {
         if (!queuesOf.get(event.organizationId)?.includes(name) || !this.consumers.wants(name, event.type)) continue;
         const seen = last.get(event.organizationId);

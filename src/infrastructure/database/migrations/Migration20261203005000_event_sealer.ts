@@ -10,8 +10,7 @@ import { APPEND_WITHOUT_NOTIFY } from './Migration20261203004000_append_wakes_af
  * locks the stream head (creating it), gives each pending event the next seq, its prev_hash
  * and its hash (SHA-256 of prefix || prev_hash || middle || seq || suffix, the canonical JSON
  * `canonicalPieces` prepared), writes it into `events`, deletes exactly the rows it chained
- * and moves the head; it answers the events it sealed, which the relay hands to the consumers'
- * pass instead of their reading them again. A plpgsql function because each statement in it takes a fresh snapshot:
+ * and moves the head. A plpgsql function because each statement in it takes a fresh snapshot:
  * the pending rows read after waiting for the head's lock exclude what the sealer that held
  * it deleted, so two sealers never chain a row twice. Heads are taken in organization order,
  * so sealers sealing several organizations cannot deadlock.
@@ -40,8 +39,7 @@ export class Migration20261203005000_event_sealer extends Migration {
     this.addSql('create index event_pending_organization on event_pending (organization_id, n)');
     this.addSql(`
       create function gatehouse_seal_events(p_limit int)
-      returns table (o_organization_id uuid, o_id uuid, o_seq bigint, o_type text, o_actor jsonb, o_subject jsonb, o_payload jsonb,
-                    o_occurred_at timestamptz, o_prev_hash text, o_hash text)
+      returns table (o_organization_id uuid, o_id uuid, o_type text, o_seq bigint)
       language plpgsql as $fn$
       declare
         v_org uuid;
@@ -96,8 +94,7 @@ export class Migration20261203005000_event_sealer extends Migration {
           delete from event_pending where n = any(v_ns);
           update event_streams set last_seq = v_seq, last_hash = v_hash where organization_id = v_org;
           v_left := v_left - cardinality(v_ns);
-          return query select v_org, u.* from unnest(v_ids, v_seqs, v_types, v_actors, v_subjects, v_payloads, v_ats, v_prevs, v_hashes)
-                                             as u (id, seq, type, actor, subject, payload, at, prev, hash);
+          return query select v_org, u.id, u.type, u.seq from unnest(v_ids, v_types, v_seqs) as u (id, type, seq);
         end loop;
       end
       $fn$`);
