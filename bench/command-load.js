@@ -4,8 +4,8 @@
 // its audit record, through Gatehouse's own ORM connection (booted from dist/ as the CLI boots:
 // no HTTP, no workers), each in a transaction as the unit of work runs a command's (`inTransaction`
 // on a fork: no MikroORM TransactionContext):
-// - `append`: the record is the chained event through the real EventStore.append (the stream head
-//   locked and moved, the hash chained, the outbox row; the relays woken by a pg_notify after COMMIT);
+// - `append`: the record is the event through the real EventStore.append (since the twenty-sixth
+//   pass its unchained row in event_pending; the worker, woken by a pg_notify after COMMIT, chains it);
 // - `plain`: the record is one plain single-row INSERT of the same columns into a table with no
 //   index and no chain (bench_plain_audit).
 // - `plain-notify`: `plain` with a pg_notify in the transaction (on a channel nobody listens to),

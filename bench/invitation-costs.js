@@ -88,7 +88,7 @@ async function main() {
       for (;;) {
         const { rows } = await sql.query(
           `select (select count(*)::int from mail_outbox where status = 'pending') as pending,
-                  (select count(*)::int from event_outbox) as outbox,
+                  (select count(*)::int from event_pending) as outbox,
                   (select count(*)::int from event_streams s join projection_positions p on p.organization_id = s.organization_id where p.last_seq < s.last_seq) as behind`,
         );
         if (sink.state.received >= mails && rows[0].pending === 0 && rows[0].outbox === 0 && rows[0].behind === 0) return;

@@ -217,13 +217,13 @@ async function startCheckout(checkout, env, nodeArgs = []) {
   };
 }
 
-/** Waits until every event consumer's position has reached its organization's stream head. */
+/** Waits until every committed event is sealed and every consumer's position has reached its organization's stream head. */
 async function caughtUp(sql, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { rows } = await sql.query(
-      `select count(*)::int as behind from event_streams s join projection_positions p on p.organization_id = s.organization_id
-        where p.last_seq < s.last_seq`,
+      `select ((select count(*) from event_streams s join projection_positions p on p.organization_id = s.organization_id
+                 where p.last_seq < s.last_seq) + (select count(*) from event_pending))::int as behind`,
     );
     if (rows[0].behind === 0) return;
     if (Date.now() > deadline) throw new Error(`the consumers are still behind after ${timeoutMs / 1000} s`);

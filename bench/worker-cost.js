@@ -3,8 +3,8 @@
 // checkout in turn (default: this one; an old build: `git worktree add /tmp/old <commit>`, its
 // node_modules linked, `npx nest build` there), a round starts `APP_ROLE=worker` from its dist/
 // pinned to the servers' core with bench/count-round-trips.js preloaded, then appends events
-// straight into the store as bench/scenarios/audit-pipeline.js does (head moved, event and
-// outbox rows, NOTIFY at commit), from this process (run it pinned to the load core: `taskset
+// straight into the store as bench/scenarios/audit-pipeline.js does (unchained rows in
+// event_pending, the wake-up after commit; the worker seals them), from this process (run it pinned to the load core: `taskset
 // -c 1`), at 100, 400 and 2,000 events/s (`WORKER_COST_RATES`), one event a transaction (five
 // at 2,000/s), each rate for `seconds` (5) and waited for until every consumer's position
 // reached the head. Per event it prints the worker's CPU (/proc), its statements and Redis

@@ -1,4 +1,4 @@
-SELECT gatehouse_seal((select org from bench_targets where mode = 'one' and i = 0), 1000) AS sealed \gset
+SELECT count(*) AS sealed FROM gatehouse_seal_events(1000) \gset
 \if :sealed = 0
 \sleep 2 ms
 \endif

@@ -3,8 +3,10 @@
 // tiny data set) in a Node process pinned to the servers' core (bench/command-load.js, Gatehouse's
 // own ORM connection booted from dist/): each the state change of a profile edit (an UPDATE of the
 // user's row, one user per connection, all in the default organization) and its record —
-// - figure: the chained event through the real EventStore.append (stream head locked and moved,
-//   hash chained, outbox row; the relays woken by a pg_notify after COMMIT);
+// - figure: the event through the real EventStore.append: since the sealer (bench/README.md,
+//   twenty-sixth pass) one INSERT of the event, unchained, into event_pending, no lock taken; the
+//   worker woken by a pg_notify after COMMIT seals it into the chain (stream head, seq, hash) and
+//   projects it: that cost is the worker's share of the same core, in the notes;
 // - baseline: a plain single-row INSERT of the same columns into an unindexed table.
 // Interleaved round by round; the ratio is the median of the rounds' ratios. The same command
 // over HTTP — PATCH /api/v1/me by the same number of users, with the API and the worker in
@@ -27,8 +29,9 @@ async function caughtUp(sql, organizationId) {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const { rows } = await sql.query(
-      `select count(*)::int as behind from event_streams s join projection_positions p on p.organization_id = s.organization_id
-        where s.organization_id = $1 and p.last_seq < s.last_seq`,
+      `select ((select count(*) from event_streams s join projection_positions p on p.organization_id = s.organization_id
+                 where s.organization_id = $1 and p.last_seq < s.last_seq)
+              + (select count(*) from event_pending where organization_id = $1))::int as behind`,
       [organizationId],
     );
     if (rows[0].behind === 0) return;
@@ -166,7 +169,7 @@ module.exports = {
         `The plain transactions with a pg_notify added: ${lib.perSecond(notifyMedian.perSecond)}, ratio ${notifyRatio.toFixed(2)}, ${notifyMedian.notifyWaiting.toFixed(1)} on the NOTIFY lock. ` +
         `The load process's CPU per transaction less its idle CPU (the lock sampler, timers): ${median.commandCpuUs.toFixed(0)} µs with the event, ${plain.commandCpuUs.toFixed(0)} µs with the INSERT. ` +
         `Share of the servers' core (median rounds): the load process ${pct(median.loadCore)} with the event, ${pct(spreadMedian.loadCore)} over ${connections} organizations, ${pct(plain.loadCore)} with the INSERT; ` +
-        `the worker (projecting) ${pct(median.workerCore)}, ${pct(spreadMedian.workerCore)}, ${pct(plain.workerCore)}. Serial commits on one connection (a single-row INSERT each, one WAL flush each): ${lib.perSecond(serial.perSecond)}, p50 ${serial.p50} ms. ` +
+        `the worker (sealing and projecting) ${pct(median.workerCore)}, ${pct(spreadMedian.workerCore)}, ${pct(plain.workerCore)}. Serial commits on one connection (a single-row INSERT each, one WAL flush each): ${lib.perSecond(serial.perSecond)}, p50 ${serial.p50} ms. ` +
         `Over HTTP, PATCH /api/v1/me by ${connections} users (api and worker processes on the servers' core): ${lib.perSecond(h.perSecond)}, p50/p99 ${lib.latency(h)}, ` +
         `CPU per command ${h.cpuPerRequestUs.toFixed(0)} µs api + ${h.workerUs.toFixed(0)} µs worker = ${h.totalUs.toFixed(0)} µs`,
     };

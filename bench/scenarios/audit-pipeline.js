@@ -6,13 +6,11 @@
 //    p50/p99 (projected_at − occurred_at) of those events.
 // Commands cost what they cost (a row of its own, "a command's audit event"): on this machine they
 // stay far below 2,000/s, so the pipeline behind them is also measured on its own, with events
-// appended straight into the store the way EventStore.append does (stream head locked and moved,
-// event and outbox rows, NOTIFY at commit; one statement, so occurred_at is its commit to within
-// the statement): as fast as 4 connections go with 100 events a transaction (the pipeline's
-// capacity: with fewer, the appenders queue on the stream head's lock and measure themselves),
-// then 5 events a transaction at a steady 500/s (50 tiny): commits of one organization queue
-// on its stream head, and one event a commit stays below 500/s here once the machine is
-// loaded. The row's figure, lag and verdict are those; the command-driven figures are in the
+// appended straight into the store the way EventStore.append does (unchained rows in
+// event_pending, one statement, so occurred_at is its commit to within the statement; the
+// wake-up after COMMIT): as fast as 4 connections go with 100 events a transaction (the
+// pipeline's capacity), then 5 events a transaction at a steady 500/s (50 tiny). Lag is
+// occurred_at → projected_at: through the worker's seal (chaining) and its projection. The row's figure, lag and verdict are those; the command-driven figures are in the
 // baseline column and the notes.
 
 const pct = (p) => `percentile_cont(${p}) within group (order by extract(epoch from (a.projected_at - e.occurred_at)) * 1000)`;
@@ -22,7 +20,8 @@ async function projected(sql, organizationId, start) {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const { rows } = await sql.query(
-      `select (select count(*) from events where organization_id = $1 and seq > $2)::int as events,
+      `select ((select count(*) from events where organization_id = $1 and seq > $2)
+                + (select count(*) from event_pending where organization_id = $1))::int as events,
               (select count(*) from audit_log where organization_id = $1 and seq > $2)::int as projected`,
       [organizationId, start],
     );
@@ -41,17 +40,17 @@ async function projected(sql, organizationId, start) {
   return rows[0];
 }
 
-// one transaction: what EventStore.append writes, with zero hashes (the seeded chain is not valid either)
+// one transaction: what EventStore.append writes (the events unchained into event_pending, with
+// canonical pieces the sealer hashes; not an event's real canonical JSON: the bench verifies no chain),
+// then the wake-up RelayWake sends after COMMIT
 const APPEND = `
-  with head as (update event_streams set last_seq = last_seq + $2 where organization_id = $1 returning last_seq),
-       ins as (insert into events (id, organization_id, seq, type, actor, subject, payload, occurred_at, prev_hash, hash)
-               select gen_random_uuid(), $1, h.last_seq - $2 + g, 'user.profile_updated',
-                      '{"type":"system","id":null,"ip":null,"userAgent":"bench","requestId":null}', '{"type":"user","id":null}',
-                      jsonb_build_object('name', 'Pipeline ' || g), clock_timestamp(), repeat('0', 64), repeat('0', 64)
-                 from head h, generate_series(1, $2::int) g
-               returning id)
-  insert into event_outbox (event_id, organization_id)
-  select ins.id, $1 from ins, (select pg_notify('gatehouse_events', '')) wake`;
+  insert into event_pending (id, organization_id, type, actor, subject, payload, occurred_at, prefix, middle, suffix)
+  select gen_random_uuid(), $1, 'user.profile_updated',
+         '{"type":"system","id":null,"ip":null,"userAgent":"bench","requestId":null}', '{"type":"user","id":null}',
+         jsonb_build_object('name', 'Pipeline ' || g), clock_timestamp(), '{"name":"Pipeline ' || g || '","prevHash":"', '","seq":', '}'
+    from generate_series(1, $2::int) g`;
+const WAKE = "select pg_notify('gatehouse_events', '')";
+const append = (client, organizationId, perTransaction) => client.query(APPEND, [organizationId, perTransaction]).then(() => client.query(WAKE));
 
 /** Appends for `seconds`: as fast as `connections` go, or `rate` events/s, `perTransaction` at a time. */
 async function appendDirectly(context, organizationId, { seconds, connections, perTransaction, rate }) {
@@ -64,7 +63,7 @@ async function appendDirectly(context, organizationId, { seconds, connections, p
       await Promise.all(
         clients.map(async (client) => {
           while (Date.now() < until) {
-            await client.query(APPEND, [organizationId, perTransaction]);
+            await append(client, organizationId, perTransaction);
             appended += perTransaction;
           }
         }),
@@ -77,7 +76,7 @@ async function appendDirectly(context, organizationId, { seconds, connections, p
       while (Date.now() < until) {
         const owed = Math.floor(((Date.now() - started) / 1000) * rate) - appended;
         for (let i = 0; i < owed; i += perTransaction) {
-          inflight.push(clients[next++ % clients.length].query(APPEND, [organizationId, perTransaction]));
+          inflight.push(append(clients[next++ % clients.length], organizationId, perTransaction));
           appended += perTransaction;
         }
         await new Promise((resolve) => setTimeout(resolve, 10));

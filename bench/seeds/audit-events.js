@@ -28,7 +28,7 @@ async function run({ sql, sizes, log }) {
   const {
     rows: [org],
   } = await sql.query("select id from organizations where slug = 'default'");
-  // events the bootstrap appended: start once the projection has caught up with them, head held
+  // events the bootstrap appended: start once they are sealed and the projection has caught up with them, head held
   let head;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -41,7 +41,11 @@ async function run({ sql, sizes, log }) {
       rows: [position],
     } = await sql.query("select last_seq::int as seq from projection_positions where organization_id = $1 and projection = 'audit_log' for update", [org.id]);
     const projected = position?.seq ?? (await sql.query('select coalesce(max(seq), 0)::int as seq from audit_log where organization_id = $1', [org.id])).rows[0].seq;
-    if (!head || projected === head.seq) break;
+    // nothing left to seal: the sealer waits on the head held here from now on
+    const {
+      rows: [pending],
+    } = await sql.query('select count(*)::int as n from event_pending where organization_id = $1', [org.id]);
+    if (pending.n === 0 && (!head || projected === head.seq)) break;
     await sql.query('rollback');
     if (Date.now() > deadline) throw new Error(`the audit_log projection did not reach the stream's head (${projected} of ${head.seq})`);
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../../src/infrastructure/event-store/event-hash';
+import type { AppendedEvent } from '../../src/infrastructure/event-store/event-store';
 import { examplePayload, type CatalogueEntry, type EventCatalogue } from '../../src/shared/event-catalogue';
 import type { DomainEvent } from '../../src/shared/domain-event';
 import { LOGIN_EVENT_TYPES } from '../../src/modules/audit/projections/login-history.sql';
@@ -33,7 +33,7 @@ export interface CatalogueProjection {
   name: string;
   appliesTo(entry: CatalogueEntry): boolean;
   rows(env: TestEnvironment, eventIds: string[]): Promise<Map<string, Record<string, unknown>>>;
-  check(row: Record<string, unknown>, stored: StoredEvent, entry: CatalogueEntry): void;
+  check(row: Record<string, unknown>, stored: AppendedEvent & { seq: number }, entry: CatalogueEntry): void;
 }
 
 async function rowsOf(env: TestEnvironment, table: string, columns: string, eventIds: string[]): Promise<Map<string, Record<string, unknown>>> {

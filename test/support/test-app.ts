@@ -76,9 +76,9 @@ export async function startTestAppWithMail(
   };
 }
 
-/** Waits until every committed event left the outbox and reached the audit log. */
+/** Waits until every committed event was sealed and reached the audit log. */
 export async function auditCaughtUp(env: TestEnvironment, what: string): Promise<void> {
-  await eventually(async () => ((await env.scalar('select count(*) from event_outbox')) === 0 ? true : undefined), 10_000, `${what}: the outbox to drain`);
+  await eventually(async () => ((await env.scalar('select count(*) from event_pending')) === 0 ? true : undefined), 10_000, `${what}: the pending events to be sealed`);
   await eventually(
     async () => ((await env.scalar('select count(*) from audit_log')) === (await env.scalar('select count(*) from events')) ? true : undefined),
     10_000,

@@ -36,10 +36,34 @@ export class TestEnvironment {
     };
   }
 
-  /** A connection as the superuser, for assertions and for what an attacker with the database could do. */
+  /**
+   * A connection as the superuser, for assertions and for what an attacker with the database
+   * could do. A command's events reach `events` once the worker sealed them, milliseconds after
+   * its commit: a query that reads `events` or `event_streams` first waits (up to 10 s) until nothing is pending, so
+   * a story asserts what its commands recorded as it would read them a moment later.
+   */
   async sql(): Promise<Client> {
     const client = new Client({ connectionString: this.databaseUrl });
     await client.connect();
+    const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    const readsEvents = (args: unknown[]) => {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
+      return typeof text === 'string' && /\b(from|join)\s+(events|event_streams)\b/i.test(text);
+    };
+    const sealed = async () => {
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        // a database migrated down past the sealer has nothing pending
+        const { rows: table } = (await query("select to_regclass('event_pending') is not null as present")) as { rows: { present: boolean }[] };
+        if (!table[0].present) return;
+        const { rows } = (await query('select exists (select 1 from event_pending) as pending')) as { rows: { pending: boolean }[] };
+        if (!rows[0].pending) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    Object.assign(client, {
+      query: (...args: unknown[]) => (readsEvents(args) ? sealed().then(() => query(...args)) : query(...args)),
+    });
     return client;
   }
 

@@ -24,12 +24,6 @@ export interface PositionedConsumer {
    */
   applyRange?(tx: EntityManager, organizationId: string, range: { afterSeq: number; untilSeq: number }): Promise<void>;
   /**
-   * Its `apply` appends events in the pass's transaction, which takes the organization's
-   * stream head lock until commit: in a shared pass it runs after the others, so that none of
-   * them (a reaction committing a unit of work of its own) waits on a lock its pass holds.
-   */
-  readonly appendsInPass?: boolean;
-  /**
    * The BullMQ queue whose jobs wake it (a relay in another process, or one whose pass here
    * failed, names it there). A relay in this process that saw the consumer reach the events
    * enqueues nothing for it.
@@ -266,8 +260,9 @@ export class EventCatchUp implements OnApplicationBootstrap, BeforeApplicationSh
       const until = Math.min(head, from + batchSize);
       // seqs are gap-free per organization: this is every event of the batch, once
       const events = await this.store.readAfter(tx, organizationId, { afterSeq: from, untilSeq: until, types: null, limit: batchSize });
-      const order = behind.map((name) => this.consumers.get(name)!).sort((a, b) => Number(a.appendsInPass ?? false) - Number(b.appendsInPass ?? false));
-      for (const consumer of order) {
+      // a consumer that appends events (the security detector) writes them unchained into
+      // event_pending, taking no lock: they are sealed after this pass commits
+      for (const consumer of behind.map((name) => this.consumers.get(name)!)) {
         const position = positions.get(consumer.name)!;
         const types = consumer.types ? new Set<string>(consumer.types) : null;
         const mine = events.filter((event) => event.seq > position && (!types || types.has(event.type)));

@@ -9,7 +9,7 @@ import { EventCatalogue } from '../../shared/event-catalogue';
 import { IdGenerator } from '../../shared/ids';
 import { AppConfig } from '../config/app-config';
 import { transactionConnection } from '../database/transaction-connection';
-import { canonicalPieces, GENESIS_HASH, hashEvent, hashPieces, type EventActor, type StoredEvent } from './event-hash';
+import { canonicalPieces, type EventActor, type StoredEvent } from './event-hash';
 import { RelayWake } from './relay-wake';
 
 export interface EventRow {
@@ -25,8 +25,12 @@ export interface EventRow {
   hash: string;
 }
 
-function toEventActor(actor: Actor): EventActor {
-  return { type: actor.type, id: actor.id, ip: actor.ip, userAgent: actor.userAgent, requestId: actor.requestId };
+/** What a seal answers of each event it chained. */
+export interface SealedEvent {
+  organizationId: string;
+  id: string;
+  type: string;
+  seq: number;
 }
 
 export function toStoredEvent(row: EventRow): StoredEvent {
@@ -48,17 +52,25 @@ export function toStoredEvent(row: EventRow): StoredEvent {
 export const RFC3339_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const EVENT_COLUMNS = `id, organization_id, seq, type, actor, subject, payload,
   to_char(occurred_at at time zone 'UTC', ${RFC3339_MS}) as occurred_at, prev_hash, hash`;
-const INSERT_COLUMNS = 'id, organization_id, seq, type, actor, subject, payload, occurred_at, prev_hash, hash';
-const APPEND_STATEMENT = {
-  name: 'gatehouse_append_events',
-  text: 'select o_seq, o_prev_hash, o_hash from gatehouse_append_events($1::uuid, $2::timestamptz, $3::jsonb)',
+const PENDING_STATEMENT = {
+  name: 'gatehouse_pend_events',
+  text: `insert into event_pending (id, organization_id, type, actor, subject, payload, occurred_at, prefix, middle, suffix)
+         select x.id, x.organization_id, x.type, x.actor, x.subject, x.payload, $1::timestamptz, x.prefix, x.middle, x.suffix
+           from jsonb_to_recordset($2::jsonb) as x (
+                  i int, id uuid, organization_id uuid, type text, actor jsonb, subject jsonb, payload jsonb, prefix text, middle text, suffix text)
+          order by x.i`,
 };
 
+/** An event as its command appended it: not chained yet (the sealer gives it seq, prevHash and hash). */
+export type AppendedEvent = Omit<StoredEvent, 'seq' | 'prevHash' | 'hash'>;
+
 /**
- * The append-only event store. `append` runs inside the caller's transaction: it locks the
- * organization's stream head, so seq stays gap-free and the hash chain linear per
- * organization, and writes the outbox rows; once the transaction commits, the relays are
- * woken (RelayWake) to publish them.
+ * The append-only event store. `append` runs inside the caller's transaction and writes the
+ * events unchained into `event_pending`, taking no lock; once the transaction commits, the
+ * worker's relay is woken (RelayWake) and seals them (`gatehouse_seal_events`: seq, prev_hash
+ * and hash from the organization's stream head, in commit order), then publishes them. So the
+ * commands of one organization commit side by side instead of one after another through the
+ * head; an event is in `events`, chained, milliseconds after its command's commit.
  */
 @Injectable()
 export class EventStore {
@@ -75,119 +87,97 @@ export class EventStore {
     this.validatePayloads = config.values.env !== 'production';
   }
 
-  async append(em: EntityManager, actor: Actor, events: DomainEvent[]): Promise<StoredEvent[]> {
+  /**
+   * Writes the events, unchained, in one statement. It goes as a named prepared statement
+   * straight on the transaction's connection, with its values as parameters, not through the
+   * ORM's raw query (which inlines the values into the text) and knex's query runner: every
+   * command runs it. The canonical JSON is prepared here (`canonicalPieces`) around the two
+   * values only the sealer knows, so the database hashes without parsing JSON.
+   */
+  async append(em: EntityManager, actor: Actor, events: DomainEvent[]): Promise<AppendedEvent[]> {
     if (!events.length) return [];
-    this.check(events);
     if (!em.isInTransaction()) throw new Error('events are appended inside the command transaction');
-    const connection = em.getConnection();
     const trx = em.getTransactionContext<Knex.Transaction>();
-    if (trx) this.wakeRelaysOnCommit(trx);
-    const occurredAt = this.clock.now().toISOString();
-    const eventActor = toEventActor(actor);
-    // the usual case, one organization whose stream exists: one round trip, the head taken last
-    if (trx && events.every((e) => e.organizationId === events[0].organizationId)) {
-      const chained = await this.appendInOneStatement(await transactionConnection(trx), eventActor, events, occurredAt);
-      if (chained) return chained;
-    }
-    const stored: StoredEvent[] = [];
-    // One round trip locks and reads every stream head the events touch (creating a missing
-    // one): the VALUES rows are upserted in order, sorted, so two commands touching the same
-    // organizations cannot deadlock. ON CONFLICT DO UPDATE takes the row lock FOR UPDATE would.
-    const organizations = [...new Set(events.map((e) => e.organizationId))].sort();
-    const heads = new Map<string, { seq: number; hash: string }>();
-    const locked = await connection.execute<{ organization_id: string; last_seq: string; last_hash: string }[]>(
-      `insert into event_streams (organization_id, last_seq, last_hash) values ${organizations.map(() => '(?, 0, ?)').join(', ')}
-       on conflict (organization_id) do update set last_seq = event_streams.last_seq
-       returning organization_id, last_seq, last_hash`,
-      organizations.flatMap((organizationId) => [organizationId, GENESIS_HASH]),
-      'all',
-      trx,
-    );
-    for (const head of locked) heads.set(head.organization_id, { seq: Number(head.last_seq), hash: head.last_hash });
-    const started = new Map([...heads].map(([organizationId, head]) => [organizationId, head.seq]));
-    for (const event of events) {
-      const head = heads.get(event.organizationId)!;
-      const unhashed = {
-        id: this.ids.uuid(),
-        organizationId: event.organizationId,
-        seq: head.seq + 1,
-        type: event.type,
-        actor: eventActor,
-        subject: event.subject,
-        // the JSON round trip drops undefined values exactly as jsonb storage will
-        payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown>,
-        occurredAt,
-        prevHash: head.hash,
-      };
-      const full: StoredEvent = { ...unhashed, hash: hashEvent(unhashed) };
-      stored.push(full);
-      heads.set(event.organizationId, { seq: full.seq, hash: full.hash });
-    }
-    // A second round trip writes the rest as one statement: the events, their outbox rows and
-    // the new stream heads. Data-modifying CTEs run to completion whether or not the query reads them.
-    const headRows = [...heads];
-    const written = await connection.execute<{ moved: number }[]>(
-      `with appended as (
-         insert into events (${INSERT_COLUMNS})
-         values ${stored.map(() => '(?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?)').join(', ')}
-       ), outbox as (
-         insert into event_outbox (event_id, organization_id) values ${stored.map(() => '(?::uuid, ?::uuid)').join(', ')}
-       ), advanced as (
-         update event_streams s set last_seq = h.seq, last_hash = h.hash
-           from (values ${headRows.map(() => '(?::uuid, ?::bigint, ?::text, ?::bigint)').join(', ')}) as h (organization_id, seq, hash, started)
-          where s.organization_id = h.organization_id and s.last_seq = h.started
-          returning 1
-       )
-       select (select count(*) from advanced)::int as moved`,
-      [
-        ...stored.flatMap((e) => [
-          e.id,
-          e.organizationId,
-          e.seq,
-          e.type,
-          JSON.stringify(e.actor),
-          JSON.stringify(e.subject),
-          JSON.stringify(e.payload),
-          e.occurredAt,
-          e.prevHash,
-          e.hash,
-        ]),
-        ...stored.flatMap((e) => [e.id, e.organizationId]),
-        ...headRows.flatMap(([organizationId, head]) => [organizationId, head.seq, head.hash, started.get(organizationId)]),
-      ],
-      'all',
-      trx,
-    );
-    // compare-and-set on the locked heads: with events partitioned by month no index spans
-    // every (organization_id, seq), so this is what keeps a seq from being handed out twice
-    if (written[0]?.moved !== headRows.length) throw new Error('a stream head moved during an append');
-    return stored;
+    if (!trx) throw new Error('events are appended inside the command transaction');
+    this.wakeRelaysOnCommit(trx);
+    return this.pend(await transactionConnection(trx), actor, events);
   }
 
   /**
    * `append` on a pg connection that holds a transaction of its own, not the ORM's (a command
-   * whose state change is statements only: `UnitOfWork.runStatements`): the one-statement path
-   * only. Null, having written nothing, when the events span organizations or the stream head
-   * does not exist yet: the caller rolls back and runs the command the ORM's way. The caller
-   * wakes the relays once it has committed (`committed`).
+   * whose state change is statements only: `UnitOfWork.runStatements`). The caller wakes the
+   * relays once it has committed (`committed`).
    */
-  async appendOn(client: ClientBase, actor: Actor, events: DomainEvent[]): Promise<StoredEvent[] | null> {
+  async appendOn(client: ClientBase, actor: Actor, events: DomainEvent[]): Promise<AppendedEvent[]> {
     if (!events.length) return [];
-    this.check(events);
-    if (!events.every((e) => e.organizationId === events[0].organizationId)) return null;
-    return this.appendInOneStatement(client, toEventActor(actor), events, this.clock.now().toISOString());
+    return this.pend(client, actor, events);
   }
 
-  /** After the COMMIT of events appended by `appendOn`: the relays publish them. */
+  /** After the COMMIT of events appended by `appendOn`: the relays seal and publish them. */
   committed(): void {
     this.relays.wake();
   }
 
-  private check(events: DomainEvent[]): void {
+  private async pend(client: ClientBase, actor: Actor, events: DomainEvent[]): Promise<AppendedEvent[]> {
     for (const event of events) {
       if (this.validatePayloads) this.catalogue.validate(event);
       else this.catalogue.assertDeclared(event.type);
     }
+    const occurredAt = this.clock.now().toISOString();
+    const eventActor: EventActor = {
+      type: actor.type,
+      id: actor.id,
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+      requestId: actor.requestId,
+    };
+    const appended: AppendedEvent[] = events.map((event) => ({
+      id: this.ids.uuid(),
+      organizationId: event.organizationId,
+      type: event.type,
+      actor: eventActor,
+      subject: event.subject,
+      // the JSON round trip drops undefined values exactly as jsonb storage will
+      payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown>,
+      occurredAt,
+    }));
+    const rows = appended.map((e, i) => ({
+      i,
+      id: e.id,
+      organization_id: e.organizationId,
+      type: e.type,
+      actor: e.actor,
+      subject: e.subject,
+      payload: e.payload,
+      ...canonicalPieces(e),
+    }));
+    const { rowCount } = await client.query({ ...PENDING_STATEMENT, values: [occurredAt, JSON.stringify(rows)] });
+    if (rowCount !== appended.length) throw new Error('the append wrote a different number of events');
+    return appended;
+  }
+
+  /**
+   * Chains committed pending events into `events` (one transaction, up to `limit`, the oldest
+   * first; see Migration20261203005000_event_sealer) and answers what it sealed, in seq order
+   * per organization. The worker's relay runs it; anything may (two sealers serialize on the
+   * organization's head and never chain a row twice).
+   */
+  async seal(em: EntityManager, limit: number): Promise<SealedEvent[]> {
+    const rows = await em
+      .getConnection()
+      .execute<{ o_organization_id: string; o_id: string; o_type: string; o_seq: string }[]>(
+        'select o_organization_id, o_id, o_type, o_seq from gatehouse_seal_events(?)',
+        [limit],
+        'all',
+        em.getTransactionContext<Knex.Transaction>(),
+      );
+    return rows.map((row) => ({ organizationId: row.o_organization_id, id: row.o_id, type: row.o_type, seq: Number(row.o_seq) }));
+  }
+
+  /** Events committed and not sealed yet (a metric; the chain's backlog). */
+  async pending(em: EntityManager): Promise<number> {
+    const [row] = await em.getConnection().execute<{ count: string }[]>('select count(*) as count from event_pending', [], 'all');
+    return Number(row.count);
   }
 
   /**
@@ -204,58 +194,6 @@ export class EventStore {
       () => this.relays.wake(),
       () => undefined,
     );
-  }
-
-  /**
-   * One round trip does the whole append of one organization's events
-   * (gatehouse_append_events, a migration's function): it locks the stream head, chains the
-   * events from it (PostgreSQL hashes the canonical JSON this process prepared around the two
-   * values only the head knows: `canonicalPieces`), writes them and their outbox rows, and
-   * moves the head. So the head is held from this last statement to COMMIT only, and commands
-   * of one organization queue on it for no longer. Answers null, having written nothing,
-   * when the head does not exist yet (the two-round-trip path then creates it). Every command runs this statement: it goes as a named prepared statement
-   * straight on the transaction's connection, with its values as parameters, not through the
-   * ORM's raw query (which inlines the values into the text) and knex's query runner.
-   */
-  private async appendInOneStatement(
-    client: ClientBase,
-    actor: EventActor,
-    events: DomainEvent[],
-    occurredAt: string,
-  ): Promise<StoredEvent[] | null> {
-    const organizationId = events[0].organizationId;
-    const prepared = events.map((event) => {
-      const unchained = {
-        id: this.ids.uuid(),
-        organizationId,
-        type: event.type,
-        actor,
-        subject: event.subject,
-        // the JSON round trip drops undefined values exactly as jsonb storage will
-        payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown>,
-        occurredAt,
-      };
-      return { unchained, pieces: canonicalPieces(unchained) };
-    });
-    const { rows } = await client.query<{ o_seq: string; o_prev_hash: string; o_hash: string }>({
-      ...APPEND_STATEMENT,
-      values: [
-        organizationId,
-        occurredAt,
-        JSON.stringify(prepared.map(({ unchained: e, pieces }, i) => ({ i, id: e.id, type: e.type, actor: e.actor, subject: e.subject, payload: e.payload, ...pieces }))),
-      ],
-    });
-    // no stream head yet: nothing was written (the chain is empty)
-    if (!rows.length) return null;
-    if (rows.length !== prepared.length) throw new Error('the append wrote a different number of events');
-    return prepared.map(({ unchained, pieces }, i) => {
-      const seq = Number(rows[i].o_seq);
-      const { id, organizationId: organization, type, actor: by, subject, payload } = unchained;
-      const stored: StoredEvent = { id, organizationId: organization, seq, type, actor: by, subject, payload, occurredAt, prevHash: rows[i].o_prev_hash, hash: rows[i].o_hash };
-      // the database hashed what this process would have: checked, as the chain is the product
-      if (hashPieces(pieces, stored.prevHash, seq) !== stored.hash) throw new Error('the chained hash differs from the event');
-      return stored;
-    });
   }
 
   async findById(em: EntityManager, id: string): Promise<StoredEvent | null> {

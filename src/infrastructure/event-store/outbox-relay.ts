@@ -8,33 +8,26 @@ import { enqueueWithin, NotifiedRelay } from '../queue/notified-relay';
 import { RedisService } from '../queue/redis.service';
 import { EventCatchUp } from './event-catch-up';
 import { EventConsumers, type EventJob } from './event-consumers';
+import { EventStore, type SealedEvent } from './event-store';
 import { coalescingWindowMs, EVENTS_CHANNEL } from './relay-wake';
 
-interface OutboxRow {
-  event_id: string;
-  organization_id: string;
-}
-
-interface EventRow {
-  id: string;
-  organization_id: string;
-  type: string;
-  seq: string;
-}
-
 /**
- * Wakes the consumers of committed events. An outbox row is only a wake-up: each consumer
- * reads the store from its own position (EventCatchUp), and the poll finds any organization
- * whose consumers are behind. So a batch of rows is claimed and removed in one statement
- * (SKIP LOCKED: one relay takes them), this process's consumers catch up in one shared pass,
+ * Seals committed events and wakes their consumers. A command writes its events unchained
+ * into `event_pending` (EventStore.append); each pass here first seals a batch of them (one
+ * statement, its own transaction: `EventStore.seal` chains them per organization in commit
+ * order into `events`, so a consumer that fails cannot hold the chain back), then this
+ * process's consumers catch up in one shared pass per organization sealed (EventCatchUp),
  * and BullMQ hears only of what that did not cover: a queue no consumer here answers, or every
  * queue of an organization whose pass failed (its jobs retry with backoff). One job per queue
- * and organization, named after the last event there it wants (job id = that event's id, so
- * a re-enqueue is a no-op). A relay that dies after the removal, or a Redis that is away,
- * delays a consumer until the next poll, and loses nothing. Woken by LISTEN/NOTIFY, with
- * polling as the fallback; wake-ups that come within a window of a pass's start join the
- * next pass, and the window widens as the rate falls (`coalescingWindowMs`), so passes carry
- * several events each from tens of events a second up.
+ * and organization, named after the last sealed event there it wants (job id = that event's
+ * id, so a re-enqueue is a no-op). Each consumer reads the store from its own position, so a
+ * relay that dies after a seal, or a Redis that is away, delays a consumer until the
+ * catch-up's poll, and loses nothing; a seal that dies rolls back, and the next pass seals.
+ * Woken by LISTEN/NOTIFY after a command's commit (RelayWake), with polling as the fallback
+ * (it finds what a lost wake-up left pending); wake-ups that come within a window of a pass's
+ * start join the next pass, and the window widens as the rate falls (`coalescingWindowMs`),
+ * so passes carry several events each from tens of events a second up. Several workers:
+ * their seals of one organization serialize on its stream head.
  */
 @Injectable()
 export class OutboxRelay extends NotifiedRelay {
@@ -47,6 +40,7 @@ export class OutboxRelay extends NotifiedRelay {
     private readonly moduleRef: ModuleRef,
     private readonly redis: RedisService,
     private readonly catchUp: EventCatchUp,
+    private readonly store: EventStore,
   ) {
     super(EVENTS_CHANNEL, config);
   }
@@ -55,20 +49,11 @@ export class OutboxRelay extends NotifiedRelay {
     return coalescingWindowMs(sinceMs, moved);
   }
 
-  /** Takes one batch of wake-ups and acts on them; returns how many rows it took. */
+  /** Seals one batch of pending events and wakes their consumers; returns how many it sealed. */
   async relayBatch(): Promise<number> {
-    const connection = this.em.fork().getConnection();
-    const rows = await connection.execute<OutboxRow[]>(
-      // = any(array(…)): the claimed ids are looked up by the key; with `in (subquery)` the planner
-      // may hash-join a sequential scan of the table, which after a burst is full of dead rows
-      `delete from event_outbox where id = any(array(
-         select id from event_outbox order by id limit ${this.config.values.outbox.batchSize} for update skip locked))
-       returning event_id, organization_id`,
-      [],
-      'all',
-    );
-    if (!rows.length) return 0;
-    const organizations = [...new Set(rows.map((row) => row.organization_id))];
+    const sealed = await this.store.seal(this.em.fork(), this.config.values.outbox.batchSize);
+    if (!sealed.length) return 0;
+    const organizations = [...new Set(sealed.map((event) => event.organizationId))];
     const reached = await Promise.all(organizations.map((organizationId) => this.catchUp.published(organizationId)));
     const queues = this.consumers.list();
     const unwoken = new Map<string, string[]>();
@@ -77,48 +62,35 @@ export class OutboxRelay extends NotifiedRelay {
       if (names.length) unwoken.set(organizationId, names);
     });
     if (unwoken.size) {
-      await this.enqueue(rows.filter((row) => unwoken.has(row.organization_id)).map((row) => row.event_id), unwoken).catch((error: Error) =>
+      await this.enqueue(sealed.filter((event) => unwoken.has(event.organizationId)), unwoken).catch((error: Error) =>
         this.logger.warn(`waking other consumers failed (the poll will): ${error.message}`),
       );
     }
-    return rows.length;
+    return sealed.length;
   }
 
-  /** One job per queue and organization in `queuesOf`, named after the last of `eventIds` there that the queue wants. */
-  private async enqueue(eventIds: string[], queuesOf: Map<string, string[]>): Promise<void> {
+  /** One job per queue and organization in `queuesOf`, named after the last of `events` there that the queue wants. */
+  private async enqueue(events: SealedEvent[], queuesOf: Map<string, string[]>): Promise<void> {
     // with Redis away, enqueueing would wait for it: check first
     if (!(await this.redis.ping(500))) throw new Error('Redis is unreachable');
-    const events = await this.em
-      .fork()
-      .getConnection()
-      .execute<EventRow[]>(
-        `select id, organization_id, type, seq from events where organization_id in (select jsonb_array_elements_text(?::jsonb)::uuid) and id = any(?::uuid[])`,
-        [JSON.stringify([...queuesOf.keys()]), `{${eventIds.join(',')}}`],
-        'all',
-      );
     for (const name of new Set([...queuesOf.values()].flat())) {
-      const last = new Map<string, EventRow>();
+      const last = new Map<string, SealedEvent>();
       for (const event of events) {
-        if (!queuesOf.get(event.organization_id)?.includes(name) || !this.consumers.wants(name, event.type)) continue;
-        const seen = last.get(event.organization_id);
-        if (!seen || Number(event.seq) > Number(seen.seq)) last.set(event.organization_id, event);
+        if (!queuesOf.get(event.organizationId)?.includes(name) || !this.consumers.wants(name, event.type)) continue;
+        const seen = last.get(event.organizationId);
+        if (!seen || event.seq > seen.seq) last.set(event.organizationId, event);
       }
       const jobs = [...last.values()].map((event) => ({
         name: event.type,
-        data: { eventId: event.id, organizationId: event.organization_id, type: event.type, seq: Number(event.seq) } satisfies EventJob,
+        data: { eventId: event.id, organizationId: event.organizationId, type: event.type, seq: event.seq } satisfies EventJob,
         opts: { jobId: event.id },
       }));
       if (jobs.length) await enqueueWithin(this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }).addBulk(jobs));
     }
   }
 
-  /** Events committed whose wake-up no relay has taken yet (a metric). */
+  /** Events committed and not sealed yet (a metric). */
   async backlog(): Promise<number> {
-    const [row] = await this.em
-      .fork()
-      .getConnection()
-      .execute<{ count: string }[]>('select count(*) as count from event_outbox', [], 'all');
-    return Number(row.count);
+    return this.store.pending(this.em.fork());
   }
 }
-

@@ -8,8 +8,7 @@ import { flushInTransaction } from '../database/flush-in-transaction';
 import { TENANT_FILTER } from '../database/tenant';
 import { transactionConnection } from '../database/transaction-connection';
 import { UserVersions } from '../security/user-versions';
-import { EventStore } from './event-store';
-import type { StoredEvent } from './event-hash';
+import { EventStore, type AppendedEvent } from './event-store';
 
 /** What a command's work sees: its own entity manager and a place to record events. */
 export class CommandContext {
@@ -76,7 +75,7 @@ export class CommandContext {
  * The users whose cached state a command's events changed: each event's subject, or the user
  * its payload names, unless the catalogue declares the event's type leaves those caches valid.
  */
-export function usersConcerned(events: readonly StoredEvent[], catalogue: EventCatalogue): string[] {
+export function usersConcerned(events: readonly AppendedEvent[], catalogue: EventCatalogue): string[] {
   const ids: string[] = [];
   for (const event of events) {
     if (!catalogue.changesUserCaches(event.type)) continue;
@@ -155,7 +154,7 @@ export class UnitOfWork {
   async run<T>(
     scope: CommandScope,
     work: (context: CommandContext) => Promise<T>,
-  ): Promise<{ result: T; events: StoredEvent[] }> {
+  ): Promise<{ result: T; events: AppendedEvent[] }> {
     const em = this.em.fork({ clear: true });
     if (scope.organizationId) em.setFilterParams(TENANT_FILTER, { organizationId: scope.organizationId });
     const { result, events } = await inTransaction(em, (tx) => this.complete(tx, scope, work));
@@ -169,35 +168,32 @@ export class UnitOfWork {
    * `rows`) on every request: a sign-in, a refresh. Its transaction is BEGIN and COMMIT on a
    * connection taken from the ORM's pool, without the fork, knex's per-transaction client and
    * its query runner, which cost more than the statements (bench/README.md, twenty-sixth pass);
-   * `work` has no entity manager. The events are appended in the same transaction; when they
-   * cannot be appended in one statement there (`EventStore.appendOn`: a first event of its
-   * organization), the work is rolled back and run again by `run`, so it must do nothing
-   * outside the transaction it cannot do twice.
+   * `work` has no entity manager. The events are appended in the same transaction
+   * (`EventStore.appendOn`).
    */
-  async runStatements<T>(scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: StoredEvent[] }> {
+  async runStatements<T>(scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: AppendedEvent[] }> {
     const pool = this.em.getConnection('write').getKnex().client as { acquireConnection(): Promise<ClientBase>; releaseConnection(connection: ClientBase): unknown };
     const connection = await pool.acquireConnection();
-    let done: { result: T; events: StoredEvent[] } | null;
+    let done: { result: T; events: AppendedEvent[] };
     try {
       done = await this.statementsOn(connection, scope, work);
     } finally {
       pool.releaseConnection(connection);
     }
-    if (!done) return this.run(scope, work);
     if (done.events.length) this.store.committed();
     await this.versions.bump(usersConcerned(done.events, this.catalogue));
     return done;
   }
 
-  /** The work and its events in a transaction on `connection`: null, rolled back, when the events need the ORM's append. */
-  private async statementsOn<T>(connection: ClientBase, scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: StoredEvent[] } | null> {
+  /** The work and its events in a transaction on `connection`. */
+  private async statementsOn<T>(connection: ClientBase, scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: AppendedEvent[] }> {
     await connection.query('begin');
     try {
       const context = new CommandContext(null, scope.actor, connection);
       const result = await work(context);
       const events = await this.store.appendOn(connection, context.actor, context.collect());
-      await connection.query(events ? 'commit' : 'rollback');
-      return events && { result, events };
+      await connection.query('commit');
+      return { result, events };
     } catch (error) {
       // the work's error is the one to report; a connection that cannot roll back is not reused (knex's pool drops it)
       await connection.query('rollback').catch((rollbackError: unknown) => {
@@ -212,13 +208,13 @@ export class UnitOfWork {
    * consumer's pass), so the change and its events commit with the consumer's position; the
    * same rule as `run`: a change with no event is refused.
    */
-  async within<T>(tx: EntityManager, scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: StoredEvent[] }> {
+  async within<T>(tx: EntityManager, scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: AppendedEvent[] }> {
     if (!tx.isInTransaction()) throw new Error('within() joins a transaction the caller holds');
     return this.complete(tx, scope, work);
   }
 
   /** The work, its flush and its events, appended in the transaction: a change with no event is refused. */
-  private async complete<T>(tx: EntityManager, scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: StoredEvent[] }> {
+  private async complete<T>(tx: EntityManager, scope: CommandScope, work: (context: CommandContext) => Promise<T>): Promise<{ result: T; events: AppendedEvent[] }> {
     const context = new CommandContext(tx, scope.actor);
     const result = await work(context);
     const changed = await flushChanges(tx);

@@ -55,7 +55,7 @@ export class MetricsService {
     });
     new Gauge({
       name: 'gatehouse_outbox_backlog',
-      help: 'Committed events not yet handed to the queues',
+      help: 'Committed events not yet sealed into the chain (and handed to their consumers)',
       registers: [this.registry],
       async collect() {
         this.set(await relay.backlog().catch(() => -1));

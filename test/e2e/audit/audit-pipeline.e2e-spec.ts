@@ -144,6 +144,7 @@ describe('the audit export and pagination', () => {
         payload: { changedSections: ['test'], before: document, after: { ...document, again: document } },
       }))),
     );
+    await eventually(async () => ((await t.env.scalar('select count(*) from event_pending')) === 0 ? true : undefined), 10_000, 'the events sealed');
     let expected = '';
     for await (const event of store.read(em, organizationId)) expected += toNdjsonLine(event);
     const response = await t.api.get('/api/v1/audit/export?format=ndjson', token);

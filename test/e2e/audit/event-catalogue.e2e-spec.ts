@@ -114,10 +114,21 @@ describe('the event catalogue', () => {
   it('projects one event of every declared type into each read model with its type, actor, subject and payload', async () => {
     const synthetic = syntheticEvents(catalogue, orgId);
     const by = actor();
-    const { events: stored } = await t.app.get(UnitOfWork).run({ actor: by, organizationId: orgId }, async (context) => {
+    const { events: appended } = await t.app.get(UnitOfWork).run({ actor: by, organizationId: orgId }, async (context) => {
       for (const { event } of synthetic) context.record(event);
     });
-    expect(stored).toHaveLength(synthetic.length);
+    expect(appended).toHaveLength(synthetic.length);
+    // the seq each was sealed with
+    const seqs = await eventually(async () => {
+      const sql = await t.env.sql();
+      try {
+        const { rows } = await sql.query<{ id: string; seq: string }>('select id, seq from events where id = any($1::uuid[])', [appended.map((e) => e.id)]);
+        return rows.length === appended.length ? new Map(rows.map((row) => [row.id, Number(row.seq)])) : undefined;
+      } finally {
+        await sql.end();
+      }
+    }, 15_000, 'the events to be sealed');
+    const stored = appended.map((event) => ({ ...event, seq: seqs.get(event.id)! }));
     for (const projection of CATALOGUE_PROJECTIONS) {
       const expected = synthetic.flatMap(({ entry }, index) => (projection.appliesTo(entry) ? [{ entry, stored: stored[index] }] : []));
       const rows = await eventually(

@@ -25,11 +25,11 @@ describe('audit retention and the event store past it', () => {
   const verify = (organizationId: string) => t.app.get(QueryBus).execute(new VerifyChainQuery(organizationId, {}));
   const scalar = async (query: string, params: unknown[] = []) => Number(Object.values((await sql.query(query, params)).rows[0] as object)[0]);
 
-  /** Everything committed is published and every projection has caught up. */
+  /** Everything committed is sealed and every projection has caught up. */
   const settled = (what: string) =>
     eventually(
       async () =>
-        (await scalar('select count(*) from event_outbox')) === 0 &&
+        (await scalar('select count(*) from event_pending')) === 0 &&
         (await scalar('select count(*) from event_streams s join projection_positions p on p.organization_id = s.organization_id where p.last_seq < s.last_seq')) === 0
           ? true
           : undefined,

@@ -66,7 +66,7 @@ describe('the shared catch-up pass', () => {
     await rename('No Job Needed');
     const reached = await head();
     await eventually(async () => ((await position('audit_log')) === reached && (await position('test_probe')) === reached ? true : undefined), 10_000, 'both at the head');
-    await eventually(async () => ((await t.env.scalar('select count(*) from event_outbox')) === 0 ? true : undefined), 10_000, 'the outbox taken');
+    await eventually(async () => ((await t.env.scalar('select count(*) from event_pending')) === 0 ? true : undefined), 10_000, 'the events sealed');
     expect(await auditJobs()).toBe(jobs);
   });
 

@@ -86,9 +86,9 @@ describe('a Redis outage', () => {
     expect(projected).toHaveLength(1);
 
     await eventually(
-      async () => ((await t!.env.scalar('select count(*) as value from event_outbox')) === 0 ? true : undefined),
+      async () => ((await t!.env.scalar('select count(*) as value from event_pending')) === 0 ? true : undefined),
       10_000,
-      'the outbox to drain after the outage',
+      'every event sealed after the outage',
     );
     expect(await t!.env.scalar('select count(*) as value from audit_log where event_id = $1', [eventId])).toBe(1);
     expect(

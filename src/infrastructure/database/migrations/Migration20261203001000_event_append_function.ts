@@ -9,9 +9,7 @@ import { Migration } from '@mikro-orm/migrations';
  * event's canonical JSON, which the caller prepares around the two values only the head
  * knows (prefix || prev_hash || middle || seq || suffix) and checks on return.
  */
-export class Migration20261203001000_event_append_function extends Migration {
-  override up(): void {
-    this.addSql(`
+export const APPEND_EVENTS_FUNCTION = `
       create function gatehouse_append_events(p_organization_id uuid, p_occurred_at timestamptz, p_events jsonb)
       returns table (o_seq bigint, o_prev_hash text, o_hash text)
       language plpgsql as $fn$
@@ -42,7 +40,11 @@ export class Migration20261203001000_event_append_function extends Migration {
         update event_streams set last_seq = v_seq, last_hash = v_hash where organization_id = p_organization_id;
         perform pg_notify('gatehouse_events', '');
       end
-      $fn$`);
+      $fn$`;
+
+export class Migration20261203001000_event_append_function extends Migration {
+  override up(): void {
+    this.addSql(APPEND_EVENTS_FUNCTION);
   }
 
   override down(): void {

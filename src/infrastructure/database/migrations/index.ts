@@ -17,6 +17,7 @@ import { Migration20261203000500_audit_partitioning } from './Migration202612030
 import { Migration20261203001000_event_append_function } from './Migration20261203001000_event_append_function';
 import { Migration20261203002100_profile_extras_function } from './Migration20261203002100_profile_extras_function';
 import { Migration20261203004000_append_wakes_after_commit } from './Migration20261203004000_append_wakes_after_commit';
+import { Migration20261203005000_event_sealer } from './Migration20261203005000_event_sealer';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -38,4 +39,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203001000_event_append_function', class: Migration20261203001000_event_append_function },
   { name: 'Migration20261203002100_profile_extras_function', class: Migration20261203002100_profile_extras_function },
   { name: 'Migration20261203004000_append_wakes_after_commit', class: Migration20261203004000_append_wakes_after_commit },
+  { name: 'Migration20261203005000_event_sealer', class: Migration20261203005000_event_sealer },
 ];

@@ -96,12 +96,13 @@ export class EventStorePrune {
       );
       if (!signed.found) return `organization ${chain.organization_id} has no checkpoint at or after seq ${chain.last}: let retention run first`;
       const [behind] = await connection.execute<{ count: string }[]>(
-        `select (select count(*) from event_outbox o join ${partition} e on e.id = o.event_id where o.organization_id = ?)
+        // an event still pending with a time in the partition would be sealed into it
+        `select (select count(*) from event_pending where organization_id = ? and occurred_at < ?)
               + (select count(*) from projection_positions where organization_id = ? and last_seq < ?) as count`,
-        [chain.organization_id, chain.organization_id, chain.last],
+        [chain.organization_id, until, chain.organization_id, chain.last],
         'all',
       );
-      if (Number(behind.count) > 0) return `organization ${chain.organization_id} has events not yet published or projected`;
+      if (Number(behind.count) > 0) return `organization ${chain.organization_id} has events not yet sealed or projected`;
     }
     for (const chain of chains) {
       // the first remaining event's prevHash is anchored on this signature

@@ -41,8 +41,6 @@ function windowKeysOf(event: StoredEvent): { rule: string; key: string }[] {
 export class SecurityDetector implements PositionedConsumer, OnModuleInit {
   readonly name = SECURITY_DETECTOR;
   readonly types = DETECTED_EVENT_TYPES;
-  /** Its alerts are appended in the pass's transaction. */
-  readonly appendsInPass = true;
 
   constructor(
     private readonly catchUp: EventCatchUp,
