@@ -63,7 +63,7 @@ describe(RelayWake.name, () => {
   it('narrows the window as commits come faster: at one a ms, a notification every OUTBOX_COALESCE_MS ms', async () => {
     const p = pool();
     const sut = new RelayWake(p.hotReads);
-    for (let ms = 0; ms < 200; ms++) {
+    for (let ms = 0; ms < 2 * OUTBOX_COALESCE_MAX_MS + 100; ms++) {
       sut.wake();
       while (p.waiting()) p.answer();
       await jest.advanceTimersByTimeAsync(1);

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { EventStore } from '../../../src/infrastructure/event-store/event-store';
 import { toNdjsonLine } from '../../../src/modules/audit/queries/export-events/export-events.handler';
-import { eventually, startTestApp, type TestApp } from '../../support/test-app';
+import { auditCaughtUp, eventually, startTestApp, type TestApp } from '../../support/test-app';
 import { ADMIN_EMAIL } from '../../support/test-env';
 
 interface AuditPage {
@@ -64,6 +64,8 @@ describe('the audit export and pagination', () => {
     t = await startTestApp();
     token = await t.adminToken();
     for (let i = 0; i < 4; i++) await t.api.post('/api/v1/auth/login', { organization: 'default', email: 'nobody@example.com', password: 'wrong' });
+    // the export holds sealed events: those of the last moments are chained by the worker's next pass
+    await auditCaughtUp(t.env, 'before the export');
   });
 
   afterAll(async () => {
