@@ -150,6 +150,18 @@ function gatehouseEnv(environment, extraEnv = {}) {
   };
 }
 
+/**
+ * Seconds the process's main thread (a node process's event loop) waited runnable for a CPU
+ * (/proc/PID/schedstat): time it could not run because others had the core, not work of its own.
+ */
+function runQueueSeconds(pid) {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+  } catch {
+    return NaN;
+  }
+}
+
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSeconds(pid) {
   try {
@@ -380,6 +392,7 @@ module.exports = {
   benchEnvironment,
   gatehouseEnv,
   cpuSeconds,
+  runQueueSeconds,
   startServer,
   startCheckout,
   listening,

@@ -11,6 +11,9 @@
 // commands (less the idle polls over as long), and the projection lag p50/p99. Checkouts
 // alternate round by round (`WORKER_COST_ROUNDS`, 2) on one database. `WORKER_COST_NODE_ARGS` passes
 // the workers more flags (`--cpu-prof --cpu-prof-dir=/tmp/x`: a profile of each worker's life).
+// It also prints how long the worker's event loop waited runnable for its (shared, pinned) core
+// in the round, and the most it waited within one second: a lag p99 in the hundreds of ms with
+// most of a second waited is the machine's contention, not the worker.
 const path = require('node:path');
 const lib = require('./lib');
 const { appendDirectly } = require('./scenarios/audit-pipeline');
@@ -25,6 +28,26 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const startWorker = (checkout, env) => lib.startCheckout(checkout, env, (process.env.WORKER_COST_NODE_ARGS ?? '').split(' ').filter(Boolean));
 const caughtUp = (sql) => lib.caughtUp(sql);
+
+/**
+ * Samples the worker's run-queue wait every 50 ms until stopped: the total, and the most it
+ * waited within any one second (a pass that stalls because the pinned core is busy with other
+ * processes, not because the worker waits on anything, shows as most of that second).
+ */
+function starvation(pid) {
+  const first = lib.runQueueSeconds(pid);
+  const samples = [first];
+  let worst = 0;
+  const timer = setInterval(() => {
+    samples.push(lib.runQueueSeconds(pid));
+    if (samples.length > 21) samples.shift();
+    worst = Math.max(worst, samples[samples.length - 1] - samples[0]);
+  }, 50);
+  return () => {
+    clearInterval(timer);
+    return { waitedMs: (lib.runQueueSeconds(pid) - first) * 1000, worstSecondMs: worst * 1000 };
+  };
+}
 
 async function lag(sql, organizationId, start) {
   const pct = (p) => `percentile_cont(${p}) within group (order by extract(epoch from (a.projected_at - e.occurred_at)) * 1000)`;
@@ -61,10 +84,12 @@ async function main() {
               rows: [{ seq: start }],
             } = await sql.query('select coalesce(max(seq), 0)::int as seq from events where organization_id = $1', [org.id]);
             const cpuBefore = lib.cpuSeconds(worker.pid);
+            const starved = starvation(worker.pid);
             const started = Date.now();
             const events = await appendDirectly({ environment }, org.id, { seconds, connections: 4, perTransaction: rate >= 1000 ? 5 : 1, rate });
             await caughtUp(sql);
             const busySeconds = (Date.now() - started) / 1000;
+            const { waitedMs, worstSecondMs } = starved();
             const cpu = lib.cpuSeconds(worker.pid) - cpuBefore;
             const busy = await worker.roundTrips();
             const idleCpuBefore = lib.cpuSeconds(worker.pid);
@@ -75,7 +100,8 @@ async function main() {
             const per = (kind) => ((total(busy[kind]) - total(idle[kind])) / events).toFixed(2);
             lib.log(
               `${path.basename(checkout)} round ${round} ${rate}/s: ${events} events, worker CPU ${(((cpu - idleCpu) * 1e6) / events).toFixed(0)} µs/event ` +
-                `(${((cpu / busySeconds) * 100).toFixed(0)} % of a core), statements ${per('pg')}, Redis ${per('redis')} per event, lag p50 ${p50.toFixed(1)} / p99 ${p99.toFixed(1)} ms` +
+                `(${((cpu / busySeconds) * 100).toFixed(0)} % of a core), statements ${per('pg')}, Redis ${per('redis')} per event, lag p50 ${p50.toFixed(1)} / p99 ${p99.toFixed(1)} ms, ` +
+                `waiting for its core ${waitedMs.toFixed(0)} ms (at most ${worstSecondMs.toFixed(0)} ms of one second)` +
                 `  ${JSON.stringify(busy.pg)} ${JSON.stringify(busy.redis)}`,
             );
           }
