@@ -29,6 +29,18 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   }
 }
 
+/** An ORM with no entities that runs the migrations (each in a transaction, all or nothing). */
+export function migrationsOrm(databaseUrl: string): Promise<MikroORM> {
+  return MikroORM.init({
+    clientUrl: databaseUrl,
+    entities: [],
+    discovery: { warnWhenNoEntities: false },
+    extensions: [Migrator],
+    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+    debug: false,
+  });
+}
+
 /**
  * Applies pending migrations while holding a PostgreSQL advisory lock, so many replicas
  * starting at once apply them exactly once; the others wait and then find nothing to do.
@@ -38,14 +50,7 @@ export async function migrate(databaseUrl: string, logger?: Pick<Logger, 'log'>)
   await lock.connect();
   try {
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
-    const orm = await MikroORM.init({
-      clientUrl: databaseUrl,
-      entities: [],
-      discovery: { warnWhenNoEntities: false },
-      extensions: [Migrator],
-      migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
-      debug: false,
-    });
+    const orm = await migrationsOrm(databaseUrl);
     try {
       const applied = await orm.getMigrator().up();
       const names = applied.map((m) => m.name);

@@ -1,24 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { MikroORM } from '@mikro-orm/postgresql';
-import { Migrator } from '@mikro-orm/migrations';
 import type { Client } from 'pg';
+import { verifyChain } from '../../../../test/support/chain';
 import { TestEnvironment } from '../../../../test/support/test-env';
-import { ChainVerifier, GENESIS_HASH, hashEvent } from '../../event-store/event-hash';
-import { RFC3339_MS, toStoredEvent, type EventRow } from '../../event-store/event-store';
-import { ensureDatabase, migrate } from '../prepare-database';
+import { GENESIS_HASH, hashEvent } from '../../event-store/event-hash';
+import { ensureDatabase, migrate, migrationsOrm } from '../prepare-database';
 import { MIGRATIONS } from './index';
 
 const PARTITIONING = 'Migration20261203000500_audit_partitioning';
 
 async function migrateUpTo(databaseUrl: string, last: string): Promise<void> {
-  const orm = await MikroORM.init({
-    clientUrl: databaseUrl,
-    entities: [],
-    discovery: { warnWhenNoEntities: false },
-    extensions: [Migrator],
-    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
-    debug: false,
-  });
+  const orm = await migrationsOrm(databaseUrl);
   try {
     await orm.getMigrator().up({ to: last });
   } finally {
@@ -60,17 +51,6 @@ async function seedEvents(sql: Client, organizationId: string, times: string[]):
        from events e where e.organization_id = $1`,
     [organizationId],
   );
-}
-
-async function verifyChain(sql: Client, organizationId: string) {
-  const { rows } = await sql.query<EventRow>(
-    `select id, organization_id, seq, type, actor, subject, payload, to_char(occurred_at at time zone 'UTC', ${RFC3339_MS}) as occurred_at, prev_hash, hash
-       from events where organization_id = $1 order by seq`,
-    [organizationId],
-  );
-  const verifier = new ChainVerifier(null);
-  for (const row of rows) verifier.add(toStoredEvent(row));
-  return verifier.result();
 }
 
 describe(PARTITIONING, () => {

@@ -1,24 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { MikroORM } from '@mikro-orm/postgresql';
-import { Migrator } from '@mikro-orm/migrations';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from 'pg';
+import { verifyChain } from '../../../../test/support/chain';
 import { TestEnvironment } from '../../../../test/support/test-env';
-import { canonicalPieces, ChainVerifier } from '../../event-store/event-hash';
-import { RFC3339_MS, toStoredEvent, type EventRow } from '../../event-store/event-store';
-import { ensureDatabase, migrate } from '../prepare-database';
-import { MIGRATIONS } from './index';
+import { canonicalPieces } from '../../event-store/event-hash';
+import { ensureDatabase, migrate, migrationsOrm } from '../prepare-database';
 
 const SEALER = 'Migration20261203005000_event_sealer';
 
 async function migrator<T>(databaseUrl: string, work: (m: ReturnType<MikroORM['getMigrator']>) => Promise<T>): Promise<T> {
-  const orm = await MikroORM.init({
-    clientUrl: databaseUrl,
-    entities: [],
-    discovery: { warnWhenNoEntities: false },
-    extensions: [Migrator],
-    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
-    debug: false,
-  });
+  const orm = await migrationsOrm(databaseUrl);
   try {
     return await work(orm.getMigrator());
   } finally {
@@ -46,17 +37,6 @@ async function pend(sql: Client, organizationId: string, count: number, from = 0
       [event.id, organizationId, event.type, event.actor, event.subject, event.payload, occurredAt, pieces.prefix, pieces.middle, pieces.suffix],
     );
   }
-}
-
-async function verifyChain(sql: Client, organizationId: string) {
-  const { rows } = await sql.query<EventRow>(
-    `select id, organization_id, seq, type, actor, subject, payload, to_char(occurred_at at time zone 'UTC', ${RFC3339_MS}) as occurred_at, prev_hash, hash
-       from events where organization_id = $1 order by seq`,
-    [organizationId],
-  );
-  const verifier = new ChainVerifier(null);
-  for (const row of rows) verifier.add(toStoredEvent(row));
-  return verifier.result();
 }
 
 describe(SEALER, () => {
