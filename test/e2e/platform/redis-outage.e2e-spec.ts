@@ -40,6 +40,8 @@ describe('a Redis outage', () => {
     // everything so far reaches the audit log, so the pipeline works before the outage
     await auditCaughtUp(t!.env, 'before the outage');
 
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const printed = jest.spyOn(console, 'error');
     await redis.kill();
 
     const login = await t!.api.post<{ accessToken: string }>('/api/v1/auth/login', {
@@ -67,6 +69,16 @@ describe('a Redis outage', () => {
       10_000,
       'the login projected while Redis is down',
     );
+
+    // the queues' and workers' failed reconnects: one warning for them all, not a console.error each
+    const reports = () => warn.mock.calls.map(([message]) => String(message)).filter((message) => /^queue \S+ cannot reach Redis/.test(message));
+    // BullMQ's connections try again after 1 s, then every 2 s
+    await eventually(async () => (reports().length ? true : undefined), 5000, 'the outage reported');
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(reports()).toHaveLength(1);
+    expect(printed).not.toHaveBeenCalled();
+    warn.mockRestore();
+    printed.mockRestore();
 
     const ready = await t!.api.get('/health/ready');
     expect(ready.status).toBe(503);
