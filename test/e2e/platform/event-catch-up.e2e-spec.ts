@@ -33,7 +33,8 @@ describe('the shared catch-up pass', () => {
   const probe = new Probe();
   const head = () => t.env.scalar("select last_seq from event_streams s join organizations o on o.id = s.organization_id where o.slug = 'default'");
   const position = (name: string) =>
-    t.env.scalar("select last_seq from projection_positions p join organizations o on o.id = p.organization_id where o.slug = 'default' and p.projection = $1", [name]);
+    // 0 until its first pass made the row
+    t.env.scalar("select coalesce((select last_seq from projection_positions p join organizations o on o.id = p.organization_id where o.slug = 'default' and p.projection = $1), 0)", [name]);
   // every job the audit queue was ever handed (completed ones are kept)
   const auditJobs = async () => {
     const counts = await t.app.get<Queue>(getQueueToken(AUDIT_QUEUE), { strict: false }).getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
