@@ -1,22 +1,27 @@
 import { Migration } from '@mikro-orm/migrations';
 
-const FUNCTION = `'gatehouse_append_events(uuid, timestamptz, jsonb)'::regprocedure`;
+const FUNCTION = 'gatehouse_append_events(uuid, timestamptz, jsonb)';
 const NOTIFY = `perform pg_notify('gatehouse_events', '');`;
 const HEAD_MOVED = 'update event_streams set last_seq = v_seq, last_hash = v_hash where organization_id = p_organization_id;';
 
-/** Redefines gatehouse_append_events as it stands with `from` replaced by `to`; fails if `from` is not in it. */
-function edit(from: string, to: string): string {
+/**
+ * Redefines the function `signature` names as it stands with `from` replaced by `to`; fails if
+ * `from` is not in it (a function edited where it stands rather than written out again).
+ */
+export function editFunction(signature: string, from: string, to: string): string {
   const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
   return `do $$
     declare
-      v_def text := pg_get_functiondef(${FUNCTION});
+      v_def text := pg_get_functiondef(${quote(signature)}::regprocedure);
     begin
       if position(${quote(from)} in v_def) = 0 then
-        raise exception 'gatehouse_append_events is not the function this migration edits';
+        raise exception '% is not the function this migration edits', ${quote(signature)};
       end if;
       execute replace(v_def, ${quote(from)}, ${quote(to)});
     end $$`;
 }
+
+const edit = (from: string, to: string) => editFunction(FUNCTION, from, to);
 
 /**
  * gatehouse_append_events (Migration20261203001000) no longer NOTIFYs: the process wakes the

@@ -18,6 +18,7 @@ import { Migration20261203001000_event_append_function } from './Migration202612
 import { Migration20261203002100_profile_extras_function } from './Migration20261203002100_profile_extras_function';
 import { Migration20261203004000_append_wakes_after_commit } from './Migration20261203004000_append_wakes_after_commit';
 import { Migration20261203005000_event_sealer } from './Migration20261203005000_event_sealer';
+import { Migration20261203006000_seal_deletes_by_organization } from './Migration20261203006000_seal_deletes_by_organization';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -40,4 +41,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203002100_profile_extras_function', class: Migration20261203002100_profile_extras_function },
   { name: 'Migration20261203004000_append_wakes_after_commit', class: Migration20261203004000_append_wakes_after_commit },
   { name: 'Migration20261203005000_event_sealer', class: Migration20261203005000_event_sealer },
+  { name: 'Migration20261203006000_seal_deletes_by_organization', class: Migration20261203006000_seal_deletes_by_organization },
 ];
