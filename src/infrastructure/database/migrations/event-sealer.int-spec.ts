@@ -41,7 +41,7 @@ async function pend(sql: Client, organizationId: string, count: number, from = 0
 
 describe(SEALER, () => {
   const env = new TestEnvironment();
-  const organizations = [randomUUID(), randomUUID()];
+  const organizations = [randomUUID(), randomUUID(), randomUUID()];
   let sql: Client;
 
   beforeAll(async () => {
@@ -71,6 +71,37 @@ describe(SEALER, () => {
     const { rows: heads } = await sql.query<{ last_seq: string }>('select last_seq from event_streams where organization_id = any($1::uuid[]) order by last_seq', [organizations]);
     expect(heads.map((h) => Number(h.last_seq))).toEqual([3, 7]);
     expect(Number((await sql.query<{ count: string }>('select count(*) from event_pending')).rows[0].count)).toBe(0);
+  });
+
+  it('reads about the rows it chains from a large backlog, whatever plan its session cached while the queue was small', async () => {
+    // a worker's session: the seal's statements planned (generically) while it sealed commands a
+    // few at a time, then a backlog arrives on a queue analyzed while it was small (Migration20261203007000)
+    const session = await env.sql();
+    try {
+      await session.query('set plan_cache_mode = force_generic_plan');
+      await pend(session, organizations[2], 3);
+      expect((await session.query('select * from gatehouse_seal_events(500)')).rows).toHaveLength(3);
+      await session.query(
+        `insert into event_pending (id, organization_id, type, actor, subject, payload, occurred_at, prefix, middle, suffix)
+         select gen_random_uuid(), $1, 'test.pending', '{"type":"system"}', '{"type":"test"}', '{}', now(), '{"prevHash":"', '","seq":', '}'
+           from generate_series(1, 20000)`,
+        [organizations[2]],
+      );
+      await session.query('begin');
+      const sealed = await session.query<{ o_seq: string }>('select * from gatehouse_seal_events(500)');
+      expect(sealed.rows.map((row) => Number(row.o_seq))).toEqual(Array.from({ length: 500 }, (_, i) => 4 + i));
+      const { rows } = await session.query<{ read: string }>(
+        `select pg_stat_get_xact_tuples_returned('event_pending'::regclass) + pg_stat_get_xact_tuples_returned('event_pending_pkey'::regclass)
+                + pg_stat_get_xact_tuples_returned('event_pending_organization'::regclass) as read`,
+      );
+      await session.query('commit');
+      // the batch's read, its deletion and the organizations' lookup: about 3 × 500 (over 20,000 when
+      // the read sorted the organization's whole backlog or the deletion filtered it)
+      expect(Number(rows[0].read)).toBeLessThan(2000);
+    } finally {
+      await session.query('delete from event_pending where organization_id = $1', [organizations[2]]);
+      await session.end();
+    }
   });
 
   it('seals what is pending on the way down, restores the outbox and the in-command append, and comes back up', async () => {
