@@ -9,7 +9,7 @@ import { RedisService } from '../queue/redis.service';
 import { EventCatchUp } from './event-catch-up';
 import { EventConsumers, type EventJob } from './event-consumers';
 import { EventStore, type SealedEvent } from './event-store';
-import { coalescingWindowMs, EVENTS_CHANNEL } from './relay-wake';
+import { coalescingWindowMs, EVENTS_CHANNEL, OUTBOX_EARLY_START } from './relay-wake';
 
 /**
  * Seals committed events and wakes their consumers. A command writes its events unchained
@@ -26,7 +26,8 @@ import { coalescingWindowMs, EVENTS_CHANNEL } from './relay-wake';
  * Woken by LISTEN/NOTIFY after a command's commit (RelayWake), with polling as the fallback
  * (it finds what a lost wake-up left pending); wake-ups that come within a window of a pass's
  * start join the next pass, and the window widens as the rate falls (`coalescingWindowMs`),
- * so passes carry several events each from tens of events a second up. Several workers:
+ * so passes carry several events each from tens of events a second up; notifications that
+ * tell of enough commits start the pass sooner (OUTBOX_EARLY_START). Several workers:
  * their seals of one organization serialize on its stream head.
  */
 @Injectable()
@@ -42,7 +43,7 @@ export class OutboxRelay extends NotifiedRelay {
     private readonly catchUp: EventCatchUp,
     private readonly store: EventStore,
   ) {
-    super(EVENTS_CHANNEL, config);
+    super(EVENTS_CHANNEL, config, OUTBOX_EARLY_START);
   }
 
   protected override coalesceAfter(sinceMs: number, moved: number): number {

@@ -1,5 +1,5 @@
 import type { HotReads } from '../database/hot-reads';
-import { coalescingWindowMs, EVENTS_CHANNEL, OUTBOX_COALESCE_MAX_MS, OUTBOX_COALESCE_MS, RelayWake } from './relay-wake';
+import { coalescingWindowMs, EVENTS_CHANNEL, OUTBOX_COALESCE_MAX_MS, OUTBOX_COALESCE_MS, OUTBOX_EARLY_START, RelayWake } from './relay-wake';
 
 /** A pool whose statements answer only when the test says so. */
 function pool() {
@@ -24,7 +24,7 @@ describe(RelayWake.name, () => {
   it('notifies the relays channel at once when nothing is under way', () => {
     const p = pool();
     new RelayWake(p.hotReads).wake();
-    expect(p.sent).toEqual([[EVENTS_CHANNEL, '']]);
+    expect(p.sent).toEqual([[EVENTS_CHANNEL, '1']]);
   });
 
   it('sends one notification at a time: the commits meanwhile share the next one, at the window’s end', async () => {
@@ -60,7 +60,7 @@ describe(RelayWake.name, () => {
     expect(p.sent).toHaveLength(2);
   });
 
-  it('narrows the window as commits come faster: at one a ms, a notification every OUTBOX_COALESCE_MS ms', async () => {
+  it('notifies a burst after a quiet spell every OUTBOX_COALESCE_MS ms from its start, telling how many commits each covers', async () => {
     const p = pool();
     const sut = new RelayWake(p.hotReads);
     for (let ms = 0; ms < 2 * OUTBOX_COALESCE_MAX_MS + 100; ms++) {
@@ -69,9 +69,28 @@ describe(RelayWake.name, () => {
       await jest.advanceTimersByTimeAsync(1);
     }
     const gaps = p.times.slice(1).map((time, i) => time - p.times[i]);
-    // the rate is judged over two notifications: the first's came after a quiet spell
-    expect(gaps).toEqual([OUTBOX_COALESCE_MAX_MS, OUTBOX_COALESCE_MAX_MS, ...gaps.slice(2).map(() => OUTBOX_COALESCE_MS)]);
+    // the window chosen from the quiet spell's notification is the widest, but OUTBOX_EARLY_START.items commits do not wait it out
+    expect(OUTBOX_EARLY_START.items).toBeLessThan(OUTBOX_COALESCE_MS);
+    expect(gaps).toEqual(gaps.map(() => OUTBOX_COALESCE_MS));
     expect(gaps.length).toBeGreaterThan(5);
+    // the second covers the commits of the ms after the first; the notification goes before the commit of its own ms
+    expect(p.sent.map(([, payload]) => payload)).toEqual(['1', String(OUTBOX_COALESCE_MS - 1), ...gaps.slice(1).map(() => String(OUTBOX_COALESCE_MS))]);
+  });
+
+  it('holds fewer commits than OUTBOX_EARLY_START.items for the window', async () => {
+    const p = pool();
+    const sut = new RelayWake(p.hotReads);
+    sut.wake();
+    p.answer();
+    await settle();
+    for (let i = 1; i < OUTBOX_EARLY_START.items; i++) sut.wake();
+    await jest.advanceTimersByTimeAsync(OUTBOX_COALESCE_MAX_MS - 1);
+    expect(p.sent).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(p.sent).toEqual([
+      [EVENTS_CHANNEL, '1'],
+      [EVENTS_CHANNEL, String(OUTBOX_EARLY_START.items - 1)],
+    ]);
   });
 
   it('notifies a commit after a quiet spell at once', async () => {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
-import { NotifiedRelay } from './notified-relay';
+import type { EarlyStart } from './coalesced-runs';
+import { NotifiedRelay, notifiedRows } from './notified-relay';
 
 /** A relay whose passes only count themselves; each takes `passMs` of (fake) time. */
 class CountingRelay extends NotifiedRelay {
@@ -10,8 +11,8 @@ class CountingRelay extends NotifiedRelay {
   rows = 0;
   windows: [number, number][] = [];
 
-  constructor() {
-    super('test_channel', { values: { appRole: 'worker', outbox: { pollIntervalMs: 1000, batchSize: 500 } } } as unknown as AppConfig);
+  constructor(early?: EarlyStart) {
+    super('test_channel', { values: { appRole: 'worker', outbox: { pollIntervalMs: 1000, batchSize: 500 } } } as unknown as AppConfig, early);
   }
 
   protected override coalesceAfter(sincePreviousMs: number, moved: number): number {
@@ -119,5 +120,28 @@ describe(NotifiedRelay.name, () => {
     sut.wake();
     await settle();
     expect(sut.windows).toEqual([[Number.POSITIVE_INFINITY, 1200]]);
+  });
+
+  it('starts a pass early once the notifications since the last one began tell of enough rows, and no earlier than the early start’s gap', async () => {
+    sut = new CountingRelay({ items: 4, afterMs: 2 });
+    sut.wake();
+    await settle();
+    sut.wake(notifiedRows('3'));
+    await settle(1);
+    sut.wake(notifiedRows(''));
+    expect(sut.passes).toBe(1);
+    await settle(1);
+    expect(sut.passes).toBe(2);
+    // fewer rows than that wait out the window
+    sut.wake(notifiedRows('3'));
+    await settle(9);
+    expect(sut.passes).toBe(2);
+    await settle(1);
+    expect(sut.passes).toBe(3);
+  });
+
+  it('counts a notification without a count, or with a payload that is not one, as one row', () => {
+    expect(['', undefined, '0', '-2', '1.5', 'x', '1e400'].map(notifiedRows)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(notifiedRows('12')).toBe(12);
   });
 });

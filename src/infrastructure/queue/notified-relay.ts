@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, type Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Client } from 'pg';
 import type { AppConfig } from '../config/app-config';
-import { CoalescedRuns } from './coalesced-runs';
+import { CoalescedRuns, type EarlyStart } from './coalesced-runs';
 
 const ENQUEUE_TIMEOUT_MS = 5000;
 
@@ -11,6 +11,12 @@ export function enqueueWithin<T>(promise: Promise<T>, ms = ENQUEUE_TIMEOUT_MS): 
     promise,
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`enqueue timed out after ${ms} ms`)), ms).unref()),
   ]);
+}
+
+/** The rows a notification tells of: its payload as a count, one without (a poll, a bare NOTIFY). */
+export function notifiedRows(payload: string | undefined): number {
+  const rows = Number(payload);
+  return Number.isSafeInteger(rows) && rows > 0 ? rows : 1;
 }
 
 /**
@@ -25,15 +31,23 @@ export abstract class NotifiedRelay implements OnApplicationBootstrap, BeforeApp
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   /** Passes one at a time, those woken close together folded into one (see `coalesceAfter`). */
-  private readonly runs = new CoalescedRuns(
-    () => this.drain(),
-    (sinceMs, moved) => this.coalesceAfter(sinceMs, moved),
-  );
+  private readonly runs: CoalescedRuns;
 
+  /**
+   * `early`: with a window chosen, a pass still starts `early.afterMs` after the last began once
+   * the notifications since tell of `early.items` rows (a notification's payload counts them; none is one).
+   */
   protected constructor(
     private readonly channel: string,
     protected readonly config: AppConfig,
-  ) {}
+    early?: EarlyStart,
+  ) {
+    this.runs = new CoalescedRuns(
+      () => this.drain(),
+      (sinceMs, moved) => this.coalesceAfter(sinceMs, moved),
+      early,
+    );
+  }
 
   /** Moves one batch; answers how many rows it moved. */
   abstract relayBatch(): Promise<number>;
@@ -63,14 +77,14 @@ export abstract class NotifiedRelay implements OnApplicationBootstrap, BeforeApp
   }
 
   /** Runs a pass now, or right after the current one, or once the window since the last one began has passed. */
-  wake(): void {
-    if (!this.stopped) this.runs.wake();
+  wake(rows = 1): void {
+    if (!this.stopped) this.runs.wake(rows);
   }
 
   private async listen(): Promise<void> {
     if (this.stopped) return;
     const client = new Client({ connectionString: this.config.values.databaseUrl });
-    client.on('notification', () => this.wake());
+    client.on('notification', (message) => this.wake(notifiedRows(message.payload)));
     client.on('error', (error) => {
       this.logger.warn(`${this.channel} listener lost its connection (${error.message}); polling until it is back`);
       this.listener = null;
