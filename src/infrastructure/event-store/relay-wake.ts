@@ -6,11 +6,16 @@ import { CoalescedRuns, type EarlyStart } from '../queue/coalesced-runs';
 export const EVENTS_CHANNEL = 'gatehouse_events';
 
 /**
- * A few ms between relay passes: at 400 commits a second a pass then carries several events
- * for the same fixed cost, and a lone event still goes at once (well inside the 100 ms lag goal).
- * Notifications closer together than this buy nothing: a relay joins them into its next pass.
+ * The least time between two relay passes' starts (and two notifications): half the lag the
+ * audit pipeline may take (p99 ≤ 100 ms at 500 events/s), the other half left for the pass
+ * itself. A pass costs the worker about 1.7 ms whatever it carries (its statements and their
+ * round trips), so at high rates the passes, at most 20 a second, cost under 4 % of a core;
+ * with 10 ms, the worker on the api's core took 28 % of it during the audit-event benchmark and
+ * a refresh or a command paid for it (bench/README.md, the thirty-third pass). A lone event
+ * after a quiet spell still goes at once. Notifications closer together than this buy nothing:
+ * a relay joins them into its next pass.
  */
-export const OUTBOX_COALESCE_MS = 10;
+export const OUTBOX_COALESCE_MS = 50;
 
 /**
  * The longest a relay waits after a pass began before the next may begin. A pass costs about
@@ -20,7 +25,7 @@ export const OUTBOX_COALESCE_MS = 10;
  * one (bench/README.md, the thirty-first pass). An audit row, a webhook delivery, a security
  * alert or an event's seal 200 ms later changes nothing a user sees (no security decision
  * waits for the worker); the lag goal (p99 ≤ 100 ms at 500 events/s) is met with the window
- * at its low end there, and a lone event after a quiet spell is not delayed at all.
+ * at its low end there (OUTBOX_COALESCE_MS), and a lone event after a quiet spell is not delayed at all.
  */
 export const OUTBOX_COALESCE_MAX_MS = 200;
 
@@ -41,7 +46,7 @@ export const OUTBOX_EARLY_START: EarlyStart = { items: OUTBOX_EVENTS_PER_PASS, a
 /**
  * The window before the next relay pass: long enough for OUTBOX_EVENTS_PER_PASS events at the
  * rate the last passes saw (`carried` events in `sinceMs`), between OUTBOX_COALESCE_MS and
- * OUTBOX_COALESCE_MAX_MS. At 500 events/s it stays at 10 ms, at 100/s it is 40 ms, at 30/s
+ * OUTBOX_COALESCE_MAX_MS. From 80 events/s up it stays at 50 ms, at 30/s it is
  * 133 ms, below 20/s 200 ms; a wake-up after a quiet spell longer than the window still starts
  * a pass at once.
  */
