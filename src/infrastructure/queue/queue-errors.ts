@@ -10,24 +10,40 @@ interface ErrorSource {
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
+/** What tells that a connection is up again (a queue's or worker's backend: 'ready' on each reconnect). */
+interface ReadySource {
+  on(event: 'ready', listener: () => void): unknown;
+}
+
 /**
  * What the queues' and workers' connections report while Redis is away. BullMQ prints each
  * failed attempt of a queue or worker that has no `error` listener with console.error: every
  * connection once a second or two for the whole outage, unstructured, beside the JSON log. Here
  * the first failure is one warning, and the failures after it are counted into one warning a
- * minute while they go on. Commands and jobs report their own failures where they happen.
+ * minute while they go on; the first connection back ends the outage with one line that counts
+ * them, so an outage soon after is reported at once. Commands and jobs report their own
+ * failures where they happen.
  */
 export class QueueErrorLog {
   private reportedAt: number | null = null;
   private unreported = 0;
 
   constructor(
-    private readonly logger: Pick<Logger, 'warn'>,
+    private readonly logger: Pick<Logger, 'warn' | 'log'>,
     private readonly now: () => number = Date.now,
   ) {}
 
-  watch(name: string, source: ErrorSource): void {
+  watch(name: string, source: ErrorSource, connection?: ReadySource): void {
     source.on('error', (error) => this.failed(name, error));
+    connection?.on('ready', () => this.reached(name));
+  }
+
+  private reached(name: string): void {
+    if (this.reportedAt === null) return;
+    const errors = this.unreported ? ` (${this.unreported} more connection errors since the last report)` : '';
+    this.logger.log(`queue ${name} reaches Redis again${errors}`);
+    this.reportedAt = null;
+    this.unreported = 0;
   }
 
   private failed(name: string, error: Error): void {
@@ -52,10 +68,10 @@ export class QueueErrors implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     for (const { instance } of this.discovery.getProviders()) {
-      if (instance instanceof Queue) this.log.watch(instance.name, instance);
+      if (instance instanceof Queue) this.log.watch(instance.name, instance, instance.getBackend() as ReadySource);
       else if (instance instanceof WorkerHost) {
         const worker = workerOf(instance as WorkerHost);
-        if (worker) this.log.watch(worker.name, worker);
+        if (worker) this.log.watch(worker.name, worker, worker.getBackend());
       }
     }
   }

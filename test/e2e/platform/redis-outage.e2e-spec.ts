@@ -84,7 +84,15 @@ describe('a Redis outage', () => {
     expect(ready.status).toBe(503);
     expect(ready.body).toMatchObject({ checks: { postgres: 'up', redis: 'down' } });
 
+    const logged = jest.spyOn(Logger.prototype, 'log');
     await startRedis();
+    // the first connection back ends the outage in the log (a next outage is then reported at once)
+    await eventually(
+      async () => (logged.mock.calls.some(([message]) => /^queue \S+ reaches Redis again/.test(String(message))) ? true : undefined),
+      10_000,
+      'the recovery reported',
+    );
+    logged.mockRestore();
 
     const projected = await eventually(
       async () => {
