@@ -8,7 +8,7 @@ const path = require('node:path');
 
 const checkout = process.argv[2] ?? path.join(__dirname, '..');
 const lib = require(path.join(checkout, 'bench', 'lib.js'));
-const { appendDirectly, projected } = require(path.join(checkout, 'bench', 'scenarios', 'audit-pipeline.js'));
+const { appendDirectly, head: streamHead, projected } = require(path.join(checkout, 'bench', 'scenarios', 'audit-pipeline.js'));
 
 async function main() {
   const environment = lib.benchEnvironment();
@@ -23,7 +23,7 @@ async function main() {
       rows: [org],
     } = await sql.query("select id from organizations where slug = 'default'");
     const context = { environment };
-    const head = async () => (await sql.query('select coalesce(max(seq), 0)::int as seq from events where organization_id = $1', [org.id])).rows[0].seq;
+    const head = () => streamHead(sql, org.id);
     if (process.env.PIPELINE_LAG_BURST) {
       const start = await head();
       await appendDirectly(context, org.id, { seconds: 5, connections: 4, perTransaction: 100 });

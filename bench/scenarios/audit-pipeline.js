@@ -89,6 +89,7 @@ async function appendDirectly(context, organizationId, { seconds, connections, p
   return appended;
 }
 
+/** The organization's stream head: events after it are the next measurement's. */
 async function head(sql, organizationId) {
   const { rows } = await sql.query('select coalesce(max(seq), 0)::int as seq from events where organization_id = $1', [organizationId]);
   return rows[0].seq;
@@ -159,3 +160,4 @@ module.exports = {
 // for a quick look at the pipeline alone (no data set, no commands)
 module.exports.appendDirectly = appendDirectly;
 module.exports.projected = projected;
+module.exports.head = head;

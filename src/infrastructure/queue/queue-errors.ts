@@ -40,10 +40,8 @@ export class QueueErrorLog {
 
   private reached(name: string): void {
     if (this.reportedAt === null) return;
-    const errors = this.unreported ? ` (${this.unreported} more connection errors since the last report)` : '';
-    this.logger.log(`queue ${name} reaches Redis again${errors}`);
+    this.logger.log(`queue ${name} reaches Redis again${this.sinceLastReport()}`);
     this.reportedAt = null;
-    this.unreported = 0;
   }
 
   private failed(name: string, error: Error): void {
@@ -52,10 +50,15 @@ export class QueueErrorLog {
       this.unreported++;
       return;
     }
-    const since = this.unreported ? ` (${this.unreported} more connection errors since the last report)` : '';
-    this.logger.warn(`queue ${name} cannot reach Redis: ${error.message}; retrying${since}`);
+    this.logger.warn(`queue ${name} cannot reach Redis: ${error.message}; retrying${this.sinceLastReport()}`);
     this.reportedAt = now;
+  }
+
+  /** The failures counted since the last report, for the next line, and the count started again. */
+  private sinceLastReport(): string {
+    const counted = this.unreported;
     this.unreported = 0;
+    return counted ? ` (${counted} more connection errors since the last report)` : '';
   }
 }
 
