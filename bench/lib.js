@@ -323,12 +323,13 @@ function medianRound(rounds) {
 /**
  * Measures `target` against the bare route round by round, alternating which goes first, after
  * a warm-up of each; answers the median round of each and the median of the per-round ratios.
+ * `request`: the bare route's method, headers and body (`GET /bare` unless told).
  */
-async function compareToBare(context, name, target) {
+async function compareToBare(context, name, target, request = {}) {
   const { rounds, seconds, bare } = context;
-  const baseline = { server: bare, path: '/bare' };
+  const baseline = { server: bare, path: '/bare', ...request };
   if (!context.tiny) {
-    await loadOnce(bare, { path: '/bare', seconds: 1 });
+    await loadOnce(bare, { ...baseline, seconds: 1 });
     await loadOnce(target.server, { ...target, seconds: 1 });
   }
   const ours = [];

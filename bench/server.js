@@ -1,9 +1,10 @@
 // One server of the benchmark, in a process of its own (the harness pins it to one core):
 // `node bench/server.js gatehouse` runs Gatehouse as built in dist/, `node bench/server.js bare`
-// a bare NestJS route on the same platform (fastify), the baseline of every HTTP figure.
+// a bare NestJS route on the same platform (fastify), the baseline of every HTTP figure: `GET /bare`,
+// and `POST /bare`, which answers a decision from its JSON body (authz-check's like-for-like floor).
 // Sends its port to the parent over IPC when it listens.
 require('reflect-metadata');
-const { Controller, Get, Module } = require('@nestjs/common');
+const { Body, Controller, Get, HttpCode, Module, Post } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { FastifyAdapter } = require('@nestjs/platform-fastify');
 
@@ -11,9 +12,17 @@ class BareController {
   bare() {
     return { ok: true };
   }
+
+  decide(question) {
+    return { allowed: typeof question?.action === 'string', reason: 'granted' };
+  }
 }
 Controller()(BareController);
-Get('bare')(BareController.prototype, 'bare', Object.getOwnPropertyDescriptor(BareController.prototype, 'bare'));
+const method = (name) => [BareController.prototype, name, Object.getOwnPropertyDescriptor(BareController.prototype, name)];
+Get('bare')(...method('bare'));
+Post('bare')(...method('decide'));
+HttpCode(200)(...method('decide'));
+Body()(BareController.prototype, 'decide', 0);
 class BareModule {}
 Module({ controllers: [BareController] })(BareModule);
 

@@ -40,6 +40,16 @@ module.exports = {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.accessToken}` },
       body: JSON.stringify(question),
     };
-    return lib.httpRow(await lib.compareToBare(context, 'POST /authz/check', target), 0.35);
+    const againstGet = await lib.compareToBare(context, 'POST /authz/check', target);
+    const row = lib.httpRow(againstGet, 0.35);
+    // the floor under the goal: a bare NestJS POST route that answers from the same JSON body
+    const barePost = { method: 'POST', headers: { 'content-type': 'application/json' }, body: target.body };
+    const likeForLike = await lib.compareToBare(context, 'POST /authz/check vs bare POST', target, barePost);
+    const postOfGet = likeForLike.bare.perSecond / againstGet.bare.perSecond;
+    row.notes =
+      `against a bare POST route answering from the same JSON body (the same run, rounds of their own): ratio ${likeForLike.ratio.toFixed(3)} ` +
+      `(bare POST ${lib.perSecond(likeForLike.bare.perSecond)}, ${lib.cpuPerRequest(likeForLike.bare)}/req; ours ${lib.cpuPerRequest(likeForLike.ours)}/req); ` +
+      `the bare POST alone runs at ${postOfGet.toFixed(2)} of the bare GET`;
+    return row;
   },
 };
