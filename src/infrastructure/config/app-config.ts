@@ -141,6 +141,8 @@ export const appConfigSchema = z
       deniedWindowSeconds: integer(10, 86400),
       knownAddressDays: integer(1, 3650),
       groupWindowSeconds: integer(60, 30 * 86400),
+      // the least time between two alert mails of an organization (0: a mail every pass that opens alerts)
+      mailIntervalSeconds: integer(0, 86400),
     }),
     webhooks: z.object({
       allowPrivateTargets: boolean,

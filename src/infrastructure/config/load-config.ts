@@ -51,6 +51,7 @@ const ENVIRONMENT: Record<string, string[]> = {
   SECURITY_ALERT_IP_FAILURES: ['securityAlerts', 'ipFailures'],
   SECURITY_ALERT_DENIED_BURST: ['securityAlerts', 'deniedBurst'],
   SECURITY_ALERT_KNOWN_ADDRESS_DAYS: ['securityAlerts', 'knownAddressDays'],
+  SECURITY_ALERT_MAIL_INTERVAL_SECONDS: ['securityAlerts', 'mailIntervalSeconds'],
   AUDIT_RETENTION_INTERVAL_SECONDS: ['audit', 'retentionIntervalSeconds'],
   AUDIT_PARTITION_MONTHS_AHEAD: ['audit', 'partitionMonthsAhead'],
   WEBHOOK_ALLOW_PRIVATE_TARGETS: ['webhooks', 'allowPrivateTargets'],

@@ -11,6 +11,9 @@ import { ReadModelRetention } from './infrastructure/read-model-retention';
 import { EventStorePrune } from './infrastructure/event-store-prune';
 import { RetentionRun } from './jobs/retention-run';
 import { RetentionScheduler } from './jobs/retention-scheduler';
+import { AlertDigestScheduler } from './jobs/alert-digest-scheduler';
+import { SendAlertDigestHandler } from './commands/send-alert-digest/send-alert-digest.handler';
+import { SecurityAlertMail } from './infrastructure/security-alert-mail';
 import { AUDIT_QUEUE } from './audit.constants';
 import { CreateCheckpointHandler } from './commands/create-checkpoint/create-checkpoint.handler';
 import { CreateWebhookHandler } from './commands/create-webhook/create-webhook.handler';
@@ -83,11 +86,13 @@ export class AuditModule implements OnModuleInit {
         SecurityAlertsRepository,
         SecurityDetectorState,
         RaiseSecurityAlertsHandler,
+        SecurityAlertMail,
+        SendAlertDigestHandler,
         TriageSecurityAlertHandler,
         ListSecurityAlertsHandler,
         GetSecurityAlertHandler,
         ...(options.workers ? [AuditLogProjector, CheckpointScheduler, RetentionScheduler, WebhookFanout, WebhookDispatcher] : []),
-        ...(options.workers ? [SecurityDetector] : []),
+        ...(options.workers ? [SecurityDetector, AlertDigestScheduler] : []),
       ],
     };
   }

@@ -2,6 +2,7 @@ import { eventually, startTestAppWithMail, type TestApp } from '../../support/te
 import type { SmtpSink } from '../../support/smtp-sink';
 import { ADMIN_EMAIL } from '../../support/test-env';
 import { createOrganization, createUser, organizationId } from '../../support/users';
+import { AlertDigestScheduler } from '../../../src/modules/audit/jobs/alert-digest-scheduler';
 
 interface Alert {
   id: string;
@@ -35,7 +36,8 @@ describe('security alerts', () => {
   const alertMails = () => t.smtp.received.filter((mail) => mail.headers.subject?.includes(FAILED_SIGN_INS));
 
   beforeAll(async () => {
-    t = await startTestAppWithMail();
+    // a mail every pass that opens alerts (the digest is the next describe's)
+    t = await startTestAppWithMail({ overrides: { SECURITY_ALERT_MAIL_INTERVAL_SECONDS: '0' } });
     admin = await t.adminToken();
     orgId = await organizationId(t);
     adminId = (await t.api.get<{ id: string }>('/api/v1/me', admin)).body.id;
@@ -190,5 +192,77 @@ describe('security alerts', () => {
     expect(await t.env.scalar(`select count(*) from security_known_devices where user_id = $1 and kind = 'user_agent' and value = 'new-device/2'`, [optedOut.id])).toBe(1);
     expect(await t.env.scalar(`select count(*) from security_known_devices where user_id = $1 and kind = 'signed_in'`, [viewer.id])).toBe(1);
     expect(await t.env.scalar(`select count(*) from events where type = 'auth.login_succeeded' and subject->>'id' = $1 and payload->>'role' = 'Administrator'`, [optedOut.id])).toBe(3);
+  });
+});
+
+describe('security alert mail as a digest (SECURITY_ALERT_MAIL_INTERVAL_SECONDS)', () => {
+  const INTERVAL_SECONDS = 8;
+  let t: TestApp & { smtp: SmtpSink };
+  let admin: string;
+  let orgId: string;
+
+  const alertMails = () => t.smtp.received.filter((mail) => /security alert/i.test(mail.headers.subject ?? ''));
+  const failFiveTimes = async (email: string) => {
+    for (let i = 0; i < 5; i++) expect((await t.api.post('/api/v1/auth/login', { organization: 'default', email, password: 'not the password' })).status).toBe(401);
+  };
+  const alertAbout = (userId: string) =>
+    eventually(async () => {
+      const { items } = (await t.api.get<{ items: Alert[] }>('/api/v1/audit/security-events?rule=failed_sign_ins_account', admin)).body;
+      return items.find((item) => item.key.value === userId);
+    }, 15_000, `the alert about ${userId}`);
+
+  beforeAll(async () => {
+    t = await startTestAppWithMail({ overrides: { SECURITY_ALERT_MAIL_INTERVAL_SECONDS: String(INTERVAL_SECONDS) } });
+    admin = await t.adminToken();
+    orgId = await organizationId(t);
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('mails the first alert at once, holds the next ones within the interval, then mails them together once, whatever runs the digest at the same time', async () => {
+    const [first, second, third] = await Promise.all([1, 2, 3].map(() => createUser(t, { organizationId: orgId, role: 'Viewer' })));
+    await failFiveTimes(first.email);
+    const firstAlert = await alertAbout(first.id);
+    const [firstMail] = await eventually(async () => (alertMails().length ? alertMails() : undefined), 15_000, 'the first alert mail');
+    expect(firstMail.headers.subject).toBe(`Security alert (medium): ${FAILED_SIGN_INS}`);
+    expect(firstMail.text).toContain(firstAlert.id);
+
+    // within the interval: raised, not mailed
+    await failFiveTimes(second.email);
+    await failFiveTimes(third.email);
+    const held = [await alertAbout(second.id), await alertAbout(third.id)];
+    expect(await t.env.scalar('select count(*) from security_alerts where organization_id = $1 and mailed_at is null', [orgId])).toBe(2);
+    expect(alertMails()).toHaveLength(1);
+
+    // at the interval's end: the scheduler and 50 runs of the digest at once mail them once
+    const lastMailedAt = await t.env.scalar('select extract(epoch from last_mailed_at) * 1000 from security_alert_mailings where organization_id = $1', [orgId]);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, lastMailedAt + INTERVAL_SECONDS * 1000 - Date.now() + 50)));
+    const scheduler = t.app.get(AlertDigestScheduler);
+    const mailed = await Promise.all(Array.from({ length: 50 }, () => scheduler.runOnce()));
+    expect(mailed.reduce((sum, n) => sum + n, 0)).toBeLessThanOrEqual(1);
+    const [, digest] = await eventually(async () => (alertMails().length >= 2 ? alertMails() : undefined), 15_000, 'the digest');
+    expect(digest.envelopeTo).toEqual([ADMIN_EMAIL]);
+    expect(digest.headers.subject).toBe(`2 new security alerts, the first medium: ${FAILED_SIGN_INS}`);
+    for (const alert of held) expect(digest.text).toContain(`/api/v1/audit/security-events/${alert.id}`);
+    expect(digest.text).not.toContain(firstAlert.id);
+    expect(await t.env.scalar('select count(*) from security_alerts where organization_id = $1 and mailed_at is null', [orgId])).toBe(0);
+    expect(await t.env.scalar(`select count(*) from mail_outbox where organization_id = $1 and template = 'audit_security_alert'`, [orgId])).toBe(2);
+    const queued = await t.env.sql();
+    try {
+      const { rows } = await queued.query(`select payload from events where organization_id = $1 and type = 'security.alert_mail_queued' order by seq`, [orgId]);
+      expect(rows.map((row) => ({ count: row.payload.alertCount, recipients: row.payload.recipients }))).toEqual([
+        { count: 1, recipients: 1 },
+        { count: 2, recipients: 1 },
+      ]);
+      expect([...rows[1].payload.alertIds].sort()).toEqual(held.map((alert) => alert.id).sort());
+    } finally {
+      await queued.end();
+    }
+    // nothing waits any more: the next runs mail nothing
+    expect(await scheduler.runOnce()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(alertMails()).toHaveLength(2);
   });
 });

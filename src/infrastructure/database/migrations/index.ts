@@ -20,6 +20,7 @@ import { Migration20261203004000_append_wakes_after_commit } from './Migration20
 import { Migration20261203005000_event_sealer } from './Migration20261203005000_event_sealer';
 import { Migration20261203006000_seal_deletes_by_organization } from './Migration20261203006000_seal_deletes_by_organization';
 import { Migration20261203007000_seal_plans_each_call } from './Migration20261203007000_seal_plans_each_call';
+import { Migration20261203008000_security_alert_mail_digest } from './Migration20261203008000_security_alert_mail_digest';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -44,4 +45,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203005000_event_sealer', class: Migration20261203005000_event_sealer },
   { name: 'Migration20261203006000_seal_deletes_by_organization', class: Migration20261203006000_seal_deletes_by_organization },
   { name: 'Migration20261203007000_seal_plans_each_call', class: Migration20261203007000_seal_plans_each_call },
+  { name: 'Migration20261203008000_security_alert_mail_digest', class: Migration20261203008000_security_alert_mail_digest },
 ];

@@ -92,6 +92,17 @@ export const AUDIT_EVENTS = defineEvents('audit', {
     subject: ['security_alert'],
     payload: mailOutcomePayload,
   },
+  'security.alert_mail_queued': {
+    description:
+      'The alerts waiting for a mail were mailed to the Administrators who want security mail: at once after a quiet spell, or as one digest at the end of SECURITY_ALERT_MAIL_INTERVAL_SECONDS (a critical alert does not wait).',
+    subject: ['organization'],
+    category: 'security',
+    payload: payload({
+      alertIds: z.array(z.string()).describe('the alerts the mail tells of (the first 50)'),
+      alertCount: z.number().int(),
+      recipients: z.number().int().describe('Administrators mailed'),
+    }),
+  },
 });
 
 declare module '../../../shared/event-catalogue' {

@@ -8,6 +8,8 @@ export const SECURITY_ALERT_EVENTS = {
   acknowledged: 'security.alert_acknowledged',
   /** Someone closed the alert: `rule`, `severity`, `from` (open or acknowledged), `note`. */
   resolved: 'security.alert_resolved',
+  /** The alerts waiting for a mail were mailed (at once, or as a digest): `alertIds`, `alertCount`, `recipients`. */
+  mailQueued: 'security.alert_mail_queued',
   /** The alert mail reached an administrator's mail server, or was given up. */
   mailSent: 'security.alert_mail_sent',
   mailFailed: 'security.alert_mail_failed',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, type Knex } from '@mikro-orm/postgresql';
 import { RFC3339_MS } from '../../../infrastructure/event-store/event-store';
+import type { WaitingAlert } from '../domain/alert-mail';
 import type { GroupableAlert } from '../domain/alert-grouping';
 import type { AlertStatus } from '../domain/security-alert-status';
 import type { AlertSeverity, Hit } from '../domain/security-rules';
@@ -200,5 +201,49 @@ export class SecurityAlertsRepository {
         'run',
         trx(tx),
       );
+  }
+
+  /**
+   * In the caller's transaction, which then holds the organization's alert mail until it ends
+   * (the detector's pass and the digest job mail each alert once): the unresolved alerts no
+   * administrator was mailed about yet, the oldest first, and when the last alert mail went.
+   */
+  async takeWaitingForMail(tx: EntityManager, organizationId: string): Promise<{ waiting: WaitingAlert[]; lastMailedAt: Date | null }> {
+    const connection = tx.getConnection();
+    await connection.execute("select pg_advisory_xact_lock(hashtext('security-alert-mail:' || ?))", [organizationId], 'all', trx(tx));
+    const waiting = await connection.execute<WaitingAlert[]>(
+      `select id, rule, severity, summary from security_alerts
+        where organization_id = ? and mailed_at is null and status <> 'resolved' order by raised_at, id`,
+      [organizationId],
+      'all',
+      trx(tx),
+    );
+    const [last] = await connection.execute<{ last_mailed_at: Date }[]>('select last_mailed_at from security_alert_mailings where organization_id = ?', [organizationId], 'all', trx(tx));
+    return { waiting, lastMailedAt: last ? new Date(last.last_mailed_at) : null };
+  }
+
+  /** The organization's waiting alerts (resolved ones too) were mailed at `at`. */
+  async markMailed(tx: EntityManager, organizationId: string, at: Date): Promise<void> {
+    const connection = tx.getConnection();
+    await connection.execute('update security_alerts set mailed_at = ? where organization_id = ? and mailed_at is null', [at, organizationId], 'run', trx(tx));
+    await connection.execute(
+      `insert into security_alert_mailings (organization_id, last_mailed_at) values (?, ?)
+       on conflict (organization_id) do update set last_mailed_at = excluded.last_mailed_at`,
+      [organizationId, at],
+      'run',
+      trx(tx),
+    );
+  }
+
+  /** Organizations with unresolved alerts waiting for a mail whose last alert mail went at or before `before` (or never). */
+  async organizationsWithMailDue(em: EntityManager, before: Date): Promise<string[]> {
+    const rows = await em.getConnection().execute<{ organization_id: string }[]>(
+      `select a.organization_id from security_alerts a left join security_alert_mailings m on m.organization_id = a.organization_id
+        where a.mailed_at is null and a.status <> 'resolved' and (m.last_mailed_at is null or m.last_mailed_at <= ?)
+        group by a.organization_id`,
+      [before],
+      'all',
+    );
+    return rows.map((row) => row.organization_id);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { CommandContext } from '../../../infrastructure/event-store/unit-of-work';
 import { UnitOfWork } from '../../../infrastructure/event-store/unit-of-work';
 import { HotReads } from '../../../infrastructure/database/hot-reads';
@@ -249,17 +249,19 @@ export class UserAccounts {
 
   /**
    * The active Administrators who want a kind of mail (their notification preferences, the
-   * defaults where they chose nothing): whom the security detector's alerts go to.
+   * defaults where they chose nothing): whom the security detector's alerts go to. `within`:
+   * read on the caller's transaction, which then needs no second connection from the pool.
    */
-  async administratorsWanting(organizationId: string, preference: NotificationPreference): Promise<{ id: string; email: string }[]> {
-    const rows = await this.uow
-      .reader(organizationId)
+  async administratorsWanting(organizationId: string, preference: NotificationPreference, within?: EntityManager): Promise<{ id: string; email: string }[]> {
+    const em = within ?? this.uow.reader(organizationId);
+    const rows = await em
       .getConnection()
       .execute<{ id: string; email: string; notification_preferences: Record<string, unknown> | null }[]>(
         `select id, email, notification_preferences from users
           where organization_id = ? and role = 'Administrator' and status = 'active' and email is not null order by id`,
         [organizationId],
         'all',
+        within?.getTransactionContext<Knex.Transaction>(),
       );
     return rows.filter((row) => effectiveNotificationPreferences(row.notification_preferences)[preference]).map((row) => ({ id: row.id, email: row.email }));
   }

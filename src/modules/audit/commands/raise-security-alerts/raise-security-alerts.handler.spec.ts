@@ -1,10 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
-import type { MailOutbox, MailRequest } from '../../../../infrastructure/mail/mail-outbox';
 import type { DomainEvent } from '../../../../shared/domain-event';
-import type { UserAccounts } from '../../../users';
 import { planAlerts } from '../../domain/alert-grouping';
 import { detect, emptyState, type Hit } from '../../domain/security-rules';
+import type { SecurityAlertMail } from '../../infrastructure/security-alert-mail';
 import type { SecurityAlertsRepository } from '../../infrastructure/security-alerts.repository';
 import { RaiseSecurityAlertsCommand } from './raise-security-alerts.command';
 import { RaiseSecurityAlertsHandler } from './raise-security-alerts.handler';
@@ -35,41 +34,39 @@ function twentyFailures() {
   ).flat();
 }
 
-/** The handler over in-memory stand-ins of its repository, outbox and unit of work (the tables are the e2e's). */
+/** The handler over in-memory stand-ins of its repository, its mail and unit of work (the tables are the e2e's). */
 function setUp() {
   const recorded: DomainEvent[] = [];
-  const mails: MailRequest[] = [];
+  const mailed: string[] = [];
   const inserted: { id: string; events: Hit[] }[] = [];
   const uow = { within: async (_tx: EntityManager, _scope: unknown, work: (context: { record(e: DomainEvent): void }) => Promise<unknown>) => ({ result: await work({ record: (e) => recorded.push(e) }), events: [] }) };
   const alerts = {
     insert: async (_tx: EntityManager, alert: { id: string; events: Hit[] }) => void inserted.push(alert),
     addEvents: async (_tx: EntityManager, _org: string, _id: string, events: Hit[]) => ({ added: events.length, total: 20 + events.length }),
   };
-  const accounts = { administratorsWanting: async () => [{ id: 'a', email: 'a@example.com' }, { id: 'b', email: 'b@example.com' }] };
-  const mail = { enqueue: async (_context: unknown, request: MailRequest) => (mails.push(request), 'mail-id'), link: (path: string) => `https://gh.example${path}` };
+  const mail = { sendDue: async (_context: unknown, organizationId: string) => (mailed.push(organizationId), 2) };
   const clock = { now: () => new Date(Date.UTC(2026, 11, 2, 11)) };
-  const sut = new RaiseSecurityAlertsHandler(uow as unknown as UnitOfWork, alerts as unknown as SecurityAlertsRepository, accounts as unknown as UserAccounts, mail as unknown as MailOutbox, clock);
-  return { sut, recorded, mails, inserted };
+  const sut = new RaiseSecurityAlertsHandler(uow as unknown as UnitOfWork, alerts as unknown as SecurityAlertsRepository, mail as unknown as SecurityAlertMail, clock);
+  return { sut, recorded, mailed, inserted };
 }
 
 describe(RaiseSecurityAlertsHandler.name, () => {
-  it('raises twenty failures as one alert with twenty events and one mail per Administrator who wants it', async () => {
-    const { sut, recorded, mails, inserted } = setUp();
+  it('raises twenty failures as one alert with twenty events, and has the organization\'s waiting alerts mailed if due', async () => {
+    const { sut, recorded, mailed, inserted } = setUp();
     const plan = planAlerts(twentyFailures(), [], 86_400, () => 'alert-1');
     await sut.execute(new RaiseSecurityAlertsCommand({} as EntityManager, ORG, plan));
     expect(inserted).toHaveLength(1);
     expect(inserted[0].events).toHaveLength(20);
     expect(recorded.map((e) => e.type)).toEqual(['security.alert_raised']);
     expect(recorded[0]).toMatchObject({ subject: { type: 'security_alert', id: 'alert-1' }, payload: { rule: 'failed_sign_ins_account', severity: 'medium', eventCount: 20 } });
-    expect(mails.map((m) => m.to)).toEqual(['a@example.com', 'b@example.com']);
-    expect(mails[0]).toMatchObject({ template: 'audit_security_alert', data: { more: 0, alerts: [{ severity: 'medium', link: 'https://gh.example/api/v1/audit/security-events/alert-1' }] } });
+    expect(mailed).toEqual([ORG]);
   });
 
   it('mails nothing when a pass only adds events to an open alert', async () => {
-    const { sut, recorded, mails } = setUp();
+    const { sut, recorded, mailed } = setUp();
     const plan = planAlerts(twentyFailures(), [{ id: 'open-1', rule: 'failed_sign_ins_account', keyValue: USER, lastSeenAt: '2026-12-02T09:59:00.000Z' }], 86_400, () => 'never');
     await sut.execute(new RaiseSecurityAlertsCommand({} as EntityManager, ORG, plan));
     expect(recorded.map((e) => e.type)).toEqual(['security.alert_events_added']);
-    expect(mails).toEqual([]);
+    expect(mailed).toEqual([]);
   });
 });

@@ -1,33 +1,26 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
-import { MailOutbox } from '../../../../infrastructure/mail/mail-outbox';
 import { systemActor } from '../../../../shared/actor';
 import { Clock } from '../../../../shared/clock';
-import { UserAccounts } from '../../../users';
 import { SECURITY_ALERT_EVENTS } from '../../domain/security-alert-events';
-import { ALERT_SEVERITIES, SECURITY_RULES } from '../../domain/security-rules';
-import { SECURITY_ALERT_TEMPLATE, type AlertMailItem } from '../../infrastructure/security-alert.template';
+import { SecurityAlertMail } from '../../infrastructure/security-alert-mail';
 import { SecurityAlertsRepository } from '../../infrastructure/security-alerts.repository';
 import { RaiseSecurityAlertsCommand } from './raise-security-alerts.command';
 
 /** Events named in an alert's own events; the alert's page lists every one. */
 const EVENT_IDS_IN_PAYLOAD = 50;
-/** Alerts listed in one mail; the rest are counted. */
-const ALERTS_IN_MAIL = 10;
 
 @CommandHandler(RaiseSecurityAlertsCommand)
 export class RaiseSecurityAlertsHandler implements ICommandHandler<RaiseSecurityAlertsCommand, { opened: number; added: number }> {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly alerts: SecurityAlertsRepository,
-    private readonly accounts: UserAccounts,
-    private readonly mail: MailOutbox,
+    private readonly mail: SecurityAlertMail,
     private readonly clock: Clock,
   ) {}
 
   async execute({ tx, organizationId, plan }: RaiseSecurityAlertsCommand): Promise<{ opened: number; added: number }> {
     if (!plan.opened.length && !plan.added.size) return { opened: 0, added: 0 };
-    const recipients = plan.opened.length ? await this.accounts.administratorsWanting(organizationId, 'securityAlerts') : [];
     const { result } = await this.uow.within(tx, { actor: systemActor(), organizationId }, async (context) => {
       const now = this.clock.now();
       let added = 0;
@@ -58,27 +51,8 @@ export class RaiseSecurityAlertsHandler implements ICommandHandler<RaiseSecurity
           payload: { added: outcome.added, eventCount: outcome.total, eventIds: events.slice(-EVENT_IDS_IN_PAYLOAD).map((hit) => hit.id) },
         });
       }
-      if (plan.opened.length && recipients.length) {
-        // one mail per administrator for every alert this pass opened, the most severe first
-        const rank = (severity: string) => -ALERT_SEVERITIES.indexOf(severity as (typeof ALERT_SEVERITIES)[number]);
-        const ordered = [...plan.opened].sort((a, b) => rank(a.detection.severity) - rank(b.detection.severity));
-        const items: AlertMailItem[] = ordered.slice(0, ALERTS_IN_MAIL).map(({ id, detection }) => ({
-          title: SECURITY_RULES[detection.rule].title,
-          severity: detection.severity,
-          summary: detection.summary,
-          link: this.mail.link(`/api/v1/audit/security-events/${id}`),
-        }));
-        for (const admin of recipients) {
-          await this.mail.enqueue(context, {
-            organizationId,
-            template: SECURITY_ALERT_TEMPLATE,
-            to: admin.email,
-            data: { alerts: items, more: ordered.length - items.length },
-            subject: { type: 'security_alert', id: ordered[0].id },
-            events: { sent: SECURITY_ALERT_EVENTS.mailSent, failed: SECURITY_ALERT_EVENTS.mailFailed },
-          });
-        }
-      }
+      // the mail of what this pass opened: now, or with the digest at the end of the interval
+      if (plan.opened.length) await this.mail.sendDue(context, organizationId);
       return { opened: plan.opened.length, added };
     });
     return result;
