@@ -2,6 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { CommandBus } from '@nestjs/cqrs';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { AppConfig } from '../../../infrastructure/config/app-config';
+import { PeriodicRun } from '../../../infrastructure/queue/periodic-run';
 import { systemActor } from '../../../shared/actor';
 import { Clock } from '../../../shared/clock';
 import { SendAlertDigestCommand } from '../commands/send-alert-digest/send-alert-digest.command';
@@ -15,9 +16,7 @@ import { SecurityAlertsRepository } from '../infrastructure/security-alerts.repo
  */
 @Injectable()
 export class AlertDigestScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(AlertDigestScheduler.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly periodic = new PeriodicRun('alert digest', () => this.runOnce(), new Logger(AlertDigestScheduler.name));
 
   constructor(
     private readonly commands: CommandBus,
@@ -30,12 +29,7 @@ export class AlertDigestScheduler implements OnApplicationBootstrap, BeforeAppli
   onApplicationBootstrap(): void {
     const interval = this.config.values.securityAlerts.mailIntervalSeconds;
     const tickSeconds = interval === 0 ? 60 : Math.min(60, Math.max(1, interval / 4));
-    this.timer = setInterval(() => {
-      this.running ??= this.runOnce()
-        .then(() => undefined)
-        .catch((error: Error) => this.logger.warn(`alert digest failed: ${error.message}`))
-        .finally(() => (this.running = null));
-    }, tickSeconds * 1000);
+    this.periodic.start(tickSeconds * 1000);
   }
 
   /** One pass: every organization whose waiting alerts are due; answers the Administrators mailed. */
@@ -50,7 +44,6 @@ export class AlertDigestScheduler implements OnApplicationBootstrap, BeforeAppli
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
   }
 }

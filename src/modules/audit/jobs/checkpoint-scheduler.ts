@@ -2,6 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { CommandBus } from '@nestjs/cqrs';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { AppConfig } from '../../../infrastructure/config/app-config';
+import { PeriodicRun } from '../../../infrastructure/queue/periodic-run';
 import { systemActor } from '../../../shared/actor';
 import { CreateCheckpointCommand } from '../commands/create-checkpoint/create-checkpoint.command';
 
@@ -12,9 +13,7 @@ import { CreateCheckpointCommand } from '../commands/create-checkpoint/create-ch
  */
 @Injectable()
 export class CheckpointScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(CheckpointScheduler.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly periodic = new PeriodicRun('periodic checkpoints', () => this.runOnce(), new Logger(CheckpointScheduler.name));
 
   constructor(
     private readonly em: EntityManager,
@@ -23,17 +22,11 @@ export class CheckpointScheduler implements OnApplicationBootstrap, BeforeApplic
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.runOnce()
-        .then(() => undefined)
-        .catch((error: Error) => this.logger.warn(`periodic checkpoints failed: ${error.message}`))
-        .finally(() => (this.running = null));
-    }, this.config.values.audit.checkpointIntervalSeconds * 1000);
+    this.periodic.start(this.config.values.audit.checkpointIntervalSeconds * 1000);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
   }
 
   async runOnce(): Promise<number> {

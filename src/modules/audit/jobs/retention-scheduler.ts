@@ -1,5 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../../infrastructure/config/app-config';
+import { PeriodicRun } from '../../../infrastructure/queue/periodic-run';
 import { RetentionRun } from './retention-run';
 
 /**
@@ -10,9 +11,7 @@ import { RetentionRun } from './retention-run';
  */
 @Injectable()
 export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(RetentionScheduler.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly periodic = new PeriodicRun('retention', () => this.retention.runOnce(), new Logger(RetentionScheduler.name));
 
   constructor(
     private readonly retention: RetentionRun,
@@ -20,16 +19,10 @@ export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplica
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.retention.runOnce()
-        .then(() => undefined)
-        .catch((error: Error) => this.logger.warn(`retention failed: ${error.message}`))
-        .finally(() => (this.running = null));
-    }, this.config.values.audit.retentionIntervalSeconds * 1000);
+    this.periodic.start(this.config.values.audit.retentionIntervalSeconds * 1000);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
   }
 }

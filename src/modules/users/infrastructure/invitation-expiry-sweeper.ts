@@ -1,6 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { AppConfig } from '../../../infrastructure/config/app-config';
+import { PeriodicRun } from '../../../infrastructure/queue/periodic-run';
 import { EXPIRY_BATCH_SIZE, ExpireInvitationsCommand } from '../commands/expire-invitations/expire-invitations.command';
 
 export const EXPIRY_SWEEP_INTERVAL_MS = 60_000;
@@ -12,9 +13,11 @@ export const EXPIRY_SWEEP_INTERVAL_MS = 60_000;
  */
 @Injectable()
 export class InvitationExpirySweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(InvitationExpirySweeper.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private readonly periodic = new PeriodicRun(
+    'invitation expiry sweep',
+    () => this.commands.execute(new ExpireInvitationsCommand(EXPIRY_BATCH_SIZE)),
+    new Logger(InvitationExpirySweeper.name),
+  );
 
   constructor(
     private readonly commands: CommandBus,
@@ -23,22 +26,15 @@ export class InvitationExpirySweeper implements OnApplicationBootstrap, BeforeAp
 
   onApplicationBootstrap(): void {
     if (this.config.values.appRole === 'api') return;
-    this.timer = setInterval(() => {
-      void this.sweep().catch((error: Error) => this.logger.warn(`invitation expiry sweep failed: ${error.message}`));
-    }, EXPIRY_SWEEP_INTERVAL_MS);
+    this.periodic.start(EXPIRY_SWEEP_INTERVAL_MS);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+    await this.periodic.stop();
   }
 
   /** One run now (a run already going is joined, not doubled); answers how many expired. */
   sweep(): Promise<number> {
-    this.running ??= this.commands.execute(new ExpireInvitationsCommand(EXPIRY_BATCH_SIZE)).finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.periodic.now();
   }
 }
