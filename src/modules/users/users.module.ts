@@ -1,5 +1,5 @@
 import { SsoAccounts } from './contracts/sso-accounts';
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { AccessPolicyModule, AccountStanding } from '../access-policy';
 import { UserAccountStanding } from './infrastructure/user-account-standing';
@@ -33,6 +33,9 @@ import { RevokeInvitationHandler } from './commands/revoke-invitation/revoke-inv
 import { CsvBodyParser } from './http/csv-body-parser';
 import { InvitationsController } from './http/invitations.controller';
 import { InvitationExpirySweeper } from './infrastructure/invitation-expiry-sweeper';
+import { InvitationOutcomeMail } from './infrastructure/invitation-outcome-mail';
+import { INVITATION_OUTCOME_TEMPLATE, renderInvitationOutcome } from './infrastructure/invitation-outcome.template';
+import { MailTemplates } from '../../infrastructure/mail/mail-templates';
 import { InvitationMailer } from './infrastructure/invitation-mailer';
 import { ListInvitationsHandler } from './queries/list-invitations/list-invitations.handler';
 import { GrantPlatformOperatorHandler } from './commands/grant-platform-operator/grant-platform-operator.handler';
@@ -58,6 +61,7 @@ const INVITATIONS = [
   ListInvitationsHandler,
   InvitationIssuer,
   InvitationMailer,
+  InvitationOutcomeMail,
   InvitationExpirySweeper,
   CsvBodyParser,
 ];
@@ -77,4 +81,10 @@ const PLATFORM_OPERATORS = [PlatformOperators, GrantPlatformOperatorHandler, Rev
     AcceptInvitationHandler, PreviewInvitationHandler, ...USER_ADMINISTRATION, ...PROFILES, ...INVITATIONS, ...PLATFORM_OPERATORS],
   exports: [UserAccounts, SsoAccounts, PlatformOperators],
 })
-export class UsersModule {}
+export class UsersModule implements OnModuleInit {
+  constructor(private readonly templates: MailTemplates) {}
+
+  onModuleInit(): void {
+    this.templates.register(INVITATION_OUTCOME_TEMPLATE, renderInvitationOutcome);
+  }
+}

@@ -150,6 +150,31 @@ describe('invitations', () => {
     );
     const all = await sql<{ text: string }>('select payload::text as text from events');
     expect(all.filter((row) => /lovelace/i.test(row.text))).toEqual([]);
+
+    // the inviter hears of it (invitation outcomes are on by default)
+    const told = await eventually(async () => mailsTo('admin@example.com').find((mail) => /accepted your invitation/.test(mail.headers.subject ?? '')), 15_000, 'the outcome mail');
+    expect(told.headers.subject).toBe('Ada Lovelace (Ada.Lovelace@Example.com) accepted your invitation');
+    expect(told.text).toContain('- Ada Lovelace (Ada.Lovelace@Example.com), Developer');
+    expect(told.text).not.toContain(token);
+  });
+
+  it('tells the inviter of an acceptance once when the link is sent 10 times at once, and not at all when they turned invitation outcomes off', async () => {
+    const outcomeMails = async (invitationId: string) =>
+      Number((await sql<{ n: string }>(`select count(*) as n from mail_outbox where template = 'invitation_outcome' and event_subject->>'id' = $1`, [invitationId]))[0].n);
+    const raced = await invite({ email: 'race.accept@example.com', role: 'Viewer' }, manager);
+    const racedToken = await mailedToken('race.accept@example.com');
+    const answers = await Promise.all(Array.from({ length: 10 }, () => accept(racedToken)));
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
+    expect(await outcomeMails(raced.body.id)).toBe(1);
+
+    const off = await t.api.request('PATCH', '/api/v1/me', { token: manager, body: { notificationPreferences: { invitationOutcomes: false } } });
+    expect(off.status).toBe(200);
+    const quiet = await invite({ email: 'quiet.accept@example.com', role: 'Viewer' }, manager);
+    expect((await accept(await mailedToken('quiet.accept@example.com'))).status).toBe(200);
+    // queued in the acceptance's own transaction: none was
+    expect(await outcomeMails(quiet.body.id)).toBe(0);
+    const on = await t.api.request('PATCH', '/api/v1/me', { token: manager, body: { notificationPreferences: { invitationOutcomes: true } } });
+    expect(on.status).toBe(200);
   });
 
   it('resends a pending invitation instead of duplicating it, and each new link kills the old one', async () => {
@@ -205,6 +230,9 @@ describe('invitations', () => {
     expect(await t.app.get(InvitationExpirySweeper).sweep()).toBeGreaterThanOrEqual(1);
     expect(await sql('select status from invitations where id = $1', [created.body.id])).toEqual([{ status: 'expired' }]);
     expect(await sql(`select 1 from events where type = 'invitation.expired' and subject->>'id' = $1`, [created.body.id])).toHaveLength(1);
+    const told = await eventually(async () => mailsTo('admin@example.com').find((mail) => mail.headers.subject === `Your invitation to ${email} expired`), 15_000, 'the expiry mail');
+    expect(told.text).toContain(`- ${email}, Viewer`);
+    expect(told.text).toContain('/resend');
     const late = await accept(token);
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('INVITATIONS.EXPIRED');

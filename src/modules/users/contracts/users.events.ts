@@ -103,6 +103,16 @@ export const USERS_EVENTS = defineEvents('users', {
     subject: ['invitation', 'user'],
     payload: mailOutcomePayload,
   },
+  'invitation.outcome_mail_sent': {
+    description: 'The mail telling whoever sent invitations that they were accepted or expired (their preference invitationOutcomes) was delivered.',
+    subject: ['invitation'],
+    payload: mailOutcomePayload,
+  },
+  'invitation.outcome_mail_failed': {
+    description: 'The mail telling whoever sent invitations that they were accepted or expired could not be delivered.',
+    subject: ['invitation'],
+    payload: mailOutcomePayload,
+  },
   'platform.operator_granted': {
     description: 'An Administrator was made a platform operator (may create organizations and rotate signing keys).',
     subject: ['user'],

@@ -4,6 +4,8 @@ import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work'
 import { systemActor } from '../../../../shared/actor';
 import { Clock } from '../../../../shared/clock';
 import { Invitation } from '../../domain/invitation.entity';
+import { User } from '../../domain/user.entity';
+import { InvitationOutcomeMail } from '../../infrastructure/invitation-outcome-mail';
 import { ExpireInvitationsCommand } from './expire-invitations.command';
 
 @CommandHandler(ExpireInvitationsCommand)
@@ -11,6 +13,7 @@ export class ExpireInvitationsHandler implements ICommandHandler<ExpireInvitatio
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
+    private readonly outcomeMail: InvitationOutcomeMail,
   ) {}
 
   async execute(command: ExpireInvitationsCommand): Promise<number> {
@@ -29,7 +32,8 @@ export class ExpireInvitationsHandler implements ICommandHandler<ExpireInvitatio
     for (const row of due) byOrganization.set(row.organization_id, [...(byOrganization.get(row.organization_id) ?? []), row.id]);
     let expired = 0;
     for (const [organizationId, ids] of byOrganization) {
-      const { result } = await this.uow.run({ actor: systemActor(), organizationId }, async ({ em }) => {
+      const { result } = await this.uow.run({ actor: systemActor(), organizationId }, async (context) => {
+        const { em } = context;
         // skips rows another sweeper (or a resend) holds; they are settled there or on the next run
         const invitations = await em.find(
           Invitation,
@@ -37,6 +41,14 @@ export class ExpireInvitationsHandler implements ICommandHandler<ExpireInvitatio
           { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
         );
         for (const invitation of invitations) invitation.expire(now);
+        if (!invitations.length) return 0;
+        const invitees = new Map((await em.find(User, { id: { $in: invitations.map((invitation) => invitation.userId) } })).map((user) => [user.id, user]));
+        await this.outcomeMail.tell(
+          context,
+          organizationId,
+          'expired',
+          invitations.map((invitation) => ({ invitation, invitee: { email: invitees.get(invitation.userId)?.email ?? null, name: invitees.get(invitation.userId)?.name ?? null } })),
+        );
         return invitations.length;
       });
       expired += result;

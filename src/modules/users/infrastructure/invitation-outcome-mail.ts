@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import type { Knex } from '@mikro-orm/postgresql';
+import type { CommandContext } from '../../../infrastructure/event-store/unit-of-work';
+import { MailOutbox } from '../../../infrastructure/mail/mail-outbox';
+import type { Invitation } from '../domain/invitation.entity';
+import { effectiveNotificationPreferences } from '../domain/profile';
+import { INVITATION_OUTCOME_TEMPLATE, INVITEES_IN_MAIL, type InviteeLine } from './invitation-outcome.template';
+
+/** An invitation that reached an outcome, and whom it invited (their email and name as they are now). */
+export interface InvitationOutcome {
+  invitation: Invitation;
+  invitee: { email: string | null; name: string | null };
+}
+
+/**
+ * Tells the people who sent invitations that they were accepted or expired, when their
+ * notification preference `invitationOutcomes` is on (the default) and they are still active:
+ * one mail an inviter for what one command settled (an acceptance, a sweep of expiries), queued
+ * in the command's transaction, so it goes once and only if the outcome commits.
+ */
+@Injectable()
+export class InvitationOutcomeMail {
+  constructor(private readonly mail: MailOutbox) {}
+
+  async tell(context: CommandContext, organizationId: string, outcome: 'accepted' | 'expired', settled: readonly InvitationOutcome[]): Promise<void> {
+    const byInviter = new Map<string, InvitationOutcome[]>();
+    for (const item of settled) {
+      const inviter = item.invitation.invitedBy;
+      if (inviter && item.invitee.email) byInviter.set(inviter, [...(byInviter.get(inviter) ?? []), item]);
+    }
+    if (!byInviter.size) return;
+    const { em } = context;
+    const ids = [...byInviter.keys()];
+    // on the transaction's own connection: the command already holds one
+    const inviters = await em
+      .getConnection()
+      .execute<{ id: string; email: string; notification_preferences: Record<string, unknown> | null }[]>(
+        `select id, email, notification_preferences from users
+          where organization_id = ? and id in (${ids.map(() => '?').join(', ')}) and status = 'active' and email is not null`,
+        [organizationId, ...ids],
+        'all',
+        em.getTransactionContext<Knex.Transaction>(),
+      );
+    const wanting = inviters.filter((inviter) => effectiveNotificationPreferences(inviter.notification_preferences).invitationOutcomes);
+    await this.mail.enqueueMany(
+      context,
+      wanting.map((inviter) => {
+        const items = byInviter.get(inviter.id)!;
+        const invitees: InviteeLine[] = items.slice(0, INVITEES_IN_MAIL).map(({ invitation, invitee }) => ({ email: invitee.email!, name: invitee.name, role: invitation.role }));
+        return {
+          organizationId,
+          template: INVITATION_OUTCOME_TEMPLATE,
+          to: inviter.email,
+          data: { outcome, invitees, more: items.length - invitees.length },
+          subject: { type: 'invitation', id: items[0].invitation.id },
+          events: { sent: 'invitation.outcome_mail_sent', failed: 'invitation.outcome_mail_failed' },
+        };
+      }),
+    );
+  }
+}
