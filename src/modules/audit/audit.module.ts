@@ -12,6 +12,10 @@ import { EventStorePrune } from './infrastructure/event-store-prune';
 import { RetentionRun } from './jobs/retention-run';
 import { RetentionScheduler } from './jobs/retention-scheduler';
 import { AlertDigestScheduler } from './jobs/alert-digest-scheduler';
+import { WeeklyDigestScheduler } from './jobs/weekly-digest-scheduler';
+import { SendWeeklyDigestHandler } from './commands/send-weekly-digest/send-weekly-digest.handler';
+import { WeeklyDigestMail } from './infrastructure/weekly-digest-mail';
+import { WEEKLY_DIGEST_TEMPLATE, renderWeeklyDigest } from './infrastructure/weekly-digest.template';
 import { SendAlertDigestHandler } from './commands/send-alert-digest/send-alert-digest.handler';
 import { SecurityAlertMail } from './infrastructure/security-alert-mail';
 import { AUDIT_QUEUE } from './audit.constants';
@@ -88,11 +92,13 @@ export class AuditModule implements OnModuleInit {
         RaiseSecurityAlertsHandler,
         SecurityAlertMail,
         SendAlertDigestHandler,
+        WeeklyDigestMail,
+        SendWeeklyDigestHandler,
         TriageSecurityAlertHandler,
         ListSecurityAlertsHandler,
         GetSecurityAlertHandler,
         ...(options.workers ? [AuditLogProjector, CheckpointScheduler, RetentionScheduler, WebhookFanout, WebhookDispatcher] : []),
-        ...(options.workers ? [SecurityDetector, AlertDigestScheduler] : []),
+        ...(options.workers ? [SecurityDetector, AlertDigestScheduler, WeeklyDigestScheduler] : []),
       ],
     };
   }
@@ -101,6 +107,7 @@ export class AuditModule implements OnModuleInit {
     this.consumers.register(AUDIT_QUEUE);
     this.templates.register(WEBHOOK_PAUSED_TEMPLATE, renderWebhookPaused);
     this.templates.register(SECURITY_ALERT_TEMPLATE, renderSecurityAlert);
+    this.templates.register(WEEKLY_DIGEST_TEMPLATE, renderWeeklyDigest);
     // every read model the projector fills is trimmed to the organization's retention
     for (const model of AUDIT_READ_MODELS) this.retention.register({ table: model.table, timeColumn: 'occurred_at' });
   }

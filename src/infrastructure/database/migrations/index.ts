@@ -21,6 +21,7 @@ import { Migration20261203005000_event_sealer } from './Migration20261203005000_
 import { Migration20261203006000_seal_deletes_by_organization } from './Migration20261203006000_seal_deletes_by_organization';
 import { Migration20261203007000_seal_plans_each_call } from './Migration20261203007000_seal_plans_each_call';
 import { Migration20261203008000_security_alert_mail_digest } from './Migration20261203008000_security_alert_mail_digest';
+import { Migration20261203009000_weekly_digests } from './Migration20261203009000_weekly_digests';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -46,4 +47,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203006000_seal_deletes_by_organization', class: Migration20261203006000_seal_deletes_by_organization },
   { name: 'Migration20261203007000_seal_plans_each_call', class: Migration20261203007000_seal_plans_each_call },
   { name: 'Migration20261203008000_security_alert_mail_digest', class: Migration20261203008000_security_alert_mail_digest },
+  { name: 'Migration20261203009000_weekly_digests', class: Migration20261203009000_weekly_digests },
 ];

@@ -51,6 +51,24 @@ export const AUDIT_EVENTS = defineEvents('audit', {
     subject: ['audit_webhook'],
     payload: mailOutcomePayload,
   },
+  'audit.weekly_digest_queued': {
+    description: "The organization's weekly digest was mailed to the users who chose it (notification preference weeklyDigest): their own sign-ins, and the organization's week in counts for readers of the trail.",
+    subject: ['organization'],
+    payload: payload({
+      weekStart: z.string().describe('RFC 3339: the Monday 00:00 UTC the week began'),
+      recipients: z.number().int(),
+    }),
+  },
+  'audit.weekly_digest_mail_sent': {
+    description: 'A weekly digest mail was delivered to the mail server.',
+    subject: ['organization'],
+    payload: mailOutcomePayload,
+  },
+  'audit.weekly_digest_mail_failed': {
+    description: 'A weekly digest mail could not be delivered; delivery was given up.',
+    subject: ['organization'],
+    payload: mailOutcomePayload,
+  },
   'security.alert_raised': {
     description: 'The security detector opened an alert: a rule fired on the events behind it (GET /api/v1/audit/security-events/:id).',
     subject: ['security_alert'],

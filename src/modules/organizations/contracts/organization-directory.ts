@@ -49,6 +49,12 @@ export class OrganizationDirectory {
     return organizations.flatMap((o) => (o.auditRetentionDays === null ? [] : [{ id: o.id, auditRetentionDays: o.auditRetentionDays }]));
   }
 
+  /** Every organization, with when it was made (the weekly digest's round). */
+  async all(): Promise<{ id: string; createdAt: Date }[]> {
+    const rows = await this.uow.reader(null).getConnection().execute<{ id: string; created_at: Date }[]>('select id, created_at from organizations order by id', [], 'all');
+    return rows.map((row) => ({ id: row.id, createdAt: new Date(row.created_at) }));
+  }
+
   async findById(id: string): Promise<OrganizationSummary | null> {
     const organization = await this.uow.reader(null).findOne(Organization, { id });
     return organization ? summary(organization) : null;

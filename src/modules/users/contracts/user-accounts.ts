@@ -253,17 +253,23 @@ export class UserAccounts {
    * read on the caller's transaction, which then needs no second connection from the pool.
    */
   async administratorsWanting(organizationId: string, preference: NotificationPreference, within?: EntityManager): Promise<{ id: string; email: string }[]> {
+    const wanting = await this.usersWanting(organizationId, preference, within, 'Administrator');
+    return wanting.map(({ id, email }) => ({ id, email }));
+  }
+
+  /** The active users (of one role, when given) who want a kind of mail, with their roles: whom a weekly digest goes to. */
+  async usersWanting(organizationId: string, preference: NotificationPreference, within?: EntityManager, role?: string): Promise<{ id: string; email: string; role: string }[]> {
     const em = within ?? this.uow.reader(organizationId);
     const rows = await em
       .getConnection()
-      .execute<{ id: string; email: string; notification_preferences: Record<string, unknown> | null }[]>(
-        `select id, email, notification_preferences from users
-          where organization_id = ? and role = 'Administrator' and status = 'active' and email is not null order by id`,
-        [organizationId],
+      .execute<{ id: string; email: string; role: string; notification_preferences: Record<string, unknown> | null }[]>(
+        `select id, email, role, notification_preferences from users
+          where organization_id = ? and status = 'active' and email is not null ${role ? 'and role = ?' : ''} order by id`,
+        role ? [organizationId, role] : [organizationId],
         'all',
         within?.getTransactionContext<Knex.Transaction>(),
       );
-    return rows.filter((row) => effectiveNotificationPreferences(row.notification_preferences)[preference]).map((row) => ({ id: row.id, email: row.email }));
+    return rows.filter((row) => effectiveNotificationPreferences(row.notification_preferences)[preference]).map(({ id, email, role: held }) => ({ id, email, role: held }));
   }
 
   /** Role and status of the given accounts (a team overview); unknown ids are left out. */
