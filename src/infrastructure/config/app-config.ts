@@ -129,6 +129,8 @@ export const appConfigSchema = z
     audit: z.object({
       checkpointIntervalSeconds: integer(1, 7 * 24 * 3600),
       retentionIntervalSeconds: integer(1, 7 * 24 * 3600),
+      // rows of each read model a retention transaction removes at most (one audit.retention_applied each)
+      retentionBatchRows: integer(1, 1_000_000),
       partitionMonthsAhead: integer(1, 24),
     }),
     // the security detector's thresholds (src/modules/audit/domain/security-rules.ts)

@@ -53,9 +53,10 @@ describe(loadConfig.name, () => {
   });
 
   it('takes the retention pass interval and the months of partitions made ahead, refusing a bad one by name', () => {
-    const config = loadConfig({ NODE_ENV: 'test', AUDIT_RETENTION_INTERVAL_SECONDS: '60', AUDIT_PARTITION_MONTHS_AHEAD: '4' });
-    expect(config.audit).toMatchObject({ retentionIntervalSeconds: 60, partitionMonthsAhead: 4 });
-    expect(loadConfig({ NODE_ENV: 'test' }).audit).toMatchObject({ retentionIntervalSeconds: 3600, partitionMonthsAhead: 2 });
+    const config = loadConfig({ NODE_ENV: 'test', AUDIT_RETENTION_INTERVAL_SECONDS: '60', AUDIT_PARTITION_MONTHS_AHEAD: '4', AUDIT_RETENTION_BATCH_ROWS: '500' });
+    expect(config.audit).toMatchObject({ retentionIntervalSeconds: 60, partitionMonthsAhead: 4, retentionBatchRows: 500 });
+    expect(loadConfig({ NODE_ENV: 'test' }).audit).toMatchObject({ retentionIntervalSeconds: 3600, partitionMonthsAhead: 2, retentionBatchRows: 10_000 });
+    expect(() => loadConfig({ NODE_ENV: 'test', AUDIT_RETENTION_BATCH_ROWS: '0' })).toThrow(/^Invalid configuration: AUDIT_RETENTION_BATCH_ROWS /);
     expect(() => loadConfig({ NODE_ENV: 'test', AUDIT_PARTITION_MONTHS_AHEAD: '0' })).toThrow(/^Invalid configuration: AUDIT_PARTITION_MONTHS_AHEAD /);
     expect(() => loadConfig({ NODE_ENV: 'test', AUDIT_RETENTION_INTERVAL_SECONDS: 'hourly' })).toThrow(/^Invalid configuration: AUDIT_RETENTION_INTERVAL_SECONDS /);
   });

@@ -53,6 +53,7 @@ const ENVIRONMENT: Record<string, string[]> = {
   SECURITY_ALERT_KNOWN_ADDRESS_DAYS: ['securityAlerts', 'knownAddressDays'],
   SECURITY_ALERT_MAIL_INTERVAL_SECONDS: ['securityAlerts', 'mailIntervalSeconds'],
   AUDIT_RETENTION_INTERVAL_SECONDS: ['audit', 'retentionIntervalSeconds'],
+  AUDIT_RETENTION_BATCH_ROWS: ['audit', 'retentionBatchRows'],
   AUDIT_PARTITION_MONTHS_AHEAD: ['audit', 'partitionMonthsAhead'],
   WEBHOOK_ALLOW_PRIVATE_TARGETS: ['webhooks', 'allowPrivateTargets'],
   WEBHOOK_ATTEMPTS: ['webhooks', 'attempts'],

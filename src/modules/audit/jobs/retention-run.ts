@@ -18,7 +18,8 @@ export class RetentionRun {
     await this.partitions.ensureAhead();
     const outcomes: RetentionOutcome[] = [];
     for (const { id, auditRetentionDays } of await this.organizations.withAuditRetention()) {
-      const outcome = await this.commands.execute(new ApplyRetentionCommand(systemActor('retention'), id, auditRetentionDays));
+      // a long first retention reports each batch too, with what has gone so far
+      const outcome = await this.commands.execute(new ApplyRetentionCommand(systemActor('retention'), id, auditRetentionDays, onProgress));
       onProgress(outcome);
       outcomes.push(outcome);
     }

@@ -14,13 +14,16 @@ export interface RetentionOutcome {
 /**
  * Applies the organization's audit retention to the read models: signs the chain at the
  * last event before the boundary first, then removes older rows from every registered read
- * model, and records `audit.retention_applied`. The event store is not touched.
+ * model in transactions of at most `AUDIT_RETENTION_BATCH_ROWS` rows a model, each recording
+ * `audit.retention_applied` with what it removed. The event store is not touched.
  */
 export class ApplyRetentionCommand extends Command<RetentionOutcome> {
   constructor(
     readonly actor: Actor,
     readonly organizationId: string,
     readonly retentionDays: number,
+    /** Told what has gone so far after each full batch, while more may remain (the command line's progress). */
+    readonly onBatch?: (soFar: RetentionOutcome) => void,
   ) {
     super();
   }

@@ -1,5 +1,6 @@
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EntityManager, type Knex } from '@mikro-orm/postgresql';
+import { AppConfig } from '../../../../infrastructure/config/app-config';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { Clock } from '../../../../shared/clock';
 import { CreateCheckpointCommand } from '../create-checkpoint/create-checkpoint.command';
@@ -16,9 +17,10 @@ export class ApplyRetentionHandler implements ICommandHandler<ApplyRetentionComm
     private readonly commands: CommandBus,
     private readonly registry: ReadModelRetention,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
-  async execute({ actor, organizationId, retentionDays }: ApplyRetentionCommand): Promise<RetentionOutcome> {
+  async execute({ actor, organizationId, retentionDays, onBatch }: ApplyRetentionCommand): Promise<RetentionOutcome> {
     const boundary = new Date(this.clock.now().getTime() - retentionDays * DAY_MS);
     const outcome: RetentionOutcome = { organizationId, boundary: boundary.toISOString(), checkpointSeq: null, deleted: {} };
     const connection = this.em.fork().getConnection();
@@ -44,24 +46,48 @@ export class ApplyRetentionHandler implements ICommandHandler<ApplyRetentionComm
       outcome.checkpointSeq = checkpoint?.seq ?? null;
     }
 
-    await this.uow.run({ actor, organizationId }, async (context) => {
-      const trx = context.em.getTransactionContext<Knex.Transaction>();
-      for (const model of this.registry.list()) {
-        if (!expired.includes(model.table)) continue;
-        const result = await context.em
-          .getConnection()
-          .execute<{ affectedRows: number }>(`delete from ${model.table} where organization_id = ? and ${model.timeColumn} < ?`, [organizationId, boundary], 'run', trx);
-        if (result.affectedRows > 0) outcome.deleted[model.table] = result.affectedRows;
-      }
-      if (Object.keys(outcome.deleted).length) {
-        context.record({
-          type: 'audit.retention_applied',
-          organizationId,
-          subject: { type: 'organization', id: organizationId },
-          payload: { retentionDays, boundary: outcome.boundary, checkpointSeq: outcome.checkpointSeq, deleted: outcome.deleted },
-        });
-      }
-    });
+    // in transactions of at most `retentionBatchRows` rows a read model, each with its event: a
+    // first retention over years of rows is not one transaction holding them all (and the
+    // oldest snapshot every other session's vacuum waits on) until the last is gone
+    const batchRows = this.config.values.audit.retentionBatchRows;
+    for (let more = true; more; ) {
+      more = false;
+      const { result: deleted } = await this.uow.run({ actor, organizationId }, async (context) => {
+        const trx = context.em.getTransactionContext<Knex.Transaction>();
+        const connection = context.em.getConnection();
+        const removed: Record<string, number> = {};
+        for (const model of this.registry.list()) {
+          if (!expired.includes(model.table)) continue;
+          // the batch ends at the time of its last row (ties at it go too)
+          const [cut] = await connection.execute<{ at: Date }[]>(
+            `select ${model.timeColumn} as at from ${model.table} where organization_id = ? and ${model.timeColumn} < ? order by ${model.timeColumn} offset ? limit 1`,
+            [organizationId, boundary, batchRows - 1],
+            'all',
+            trx,
+          );
+          const result = await connection.execute<{ affectedRows: number }>(
+            `delete from ${model.table} where organization_id = ? and ${model.timeColumn} < ? and ${model.timeColumn} <= ?`,
+            [organizationId, boundary, cut ? cut.at : boundary],
+            'run',
+            trx,
+          );
+          if (result.affectedRows > 0) removed[model.table] = result.affectedRows;
+          // a full batch: there may be more
+          if (cut && result.affectedRows >= batchRows) more = true;
+        }
+        if (Object.keys(removed).length) {
+          context.record({
+            type: 'audit.retention_applied',
+            organizationId,
+            subject: { type: 'organization', id: organizationId },
+            payload: { retentionDays, boundary: outcome.boundary, checkpointSeq: outcome.checkpointSeq, deleted: removed },
+          });
+        }
+        return removed;
+      });
+      for (const [table, rows] of Object.entries(deleted)) outcome.deleted[table] = (outcome.deleted[table] ?? 0) + rows;
+      if (more) onBatch?.(outcome);
+    }
     return outcome;
   }
 }
