@@ -1,8 +1,8 @@
 import type { Logger } from '@nestjs/common';
 
 /**
- * A job a worker runs every interval (checkpoints, retention, alert digests, invitation
- * expiry): never two runs of it at once in the process (a tick while one runs is skipped, and
+ * A job a worker runs every interval (checkpoints, retention, alert digests, weekly digests,
+ * invitation expiry): never two runs of it at once in the process (a tick while one runs is skipped, and
  * `now()` joins the run under way), a failed run logged and retried at the next tick, and
  * `stop()` waiting for the run under way so a shutdown does not cut it.
  */

@@ -3,9 +3,9 @@ import { Migration } from '@mikro-orm/migrations';
 /**
  * Alert mail as a digest: at most one mail an `SECURITY_ALERT_MAIL_INTERVAL_SECONDS` per
  * organization (a critical alert does not wait). An alert not mailed yet has no `mailed_at`;
- * `security_alert_mailings` holds when the organization's last alert mail went, and its row
- * is the lock the detector's pass and the digest job take before they mail, so an alert is
- * mailed once. Alerts raised before this are taken as mailed.
+ * `security_alert_mailings` holds when the organization's last alert mail went. The detector's
+ * pass and the digest job take a per-organization advisory lock before they read and mark
+ * them, so an alert is mailed once. Alerts raised before this are taken as mailed.
  */
 export class Migration20261203008000_security_alert_mail_digest extends Migration {
   override up(): void {

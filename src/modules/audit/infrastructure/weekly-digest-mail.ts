@@ -3,10 +3,9 @@ import type { Knex } from '@mikro-orm/postgresql';
 import type { CommandContext } from '../../../infrastructure/event-store/unit-of-work';
 import { MailOutbox } from '../../../infrastructure/mail/mail-outbox';
 import { Clock } from '../../../shared/clock';
-import { RoleCatalogue } from '../../access-policy';
+import { RoleCatalogue, type PermissionsOf } from '../../access-policy';
 import { OrganizationDirectory } from '../../organizations';
 import { UserAccounts } from '../../users';
-import type { PermissionsOf } from '../../access-policy';
 import { ORGANIZATION_FIGURES, type DigestWeek, type OrganizationFigure, type OrganizationWeek } from '../domain/weekly-digest';
 import { WEEKLY_DIGEST_TEMPLATE } from './weekly-digest.template';
 
