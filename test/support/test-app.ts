@@ -76,6 +76,23 @@ export async function startTestAppWithMail(
   };
 }
 
+/**
+ * Waits until every committed event was sealed and every consumer of the store (the audit
+ * log's projector, auth's erasure, the security detector, the webhooks) read up to its
+ * organization's head: what they do on an event (an erasure on user.removed) is then done.
+ */
+export async function consumersCaughtUp(env: TestEnvironment, what: string): Promise<void> {
+  await eventually(async () => ((await env.scalar('select count(*) from event_pending')) === 0 ? true : undefined), 10_000, `${what}: the pending events to be sealed`);
+  await eventually(
+    async () =>
+      (await env.scalar('select count(*) from event_streams s join projection_positions p on p.organization_id = s.organization_id where p.last_seq < s.last_seq')) === 0
+        ? true
+        : undefined,
+    10_000,
+    `${what}: every consumer to reach the head`,
+  );
+}
+
 /** Waits until every committed event was sealed and reached the audit log. */
 export async function auditCaughtUp(env: TestEnvironment, what: string): Promise<void> {
   await eventually(async () => ((await env.scalar('select count(*) from event_pending')) === 0 ? true : undefined), 10_000, `${what}: the pending events to be sealed`);

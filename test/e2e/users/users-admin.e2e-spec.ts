@@ -3,7 +3,7 @@ import type { Client } from 'pg';
 import { UnitOfWork } from '../../../src/infrastructure/event-store/unit-of-work';
 import { systemActor } from '../../../src/shared/actor';
 import { Invitation } from '../../../src/modules/users/domain/invitation.entity';
-import { startTestApp, type TestApp } from '../../support/test-app';
+import { consumersCaughtUp, startTestApp, type TestApp } from '../../support/test-app';
 import { createOrganization, createUser, organizationId } from '../../support/users';
 
 interface UserItem {
@@ -321,6 +321,8 @@ describe('users administration (issue 3)', () => {
     expect(await sql('select 1 from avatars where user_id = $1', [gone.id])).toHaveLength(0);
     expect(await sql('select status, email_normalized from invitations where user_id = $1', [gone.id])).toEqual([{ status: 'revoked', email_normalized: null }]);
 
+    // the read models and auth's records are erased by the consumers of user.removed
+    await consumersCaughtUp(t.env, 'the erasure');
     const columns = await sql<{ table_name: string; column_name: string }>(
       `select c.table_name, c.column_name from information_schema.columns c
          join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
