@@ -4,7 +4,7 @@ import { EventConsumers } from '../../infrastructure/event-store/event-consumers
 import { TeamsModule } from '../teams';
 import { MailTemplates } from '../../infrastructure/mail/mail-templates';
 import { AccessPolicyModule } from '../access-policy';
-import { UsersModule } from '../users';
+import { PersonalRecords, UsersModule } from '../users';
 import { OrganizationsModule } from '../organizations';
 import { ApplyRetentionHandler } from './commands/apply-retention/apply-retention.handler';
 import { ReadModelRetention } from './infrastructure/read-model-retention';
@@ -18,6 +18,7 @@ import { WeeklyDigestMail } from './infrastructure/weekly-digest-mail';
 import { WEEKLY_DIGEST_TEMPLATE, renderWeeklyDigest } from './infrastructure/weekly-digest.template';
 import { SendAlertDigestHandler } from './commands/send-alert-digest/send-alert-digest.handler';
 import { SecurityAlertMail } from './infrastructure/security-alert-mail';
+import { AuditPersonalRecords } from './infrastructure/audit-personal-records';
 import { AUDIT_QUEUE } from './audit.constants';
 import { CreateCheckpointHandler } from './commands/create-checkpoint/create-checkpoint.handler';
 import { CreateWebhookHandler } from './commands/create-webhook/create-webhook.handler';
@@ -92,6 +93,9 @@ export class AuditModule implements OnModuleInit {
         RaiseSecurityAlertsHandler,
         SecurityAlertMail,
         SendAlertDigestHandler,
+        // users' port: a removal erases the person's name from the read models in its transaction
+        AuditPersonalRecords,
+        { provide: PersonalRecords, useExisting: AuditPersonalRecords },
         WeeklyDigestMail,
         SendWeeklyDigestHandler,
         TriageSecurityAlertHandler,

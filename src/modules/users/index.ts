@@ -10,5 +10,6 @@ export { RemoveAvatarCommand } from './commands/remove-avatar/remove-avatar.comm
 export { GetAvatarQuery } from './queries/get-avatar/get-avatar.query';
 export { NOTIFICATION_PREFERENCE_NAMES, type NotificationPreference } from './domain/profile';
 export { TeamDirectory, type TeamRef } from './contracts/team-directory';
+export { PersonalRecords } from './contracts/personal-records';
 export { SsoAccounts, type SsoAccount, type SsoRoleOutcome } from './contracts/sso-accounts';
 export { USERS_EVENTS } from './contracts/users.events';

@@ -308,7 +308,14 @@ describe('users administration (issue 3)', () => {
     });
     const tokens = await signIn(email, gone.password);
 
+    // every event naming them is in the read models, under the name; the removal's own
+    // transaction makes them "removed user" before it answers
+    await consumersCaughtUp(t.env, 'before the removal');
+    const named = async () => Number((await sql<{ n: string }>(`select count(*) as n from login_history where user_name ilike $1`, [`%${marker}%`]))[0].n);
+    expect(await named()).toBeGreaterThan(0);
     expect((await remove(gone.id)).status).toBe(204);
+    expect(await named()).toBe(0);
+    expect((await sql<{ n: string }>(`select count(*) as n from audit_log where actor_name ilike $1 or subject_name ilike $1`, [`%${marker}%`]))[0].n).toBe('0');
     expect((await t.api.get('/api/v1/me', tokens.accessToken)).status).toBe(401);
     expect((await t.api.post('/api/v1/auth/login', { organization: 'default', email, password: gone.password })).status).toBe(401);
     expect(await remove(gone.id)).toMatchObject({ status: 409, body: { code: 'USERS.INVALID_TRANSITION' } });

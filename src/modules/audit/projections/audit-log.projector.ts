@@ -8,7 +8,7 @@ import type { StoredEvent } from '../../../infrastructure/event-store/event-hash
 import { MetricsService } from '../../../infrastructure/observability/metrics.service';
 import { Clock } from '../../../shared/clock';
 import { AUDIT_QUEUE } from '../audit.constants';
-import { AUDIT_READ_MODELS, copyStatement, ERASURE_EVENT_TYPES } from './read-models';
+import { AUDIT_READ_MODELS, copyStatement, eraseUserRows, ERASURE_EVENT_TYPES } from './read-models';
 import { closeWorker } from '../../../infrastructure/queue/close-worker';
 import { RedisService } from '../../../infrastructure/queue/redis.service';
 
@@ -102,9 +102,7 @@ export class AuditLogProjector
           'all',
           trx,
         );
-    for (const { user_id: userId } of erased) {
-      for (const statement of AUDIT_READ_MODELS.flatMap((model) => model.erase)) await connection.execute(statement, [organizationId, userId], 'run', trx);
-    }
+    for (const { user_id: userId } of erased) await eraseUserRows(tx, organizationId, userId);
     const now = this.clock.now().getTime();
     this.metrics.eventsProjected.inc({ projection: AUDIT_LOG_PROJECTION }, projected.length);
     for (const row of projected) {

@@ -1,3 +1,4 @@
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { EventType } from '../../../shared/event-catalogue';
 import { AUDIT_LOG_COLUMNS, AUDIT_LOG_FROM_EVENTS } from './audit-log.sql';
 import { LOGIN_EVENT_TYPES, LOGIN_HISTORY_COLUMNS, LOGIN_HISTORY_FROM_EVENTS, LOGIN_HISTORY_WHERE } from './login-history.sql';
@@ -57,6 +58,12 @@ export const AUDIT_READ_MODELS: readonly AuditReadModel[] = [
     ],
   },
 ];
+
+/** Shows an erased user as "removed user" in every read model's rows written so far, in the caller's transaction. */
+export async function eraseUserRows(tx: EntityManager, organizationId: string, userId: string): Promise<void> {
+  const trx = tx.getTransactionContext<Knex.Transaction>();
+  for (const statement of AUDIT_READ_MODELS.flatMap((model) => model.erase)) await tx.getConnection().execute(statement, [organizationId, userId], 'run', trx);
+}
 
 /** The events after which a user is shown as "removed user" everywhere. */
 export const ERASURE_EVENT_TYPES: readonly string[] = ['user.removed', 'auth.user_data_erased'] satisfies EventType[];

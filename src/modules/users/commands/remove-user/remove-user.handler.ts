@@ -8,6 +8,7 @@ import { AuthzVersions, Ports, RoleCatalogue } from '../../../access-policy';
 import { Avatar } from '../../domain/avatar.entity';
 import { Invitation } from '../../domain/invitation.entity';
 import { PlatformOperators } from '../../contracts/platform-operators';
+import { PersonalRecords } from '../../contracts/personal-records';
 import { TeamDirectory } from '../../contracts/team-directory';
 import { assertMayChangeLifecycle } from '../../domain/privileges';
 import { loadForAdministration } from '../../infrastructure/administered-user';
@@ -16,7 +17,7 @@ import { RemoveUserCommand } from './remove-user.command';
 /**
  * Erases what the users module keeps about the person: the account's profile (User.remove),
  * their picture, the address on their invitations (pending ones are revoked) and on mails not
- * yet sent. What auth
+ * yet sent; and, through PersonalRecords, their name in the audit read models. What auth
  * keeps (sessions, second factor, keys, password history) is erased by auth on user.removed.
  */
 @CommandHandler(RemoveUserCommand)
@@ -45,6 +46,8 @@ export class RemoveUserHandler implements ICommandHandler<RemoveUserCommand, voi
       await this.operators.end(context, target.id, 'removed');
       // out of every team in the same transaction: no grant of theirs outlives the account
       await this.ports.get(TeamDirectory).leaveAll(context, target.organizationId, target.id);
+      // the audit trail's rows that name them show "removed user" from this commit on
+      await this.ports.get(PersonalRecords).eraseUser(context, target.organizationId, target.id);
       const invitations = await em.find(Invitation, { userId: target.id });
       for (const invitation of invitations) {
         if (invitation.status === 'pending') invitation.revoke(now);
