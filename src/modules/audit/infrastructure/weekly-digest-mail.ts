@@ -34,6 +34,11 @@ export class WeeklyDigestMail {
     private readonly clock: Clock,
   ) {}
 
+  /** Whether anyone in the organization chose the digest (read outside any transaction; `send` reads it again in its own). */
+  async anyoneWants(organizationId: string): Promise<boolean> {
+    return (await this.accounts.usersWanting(organizationId, 'weeklyDigest')).length > 0;
+  }
+
   /**
    * What the digest's transaction needs that is read elsewhere: read before it begins, so the
    * transaction's work asks the pool for no second connection.
@@ -48,7 +53,7 @@ export class WeeklyDigestMail {
     const { em } = context;
     const trx = em.getTransactionContext<Knex.Transaction>();
     const connection = em.getConnection();
-    const recipients = await this.accounts.usersWanting(organizationId, 'weeklyDigest', em);
+    const recipients = await this.accounts.usersWanting(organizationId, 'weeklyDigest', { within: em });
     if (!recipients.length) return 0;
     const claimed = await connection.execute<{ organization_id: string }[]>(
       `insert into weekly_digests (organization_id, week_start, sent_at, recipients) values (?, ?, ?, ?)

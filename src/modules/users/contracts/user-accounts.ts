@@ -253,19 +253,28 @@ export class UserAccounts {
    * read on the caller's transaction, which then needs no second connection from the pool.
    */
   async administratorsWanting(organizationId: string, preference: NotificationPreference, within?: EntityManager): Promise<{ id: string; email: string }[]> {
-    const wanting = await this.usersWanting(organizationId, preference, within, 'Administrator');
+    const wanting = await this.usersWanting(organizationId, preference, { within, role: 'Administrator' });
     return wanting.map(({ id, email }) => ({ id, email }));
   }
 
-  /** The active users (of one role, when given) who want a kind of mail, with their roles: whom a weekly digest goes to. */
-  async usersWanting(organizationId: string, preference: NotificationPreference, within?: EntityManager, role?: string): Promise<{ id: string; email: string; role: string }[]> {
+  /**
+   * The active users with an address who want a kind of mail, with their roles: whom a weekly
+   * digest goes to; of one `role`, or `among` some users (the senders of invitations), when given.
+   */
+  async usersWanting(
+    organizationId: string,
+    preference: NotificationPreference,
+    { within, role, among }: { within?: EntityManager; role?: string; among?: readonly string[] } = {},
+  ): Promise<{ id: string; email: string; role: string }[]> {
+    if (among && !among.length) return [];
     const em = within ?? this.uow.reader(organizationId);
+    const conditions = [...(role ? ['role = ?'] : []), ...(among ? [`id in (${among.map(() => '?').join(', ')})`] : [])];
     const rows = await em
       .getConnection()
       .execute<{ id: string; email: string; role: string; notification_preferences: Record<string, unknown> | null }[]>(
         `select id, email, role, notification_preferences from users
-          where organization_id = ? and status = 'active' and email is not null ${role ? 'and role = ?' : ''} order by id`,
-        role ? [organizationId, role] : [organizationId],
+          where organization_id = ? and status = 'active' and email is not null ${conditions.map((condition) => `and ${condition} `).join('')}order by id`,
+        [organizationId, ...(role ? [role] : []), ...(among ?? [])],
         'all',
         within?.getTransactionContext<Knex.Transaction>(),
       );

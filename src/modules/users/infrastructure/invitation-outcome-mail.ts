@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Knex } from '@mikro-orm/postgresql';
 import type { CommandContext } from '../../../infrastructure/event-store/unit-of-work';
 import { MailOutbox } from '../../../infrastructure/mail/mail-outbox';
 import type { Invitation } from '../domain/invitation.entity';
-import { effectiveNotificationPreferences } from '../domain/profile';
+import { UserAccounts } from '../contracts/user-accounts';
 import { INVITATION_OUTCOME_TEMPLATE, INVITEES_IN_MAIL, type InviteeLine } from './invitation-outcome.template';
 
 /** An invitation that reached an outcome, and whom it invited (their email and name as they are now). */
@@ -20,7 +19,10 @@ export interface InvitationOutcome {
  */
 @Injectable()
 export class InvitationOutcomeMail {
-  constructor(private readonly mail: MailOutbox) {}
+  constructor(
+    private readonly accounts: UserAccounts,
+    private readonly mail: MailOutbox,
+  ) {}
 
   async tell(context: CommandContext, organizationId: string, outcome: 'accepted' | 'expired', settled: readonly InvitationOutcome[]): Promise<void> {
     const byInviter = new Map<string, InvitationOutcome[]>();
@@ -29,19 +31,8 @@ export class InvitationOutcomeMail {
       if (inviter && item.invitee.email) byInviter.set(inviter, [...(byInviter.get(inviter) ?? []), item]);
     }
     if (!byInviter.size) return;
-    const { em } = context;
-    const ids = [...byInviter.keys()];
     // on the transaction's own connection: the command already holds one
-    const inviters = await em
-      .getConnection()
-      .execute<{ id: string; email: string; notification_preferences: Record<string, unknown> | null }[]>(
-        `select id, email, notification_preferences from users
-          where organization_id = ? and id in (${ids.map(() => '?').join(', ')}) and status = 'active' and email is not null`,
-        [organizationId, ...ids],
-        'all',
-        em.getTransactionContext<Knex.Transaction>(),
-      );
-    const wanting = inviters.filter((inviter) => effectiveNotificationPreferences(inviter.notification_preferences).invitationOutcomes);
+    const wanting = await this.accounts.usersWanting(organizationId, 'invitationOutcomes', { within: context.em, among: [...byInviter.keys()] });
     await this.mail.enqueueMany(
       context,
       wanting.map((inviter) => {

@@ -4,7 +4,7 @@ import { AppConfig } from '../../../../infrastructure/config/app-config';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { Clock } from '../../../../shared/clock';
 import { CreateCheckpointCommand } from '../create-checkpoint/create-checkpoint.command';
-import { ReadModelRetention } from '../../infrastructure/read-model-retention';
+import { ReadModelRetention, type RetainedReadModel } from '../../infrastructure/read-model-retention';
 import { ApplyRetentionCommand, type RetentionOutcome } from './apply-retention.command';
 
 const DAY_MS = 86_400_000;
@@ -24,14 +24,14 @@ export class ApplyRetentionHandler implements ICommandHandler<ApplyRetentionComm
     const boundary = new Date(this.clock.now().getTime() - retentionDays * DAY_MS);
     const outcome: RetentionOutcome = { organizationId, boundary: boundary.toISOString(), checkpointSeq: null, deleted: {} };
     const connection = this.em.fork().getConnection();
-    const expired: string[] = [];
+    const expired: RetainedReadModel[] = [];
     for (const model of this.registry.list()) {
       const [row] = await connection.execute<{ found: boolean }[]>(
         `select exists (select 1 from ${model.table} where organization_id = ? and ${model.timeColumn} < ?) as found`,
         [organizationId, boundary],
         'all',
       );
-      if (row.found) expired.push(model.table);
+      if (row.found) expired.push(model);
     }
     if (!expired.length) return outcome;
 
@@ -50,14 +50,15 @@ export class ApplyRetentionHandler implements ICommandHandler<ApplyRetentionComm
     // first retention over years of rows is not one transaction holding them all (and the
     // oldest snapshot every other session's vacuum waits on) until the last is gone
     const batchRows = this.config.values.audit.retentionBatchRows;
-    for (let more = true; more; ) {
-      more = false;
-      const { result: deleted } = await this.uow.run({ actor, organizationId }, async (context) => {
+    // the read models with rows left to remove; one leaves once a batch took its last
+    let left = expired;
+    while (left.length) {
+      const { result } = await this.uow.run({ actor, organizationId }, async (context) => {
         const trx = context.em.getTransactionContext<Knex.Transaction>();
         const connection = context.em.getConnection();
         const removed: Record<string, number> = {};
-        for (const model of this.registry.list()) {
-          if (!expired.includes(model.table)) continue;
+        const full: RetainedReadModel[] = [];
+        for (const model of left) {
           // the batch ends at the time of its last row (ties at it go too)
           const [cut] = await connection.execute<{ at: Date }[]>(
             `select ${model.timeColumn} as at from ${model.table} where organization_id = ? and ${model.timeColumn} < ? order by ${model.timeColumn} offset ? limit 1`,
@@ -73,7 +74,7 @@ export class ApplyRetentionHandler implements ICommandHandler<ApplyRetentionComm
           );
           if (result.affectedRows > 0) removed[model.table] = result.affectedRows;
           // a full batch: there may be more
-          if (cut && result.affectedRows >= batchRows) more = true;
+          if (cut && result.affectedRows >= batchRows) full.push(model);
         }
         if (Object.keys(removed).length) {
           context.record({
@@ -83,10 +84,11 @@ export class ApplyRetentionHandler implements ICommandHandler<ApplyRetentionComm
             payload: { retentionDays, boundary: outcome.boundary, checkpointSeq: outcome.checkpointSeq, deleted: removed },
           });
         }
-        return removed;
+        return { removed, full };
       });
-      for (const [table, rows] of Object.entries(deleted)) outcome.deleted[table] = (outcome.deleted[table] ?? 0) + rows;
-      if (more) onBatch?.(outcome);
+      for (const [table, rows] of Object.entries(result.removed)) outcome.deleted[table] = (outcome.deleted[table] ?? 0) + rows;
+      left = result.full;
+      if (left.length) onBatch?.(outcome);
     }
     return outcome;
   }

@@ -11,6 +11,8 @@ export class SendWeeklyDigestHandler implements ICommandHandler<SendWeeklyDigest
   ) {}
 
   async execute({ actor, organizationId, week }: SendWeeklyDigestCommand): Promise<number> {
+    // the hourly round asks every organization not mailed yet: most have nobody who chose it
+    if (!(await this.digest.anyoneWants(organizationId))) return 0;
     const setting = await this.digest.prepare(organizationId);
     const { result } = await this.uow.run({ actor, organizationId }, (context) => this.digest.send(context, organizationId, week, setting));
     return result;
