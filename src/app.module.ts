@@ -14,6 +14,7 @@ import { SecurityModule } from './infrastructure/security/security.module';
 import { AccessPolicyModule, PermissionsGuard } from './modules/access-policy';
 import { AuditModule } from './modules/audit';
 import { AuthenticationGuard, AuthModule } from './modules/auth';
+import { NotificationsModule } from './modules/notifications';
 import { OrganizationsModule } from './modules/organizations';
 import { TeamsModule } from './modules/teams';
 import { UsersModule } from './modules/users';
@@ -37,6 +38,7 @@ export class AppModule {
         ObservabilityModule.register({ metricsOnAppPort: config.metricsPort === null }),
         CqrsModule.forRoot(),
         AccessPolicyModule,
+        NotificationsModule,
         UsersModule,
         TeamsModule,
         OrganizationsModule,

@@ -1,6 +1,7 @@
 import { ACCESS_POLICY_EVENTS } from './modules/access-policy';
 import { AUDIT_EVENTS } from './modules/audit';
 import { AUTH_EVENTS } from './modules/auth';
+import { NOTIFICATIONS_EVENTS } from './modules/notifications';
 import { ORGANIZATIONS_EVENTS } from './modules/organizations';
 import { TEAMS_EVENTS } from './modules/teams';
 import { USERS_EVENTS } from './modules/users';
@@ -18,4 +19,5 @@ export const EVENT_CATALOGUE = new EventCatalogue([
   ACCESS_POLICY_EVENTS,
   AUTH_EVENTS,
   AUDIT_EVENTS,
+  NOTIFICATIONS_EVENTS,
 ]);

@@ -4,6 +4,7 @@ import { EventConsumers } from '../../infrastructure/event-store/event-consumers
 import { TeamsModule } from '../teams';
 import { MailTemplates } from '../../infrastructure/mail/mail-templates';
 import { AccessPolicyModule } from '../access-policy';
+import { NotificationsModule } from '../notifications';
 import { PersonalRecords, UsersModule } from '../users';
 import { OrganizationsModule } from '../organizations';
 import { ApplyRetentionHandler } from './commands/apply-retention/apply-retention.handler';
@@ -65,7 +66,7 @@ export class AuditModule implements OnModuleInit {
   static register(options: { workers: boolean }): DynamicModule {
     return {
       module: AuditModule,
-      imports: [BullModule.registerQueue({ name: AUDIT_QUEUE }), AccessPolicyModule, TeamsModule, UsersModule, OrganizationsModule],
+      imports: [BullModule.registerQueue({ name: AUDIT_QUEUE }), AccessPolicyModule, TeamsModule, UsersModule, OrganizationsModule, NotificationsModule],
       controllers: [AuditController, SecurityEventsController],
       providers: [
         ListAuditEventsHandler,

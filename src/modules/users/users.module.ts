@@ -2,6 +2,7 @@ import { SsoAccounts } from './contracts/sso-accounts';
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { AccessPolicyModule, AccountStanding } from '../access-policy';
+import { NotificationsModule } from '../notifications';
 import { UserAccountStanding } from './infrastructure/user-account-standing';
 import { AcceptInvitationHandler } from './commands/accept-invitation/accept-invitation.handler';
 import { UserAccounts } from './contracts/user-accounts';
@@ -33,7 +34,7 @@ import { RevokeInvitationHandler } from './commands/revoke-invitation/revoke-inv
 import { CsvBodyParser } from './http/csv-body-parser';
 import { InvitationsController } from './http/invitations.controller';
 import { InvitationExpirySweeper } from './infrastructure/invitation-expiry-sweeper';
-import { InvitationOutcomeMail } from './infrastructure/invitation-outcome-mail';
+import { InvitationOutcomeNotices } from './infrastructure/invitation-outcome-notices';
 import { INVITATION_OUTCOME_TEMPLATE, renderInvitationOutcome } from './infrastructure/invitation-outcome.template';
 import { MailTemplates } from '../../infrastructure/mail/mail-templates';
 import { InvitationMailer } from './infrastructure/invitation-mailer';
@@ -61,7 +62,7 @@ const INVITATIONS = [
   ListInvitationsHandler,
   InvitationIssuer,
   InvitationMailer,
-  InvitationOutcomeMail,
+  InvitationOutcomeNotices,
   InvitationExpirySweeper,
   CsvBodyParser,
 ];
@@ -70,7 +71,7 @@ const INVITATIONS = [
 const PLATFORM_OPERATORS = [PlatformOperators, GrantPlatformOperatorHandler, RevokePlatformOperatorHandler, ListPlatformOperatorsHandler];
 
 @Module({
-  imports: [MikroOrmModule.forFeature([User, Invitation, Avatar, PlatformOperatorGrant]), AccessPolicyModule],
+  imports: [MikroOrmModule.forFeature([User, Invitation, Avatar, PlatformOperatorGrant]), AccessPolicyModule, NotificationsModule],
   controllers: [UserAdministrationController, MeProfileController, UserProfileController, InvitationsController, PlatformOperatorsController],
   providers: [
     UserAccounts,

@@ -30,6 +30,7 @@ describe('security alerts', () => {
   let adminId: string;
   let victim: { id: string; email: string };
   let optedOut: { id: string; email: string; password: string };
+  let optedOutToken: string;
   let alert: Alert;
 
   const alertsOf = async (query = ''): Promise<Alert[]> => (await t.api.get<{ items: Alert[] }>(`/api/v1/audit/security-events${query}`, admin)).body.items;
@@ -44,8 +45,8 @@ describe('security alerts', () => {
     victim = await createUser(t, { organizationId: orgId, role: 'Viewer' });
     // a second Administrator who chose no security mail
     optedOut = await createUser(t, { organizationId: orgId, role: 'Administrator' });
-    const token = await t.api.login('default', optedOut.email, optedOut.password);
-    const patched = await t.api.request('PATCH', '/api/v1/me', { token, body: { notificationPreferences: { securityAlerts: false } } });
+    optedOutToken = await t.api.login('default', optedOut.email, optedOut.password);
+    const patched = await t.api.request('PATCH', '/api/v1/me', { token: optedOutToken, body: { notificationPreferences: { securityAlerts: false } } });
     expect(patched.status).toBe(200);
   });
 
@@ -78,6 +79,17 @@ describe('security alerts', () => {
     expect(mail.text).not.toContain('not the password');
     // the one mail row of the alert went to the one Administrator who wants it
     expect(await t.env.scalar(`select count(*) from mail_outbox where event_subject = $1::jsonb`, [JSON.stringify({ type: 'security_alert', id: alert.id })])).toBe(1);
+  });
+
+  it('puts it in the app feed of every Administrator, whatever their mail choice, and of nobody else', async () => {
+    const feedOf = async (token: string) =>
+      (await t.api.get<{ items: { kind: string; title: string; subject: { id: string } | null }[] }>('/api/v1/me/notifications', token)).body.items.filter((n) => n.subject?.id === alert.id);
+    const expected = { kind: 'security_alert', title: `Security alert (medium): ${FAILED_SIGN_INS}`, subject: { type: 'security_alert', id: alert.id } };
+    expect(await feedOf(admin)).toEqual([expect.objectContaining(expected)]);
+    // mail off, the feed's switch on (its default)
+    expect(await feedOf(optedOutToken)).toEqual([expect.objectContaining(expected)]);
+    const viewer = await createUser(t, { organizationId: orgId, role: 'Viewer' });
+    expect(await feedOf(await t.api.login('default', viewer.email, viewer.password))).toEqual([]);
   });
 
   it('adds repeats to the open alert instead of opening another, and mails nothing more', async () => {

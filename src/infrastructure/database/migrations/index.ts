@@ -22,6 +22,7 @@ import { Migration20261203006000_seal_deletes_by_organization } from './Migratio
 import { Migration20261203007000_seal_plans_each_call } from './Migration20261203007000_seal_plans_each_call';
 import { Migration20261203008000_security_alert_mail_digest } from './Migration20261203008000_security_alert_mail_digest';
 import { Migration20261203009000_weekly_digests } from './Migration20261203009000_weekly_digests';
+import { Migration20261203010000_in_app_notifications } from './Migration20261203010000_in_app_notifications';
 
 /** Every migration, in order; listed explicitly so the same list runs from src/ and dist/. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -48,4 +49,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203007000_seal_plans_each_call', class: Migration20261203007000_seal_plans_each_call },
   { name: 'Migration20261203008000_security_alert_mail_digest', class: Migration20261203008000_security_alert_mail_digest },
   { name: 'Migration20261203009000_weekly_digests', class: Migration20261203009000_weekly_digests },
+  { name: 'Migration20261203010000_in_app_notifications', class: Migration20261203010000_in_app_notifications },
 ];

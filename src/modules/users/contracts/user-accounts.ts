@@ -11,7 +11,7 @@ import { IdGenerator } from '../../../shared/ids';
 import { Invitation } from '../domain/invitation.entity';
 import { PlatformOperators } from './platform-operators';
 import { normalizeEmail, User, type UserStatus } from '../domain/user.entity';
-import { effectiveNotificationPreferences, type NotificationPreference, type NotificationPreferences } from '../domain/profile';
+import { effectiveNotificationPreferences, wantsNotice, type NotificationChannel, type NotificationPreference, type NotificationPreferences } from '../domain/profile';
 
 /** A user's latest invitation as the sign-in diagnosis reads it (`expired` also when its time ran out unswept). */
 export interface InvitationState {
@@ -252,19 +252,25 @@ export class UserAccounts {
    * defaults where they chose nothing): whom the security detector's alerts go to. `within`:
    * read on the caller's transaction, which then needs no second connection from the pool.
    */
-  async administratorsWanting(organizationId: string, preference: NotificationPreference, within?: EntityManager): Promise<{ id: string; email: string }[]> {
-    const wanting = await this.usersWanting(organizationId, preference, { within, role: 'Administrator' });
+  async administratorsWanting(
+    organizationId: string,
+    preference: NotificationPreference,
+    within?: EntityManager,
+    channel: NotificationChannel = 'email',
+  ): Promise<{ id: string; email: string }[]> {
+    const wanting = await this.usersWanting(organizationId, preference, { within, role: 'Administrator', channel });
     return wanting.map(({ id, email }) => ({ id, email }));
   }
 
   /**
-   * The active users with an address who want a kind of mail, with their roles: whom a weekly
-   * digest goes to; of one `role`, or `among` some users (the senders of invitations), when given.
+   * The active users with an address who want a kind of notice on a channel (`email`, the
+   * default, or `inApp`), with their roles: whom a weekly digest goes to; of one `role`, or
+   * `among` some users (the senders of invitations), when given.
    */
   async usersWanting(
     organizationId: string,
     preference: NotificationPreference,
-    { within, role, among }: { within?: EntityManager; role?: string; among?: readonly string[] } = {},
+    { within, role, among, channel = 'email' }: { within?: EntityManager; role?: string; among?: readonly string[]; channel?: NotificationChannel } = {},
   ): Promise<{ id: string; email: string; role: string }[]> {
     if (among && !among.length) return [];
     const em = within ?? this.uow.reader(organizationId);
@@ -278,7 +284,7 @@ export class UserAccounts {
         'all',
         within?.getTransactionContext<Knex.Transaction>(),
       );
-    return rows.filter((row) => effectiveNotificationPreferences(row.notification_preferences)[preference]).map(({ id, email, role: held }) => ({ id, email, role: held }));
+    return rows.filter((row) => wantsNotice(effectiveNotificationPreferences(row.notification_preferences), preference, channel)).map(({ id, email, role: held }) => ({ id, email, role: held }));
   }
 
   /** Role and status of the given accounts (a team overview); unknown ids are left out. */

@@ -1,5 +1,6 @@
 import {
   ADMIN_EDITABLE_FIELDS,
+  applyNotificationChanges,
   checkLocale,
   checkName,
   checkNotificationPreferences,
@@ -8,6 +9,7 @@ import {
   effectiveNotificationPreferences,
   parseProfileChanges,
   SELF_EDITABLE_FIELDS,
+  wantsNotice,
 } from './profile';
 
 describe(checkName.name, () => {
@@ -90,16 +92,53 @@ describe(checkNotificationPreferences.name, () => {
       expect(checkNotificationPreferences(bad).errors).toEqual([{ field: 'notificationPreferences', message: expect.any(String) }]);
     }
   });
+
+  it('takes the in-app switches under inApp, only the topics the feed has, each error named under it', () => {
+    expect(checkNotificationPreferences({ securityAlerts: false, inApp: { invitationOutcomes: false } })).toEqual({
+      value: { securityAlerts: false, inApp: { invitationOutcomes: false } },
+      errors: [],
+    });
+    const { errors } = checkNotificationPreferences({ inApp: { weeklyDigest: true, securityAlerts: 1 } });
+    expect(errors.map((e) => e.field)).toEqual(['notificationPreferences.inApp.weeklyDigest', 'notificationPreferences.inApp.securityAlerts']);
+    expect(checkNotificationPreferences({ inApp: [] }).errors.map((e) => e.field)).toEqual(['notificationPreferences.inApp']);
+    expect(checkNotificationPreferences({ sms: true }).errors[0].message).toContain('inApp');
+  });
+});
+
+describe(applyNotificationChanges.name, () => {
+  const defaults = effectiveNotificationPreferences(null);
+
+  it('changes the named switches of either channel and keeps the rest', () => {
+    const { after, changed } = applyNotificationChanges(defaults, { weeklyDigest: true, inApp: { securityAlerts: false } });
+    expect(changed).toBe(true);
+    expect(after).toEqual({ securityAlerts: true, invitationOutcomes: true, weeklyDigest: true, productUpdates: false, inApp: { securityAlerts: false, invitationOutcomes: true } });
+  });
+
+  it('says nothing changed when every switch already had its value', () => {
+    expect(applyNotificationChanges(defaults, { securityAlerts: true, inApp: { invitationOutcomes: true } }).changed).toBe(false);
+  });
+});
+
+describe(wantsNotice.name, () => {
+  it('reads the mail switch for mail and the inApp one for the feed; a mail-only topic is never in the feed', () => {
+    const preferences = effectiveNotificationPreferences({ securityAlerts: false, weeklyDigest: true });
+    expect(wantsNotice(preferences, 'securityAlerts', 'email')).toBe(false);
+    expect(wantsNotice(preferences, 'securityAlerts', 'inApp')).toBe(true);
+    expect(wantsNotice(preferences, 'weeklyDigest', 'email')).toBe(true);
+    expect(wantsNotice(preferences, 'weeklyDigest', 'inApp')).toBe(false);
+  });
 });
 
 describe(effectiveNotificationPreferences.name, () => {
   it('lays stored switches over the defaults and drops unknown ones', () => {
-    expect(effectiveNotificationPreferences({ weeklyDigest: true, legacy: true })).toEqual({
+    expect(effectiveNotificationPreferences({ weeklyDigest: true, legacy: true, inApp: { securityAlerts: false, weeklyDigest: true } })).toEqual({
       securityAlerts: true,
       invitationOutcomes: true,
       weeklyDigest: true,
       productUpdates: false,
+      inApp: { securityAlerts: false, invitationOutcomes: true },
     });
+    expect(effectiveNotificationPreferences({ inApp: 'garbage' }).inApp).toEqual({ securityAlerts: true, invitationOutcomes: true });
     expect(effectiveNotificationPreferences(null).securityAlerts).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import type { FieldError } from '../../../shared/domain-error';
 
-/** The notification switches a user may set, and their values until they do. */
+/** The mail a user may switch on or off, and the switches' values until they do. */
 export const DEFAULT_NOTIFICATION_PREFERENCES = {
   securityAlerts: true,
   invitationOutcomes: true,
@@ -8,10 +8,24 @@ export const DEFAULT_NOTIFICATION_PREFERENCES = {
   productUpdates: false,
 } as const;
 
+/**
+ * The notices shown in the app (`GET /api/v1/me/notifications`), under `inApp`: only the topics
+ * that have one (the weekly digest and product updates are mail only).
+ */
+export const DEFAULT_IN_APP_PREFERENCES = {
+  securityAlerts: true,
+  invitationOutcomes: true,
+} as const;
+
 export type NotificationPreference = keyof typeof DEFAULT_NOTIFICATION_PREFERENCES;
-export type NotificationPreferences = Record<NotificationPreference, boolean>;
+export type InAppTopic = keyof typeof DEFAULT_IN_APP_PREFERENCES;
+/** Where a notice goes: a mail, or the user's in-app feed. */
+export type NotificationChannel = 'email' | 'inApp';
+export type NotificationPreferences = Record<NotificationPreference, boolean> & { inApp: Record<InAppTopic, boolean> };
+export type NotificationPreferenceChanges = Partial<Record<NotificationPreference, boolean>> & { inApp?: Partial<Record<InAppTopic, boolean>> };
 
 export const NOTIFICATION_PREFERENCE_NAMES = Object.keys(DEFAULT_NOTIFICATION_PREFERENCES) as NotificationPreference[];
+export const IN_APP_TOPICS = Object.keys(DEFAULT_IN_APP_PREFERENCES) as InAppTopic[];
 
 /** The profile fields, in the order they are validated and reported. */
 export const PROFILE_FIELDS = ['name', 'phone', 'timezone', 'locale', 'notificationPreferences'] as const;
@@ -27,7 +41,7 @@ export interface ProfileChanges {
   phone?: string | null;
   timezone?: string | null;
   locale?: string | null;
-  notificationPreferences?: Partial<NotificationPreferences>;
+  notificationPreferences?: NotificationPreferenceChanges;
 }
 
 type Check<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -100,36 +114,67 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isNotificationPreference(key: string): key is NotificationPreference {
-  return Object.prototype.hasOwnProperty.call(DEFAULT_NOTIFICATION_PREFERENCES, key);
-}
+const has = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
 
-/** Some of the known switches, each true or false; every bad key is reported on its own. */
-export function checkNotificationPreferences(value: unknown): { value: Partial<NotificationPreferences>; errors: FieldError[] } {
-  const field = 'notificationPreferences';
+/** Switches of `known`, each true or false; every bad key is reported on its own under `field`. */
+function checkSwitches<K extends string>(value: unknown, field: string, known: Record<K, boolean>, also: string[] = []): { value: Partial<Record<K, boolean>>; errors: FieldError[] } {
   if (!isPlainObject(value)) return { value: {}, errors: [{ field, message: 'must be an object of true/false switches' }] };
   const errors: FieldError[] = [];
-  const preferences: Partial<NotificationPreferences> = {};
+  const switches: Partial<Record<K, boolean>> = {};
   for (const [key, setting] of Object.entries(value)) {
-    if (!isNotificationPreference(key)) {
-      errors.push({ field: `${field}.${key}`, message: `is not a preference; known: ${NOTIFICATION_PREFERENCE_NAMES.join(', ')}` });
+    if (!has(known, key)) {
+      errors.push({ field: `${field}.${key}`, message: `is not a preference; known: ${[...Object.keys(known), ...also].join(', ')}` });
     } else if (typeof setting !== 'boolean') {
       errors.push({ field: `${field}.${key}`, message: 'must be true or false' });
     } else {
-      preferences[key] = setting;
+      switches[key as K] = setting;
     }
   }
-  return { value: preferences, errors };
+  return { value: switches, errors };
+}
+
+/**
+ * Some of the known mail switches, each true or false, and `inApp`: some of the in-app ones;
+ * every bad key is reported on its own.
+ */
+export function checkNotificationPreferences(value: unknown): { value: NotificationPreferenceChanges; errors: FieldError[] } {
+  const field = 'notificationPreferences';
+  if (!isPlainObject(value)) return { value: {}, errors: [{ field, message: 'must be an object of true/false switches' }] };
+  const { inApp, ...mail } = value;
+  const checked = checkSwitches(mail, field, DEFAULT_NOTIFICATION_PREFERENCES, ['inApp']);
+  if (!has(value, 'inApp')) return checked;
+  const inAppChecked = checkSwitches(inApp, `${field}.inApp`, DEFAULT_IN_APP_PREFERENCES);
+  return { value: { ...checked.value, inApp: inAppChecked.value }, errors: [...checked.errors, ...inAppChecked.errors] };
 }
 
 /** The stored switches over the defaults; anything unknown in storage is dropped. */
 export function effectiveNotificationPreferences(stored: Record<string, unknown> | null | undefined): NotificationPreferences {
-  const effective: NotificationPreferences = { ...DEFAULT_NOTIFICATION_PREFERENCES };
+  const mail = { ...DEFAULT_NOTIFICATION_PREFERENCES } as Record<NotificationPreference, boolean>;
   for (const key of NOTIFICATION_PREFERENCE_NAMES) {
     const setting = stored?.[key];
-    if (typeof setting === 'boolean') effective[key] = setting;
+    if (typeof setting === 'boolean') mail[key] = setting;
   }
-  return effective;
+  const inApp = { ...DEFAULT_IN_APP_PREFERENCES } as Record<InAppTopic, boolean>;
+  const storedInApp = isPlainObject(stored?.inApp) ? stored.inApp : {};
+  for (const key of IN_APP_TOPICS) {
+    const setting = storedInApp[key];
+    if (typeof setting === 'boolean') inApp[key] = setting;
+  }
+  return { ...mail, inApp };
+}
+
+/** The preferences after `changes`; `changed` when any switch moved. */
+export function applyNotificationChanges(before: NotificationPreferences, changes: NotificationPreferenceChanges): { after: NotificationPreferences; changed: boolean } {
+  const { inApp, ...mail } = changes;
+  const after: NotificationPreferences = { ...before, ...mail, inApp: { ...before.inApp, ...inApp } };
+  const changed = NOTIFICATION_PREFERENCE_NAMES.some((key) => before[key] !== after[key]) || IN_APP_TOPICS.some((key) => before.inApp[key] !== after.inApp[key]);
+  return { after, changed };
+}
+
+/** Whether the user wants a topic's notices on a channel. */
+export function wantsNotice(preferences: NotificationPreferences, topic: NotificationPreference, channel: NotificationChannel): boolean {
+  if (channel === 'email') return preferences[topic];
+  return has(preferences.inApp, topic) && preferences.inApp[topic as InAppTopic];
 }
 
 /**

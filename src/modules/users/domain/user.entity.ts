@@ -3,7 +3,7 @@ import { TenantOwned } from '../../../infrastructure/database/tenant';
 import { DomainError } from '../../../shared/domain-error';
 import { recordEvent } from '../../../shared/domain-event';
 import { InvalidTransitionError } from './invalid-transition.error';
-import { effectiveNotificationPreferences, NOTIFICATION_PREFERENCE_NAMES, type ProfileChanges, type ProfileField } from './profile';
+import { applyNotificationChanges, effectiveNotificationPreferences, type ProfileChanges, type ProfileField } from './profile';
 
 export type UserStatus = 'invited' | 'active' | 'deactivated' | 'removed';
 
@@ -46,7 +46,7 @@ export class User {
   locale: string | null = null;
 
   @Property({ type: 'json' })
-  notificationPreferences: Record<string, boolean> & Opt = {};
+  notificationPreferences: Record<string, unknown> & Opt = {};
 
   /** Kept by sign-in (the auth.login_succeeded event of the same transaction records it). */
   @Property({ type: 'Date', nullable: true })
@@ -201,9 +201,8 @@ export class User {
       changed.push('locale');
     }
     if (changes.notificationPreferences) {
-      const before = effectiveNotificationPreferences(this.notificationPreferences);
-      const after = { ...before, ...changes.notificationPreferences };
-      if (NOTIFICATION_PREFERENCE_NAMES.some((key) => before[key] !== after[key])) {
+      const { after, changed: moved } = applyNotificationChanges(effectiveNotificationPreferences(this.notificationPreferences), changes.notificationPreferences);
+      if (moved) {
         this.notificationPreferences = after;
         changed.push('notificationPreferences');
       }

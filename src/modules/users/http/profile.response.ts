@@ -1,6 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { UserProfile } from '../contracts/user-accounts';
 
+class InAppPreferencesResponse {
+  @ApiProperty({ description: 'security alerts in the feed (Administrators)' })
+  securityAlerts!: boolean;
+
+  @ApiProperty({ description: 'the outcomes of your invitations in the feed' })
+  invitationOutcomes!: boolean;
+}
+
+/** The mail switches, and under `inApp` the in-app feed's (GET /api/v1/me/notifications). */
 class NotificationPreferencesResponse {
   @ApiProperty({ description: 'sign-ins from new places, password and MFA changes' })
   securityAlerts!: boolean;
@@ -13,6 +22,9 @@ class NotificationPreferencesResponse {
 
   @ApiProperty()
   productUpdates!: boolean;
+
+  @ApiProperty({ type: InAppPreferencesResponse, description: 'notices in the app; the weekly digest and product updates are mail only' })
+  inApp!: InAppPreferencesResponse;
 }
 
 /** A user's profile: who they are, how to reach them, their preferences. */
@@ -71,7 +83,7 @@ export function toProfileResponse(profile: UserProfile): ProfileResponse {
     phone: profile.phone,
     timezone: profile.timezone,
     locale: profile.locale,
-    notificationPreferences: { ...profile.notificationPreferences },
+    notificationPreferences: { ...profile.notificationPreferences, inApp: { ...profile.notificationPreferences.inApp } },
     lastSignInAt: profile.lastSignInAt?.toISOString() ?? null,
     mfaEnabled: profile.mfaEnabled,
     avatarUrl: profile.avatarUrl,

@@ -7,6 +7,8 @@ import type { SecurityAlertMail } from '../../infrastructure/security-alert-mail
 import type { SecurityAlertsRepository } from '../../infrastructure/security-alerts.repository';
 import { RaiseSecurityAlertsCommand } from './raise-security-alerts.command';
 import { RaiseSecurityAlertsHandler } from './raise-security-alerts.handler';
+import type { InAppNotifications, Notice } from '../../../notifications';
+import type { UserAccounts } from '../../../users';
 
 const ORG = '00000000-0000-4000-8000-000000000001';
 const USER = '00000000-0000-4000-8000-0000000000b2';
@@ -45,9 +47,20 @@ function setUp() {
     addEvents: async (_tx: EntityManager, _org: string, _id: string, events: Hit[]) => ({ added: events.length, total: 20 + events.length }),
   };
   const mail = { sendDue: async (_context: unknown, organizationId: string) => (mailed.push(organizationId), 2) };
+  const wanted: string[] = [];
+  const accounts = { administratorsWanting: async (_org: string, topic: string, _tx: unknown, channel: string) => (wanted.push(`${topic}/${channel}`), [{ id: 'admin-1', email: 'a@example.com' }]) };
+  const noticed: Notice[] = [];
+  const notices = { deliver: async (_context: unknown, _org: string, items: Notice[]) => void noticed.push(...items) };
   const clock = { now: () => new Date(Date.UTC(2026, 11, 2, 11)) };
-  const sut = new RaiseSecurityAlertsHandler(uow as unknown as UnitOfWork, alerts as unknown as SecurityAlertsRepository, mail as unknown as SecurityAlertMail, clock);
-  return { sut, recorded, mailed, inserted };
+  const sut = new RaiseSecurityAlertsHandler(
+    uow as unknown as UnitOfWork,
+    alerts as unknown as SecurityAlertsRepository,
+    mail as unknown as SecurityAlertMail,
+    accounts as unknown as UserAccounts,
+    notices as unknown as InAppNotifications,
+    clock,
+  );
+  return { sut, recorded, mailed, inserted, wanted, noticed };
 }
 
 describe(RaiseSecurityAlertsHandler.name, () => {
@@ -62,11 +75,22 @@ describe(RaiseSecurityAlertsHandler.name, () => {
     expect(mailed).toEqual([ORG]);
   });
 
+  it("puts each opened alert in the feed of every Administrator who wants security alerts in the app", async () => {
+    const { sut, wanted, noticed } = setUp();
+    const plan = planAlerts(twentyFailures(), [], 86_400, () => 'alert-1');
+    await sut.execute(new RaiseSecurityAlertsCommand({} as EntityManager, ORG, plan));
+    expect(wanted).toEqual(['securityAlerts/inApp']);
+    expect(noticed).toEqual([
+      { userId: 'admin-1', kind: 'security_alert', data: expect.objectContaining({ alertId: 'alert-1', severity: 'medium' }), subject: { type: 'security_alert', id: 'alert-1' } },
+    ]);
+  });
+
   it('mails nothing when a pass only adds events to an open alert', async () => {
-    const { sut, recorded, mailed } = setUp();
+    const { sut, recorded, mailed, noticed } = setUp();
     const plan = planAlerts(twentyFailures(), [{ id: 'open-1', rule: 'failed_sign_ins_account', keyValue: USER, lastSeenAt: '2026-12-02T09:59:00.000Z' }], 86_400, () => 'never');
     await sut.execute(new RaiseSecurityAlertsCommand({} as EntityManager, ORG, plan));
     expect(recorded.map((e) => e.type)).toEqual(['security.alert_events_added']);
     expect(mailed).toEqual([]);
+    expect(noticed).toEqual([]);
   });
 });

@@ -2,7 +2,10 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { systemActor } from '../../../../shared/actor';
 import { Clock } from '../../../../shared/clock';
+import { InAppNotifications } from '../../../notifications';
+import { UserAccounts } from '../../../users';
 import { SECURITY_ALERT_EVENTS } from '../../domain/security-alert-events';
+import { SECURITY_RULES } from '../../domain/security-rules';
 import { SecurityAlertMail } from '../../infrastructure/security-alert-mail';
 import { SecurityAlertsRepository } from '../../infrastructure/security-alerts.repository';
 import { RaiseSecurityAlertsCommand } from './raise-security-alerts.command';
@@ -16,6 +19,8 @@ export class RaiseSecurityAlertsHandler implements ICommandHandler<RaiseSecurity
     private readonly uow: UnitOfWork,
     private readonly alerts: SecurityAlertsRepository,
     private readonly mail: SecurityAlertMail,
+    private readonly accounts: UserAccounts,
+    private readonly notices: InAppNotifications,
     private readonly clock: Clock,
   ) {}
 
@@ -51,8 +56,24 @@ export class RaiseSecurityAlertsHandler implements ICommandHandler<RaiseSecurity
           payload: { added: outcome.added, eventCount: outcome.total, eventIds: events.slice(-EVENT_IDS_IN_PAYLOAD).map((hit) => hit.id) },
         });
       }
-      // the mail of what this pass opened: now, or with the digest at the end of the interval
-      if (plan.opened.length) await this.mail.sendDue(context, organizationId);
+      if (plan.opened.length) {
+        // in the feeds of the Administrators who want it, at once
+        const administrators = await this.accounts.administratorsWanting(organizationId, 'securityAlerts', tx, 'inApp');
+        await this.notices.deliver(
+          context,
+          organizationId,
+          administrators.flatMap(({ id: userId }) =>
+            plan.opened.map(({ id, detection }) => ({
+              userId,
+              kind: 'security_alert' as const,
+              data: { alertId: id, rule: detection.rule, title: SECURITY_RULES[detection.rule].title, severity: detection.severity, summary: detection.summary },
+              subject: { type: 'security_alert', id },
+            })),
+          ),
+        );
+        // the mail of what this pass opened: now, or with the digest at the end of the interval
+        await this.mail.sendDue(context, organizationId);
+      }
       return { opened: plan.opened.length, added };
     });
     return result;

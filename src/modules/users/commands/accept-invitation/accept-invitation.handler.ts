@@ -8,7 +8,7 @@ import { TeamDirectory } from '../../contracts/team-directory';
 import { InvitationUnusableError } from '../../domain/invitation.entity';
 import { User } from '../../domain/user.entity';
 import { findInvitationByToken } from '../../infrastructure/invitation-lookup';
-import { InvitationOutcomeMail } from '../../infrastructure/invitation-outcome-mail';
+import { InvitationOutcomeNotices } from '../../infrastructure/invitation-outcome-notices';
 import { AcceptInvitationCommand, type AcceptedInvitation } from './accept-invitation.command';
 
 @CommandHandler(AcceptInvitationCommand)
@@ -20,7 +20,7 @@ export class AcceptInvitationHandler implements ICommandHandler<AcceptInvitation
     private readonly passwordRules: PasswordRules,
     private readonly ports: Ports,
     private readonly versions: AuthzVersions,
-    private readonly outcomeMail: InvitationOutcomeMail,
+    private readonly outcomeNotices: InvitationOutcomeNotices,
   ) {}
 
   async execute(command: AcceptInvitationCommand): Promise<AcceptedInvitation> {
@@ -46,7 +46,7 @@ export class AcceptInvitationHandler implements ICommandHandler<AcceptInvitation
         user.activate(command.name, passwordHash, this.clock.now());
         // the teams named on the invitation, those still active, joined in this same transaction
         if (invitation.teamIds.length) await this.ports.get(TeamDirectory).join(context, user.organizationId, user.id, invitation.teamIds);
-        await this.outcomeMail.tell(context, user.organizationId, 'accepted', [{ invitation, invitee: { email: user.email, name: user.name } }]);
+        await this.outcomeNotices.tell(context, user.organizationId, 'accepted', [{ invitation, invitee: { email: user.email, name: user.name } }]);
         return { userId: user.id, organizationId: user.organizationId };
       },
     );

@@ -5,7 +5,7 @@ import { systemActor } from '../../../../shared/actor';
 import { Clock } from '../../../../shared/clock';
 import { Invitation } from '../../domain/invitation.entity';
 import { User } from '../../domain/user.entity';
-import { InvitationOutcomeMail } from '../../infrastructure/invitation-outcome-mail';
+import { InvitationOutcomeNotices } from '../../infrastructure/invitation-outcome-notices';
 import { ExpireInvitationsCommand } from './expire-invitations.command';
 
 @CommandHandler(ExpireInvitationsCommand)
@@ -13,7 +13,7 @@ export class ExpireInvitationsHandler implements ICommandHandler<ExpireInvitatio
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
-    private readonly outcomeMail: InvitationOutcomeMail,
+    private readonly outcomeNotices: InvitationOutcomeNotices,
   ) {}
 
   async execute(command: ExpireInvitationsCommand): Promise<number> {
@@ -43,7 +43,7 @@ export class ExpireInvitationsHandler implements ICommandHandler<ExpireInvitatio
         for (const invitation of invitations) invitation.expire(now);
         if (!invitations.length) return 0;
         const invitees = new Map((await em.find(User, { id: { $in: invitations.map((invitation) => invitation.userId) } })).map((user) => [user.id, user]));
-        await this.outcomeMail.tell(
+        await this.outcomeNotices.tell(
           context,
           organizationId,
           'expired',

@@ -5,6 +5,7 @@ import { MailOutbox } from '../../../../infrastructure/mail/mail-outbox';
 import { Revocations } from '../../../../infrastructure/security/revocations';
 import { Clock } from '../../../../shared/clock';
 import { AuthzVersions, Ports, RoleCatalogue } from '../../../access-policy';
+import { InAppNotifications } from '../../../notifications';
 import { Avatar } from '../../domain/avatar.entity';
 import { Invitation } from '../../domain/invitation.entity';
 import { PlatformOperators } from '../../contracts/platform-operators';
@@ -17,8 +18,9 @@ import { RemoveUserCommand } from './remove-user.command';
 /**
  * Erases what the users module keeps about the person: the account's profile (User.remove),
  * their picture, the address on their invitations (pending ones are revoked) and on mails not
- * yet sent; and, through PersonalRecords, their name in the audit read models. What auth
- * keeps (sessions, second factor, keys, password history) is erased by auth on user.removed.
+ * yet sent; their in-app feed and their name in others' notices; and, through PersonalRecords,
+ * their name in the audit read models. What auth keeps (sessions, second factor, keys, password
+ * history) is erased by auth on user.removed.
  */
 @CommandHandler(RemoveUserCommand)
 export class RemoveUserHandler implements ICommandHandler<RemoveUserCommand, void> {
@@ -33,6 +35,7 @@ export class RemoveUserHandler implements ICommandHandler<RemoveUserCommand, voi
     private readonly mail: MailOutbox,
     private readonly operators: PlatformOperators,
     private readonly ports: Ports,
+    private readonly notices: InAppNotifications,
   ) {}
 
   async execute(command: RemoveUserCommand): Promise<void> {
@@ -42,12 +45,15 @@ export class RemoveUserHandler implements ICommandHandler<RemoveUserCommand, voi
       const { target, grantor, activeAdministratorIds, permissionsOf } = await loadForAdministration(em, this.roles, command.by, command.userId, 'users:manage');
       assertMayChangeLifecycle(grantor, target, 'remove', activeAdministratorIds, permissionsOf);
       await em.populate(target, ['passwordHash']);
+      const email = target.email;
       target.remove(now);
       await this.operators.end(context, target.id, 'removed');
       // out of every team in the same transaction: no grant of theirs outlives the account
       await this.ports.get(TeamDirectory).leaveAll(context, target.organizationId, target.id);
       // the audit trail's rows that name them show "removed user" from this commit on
       await this.ports.get(PersonalRecords).eraseUser(context, target.organizationId, target.id);
+      // their in-app feed, and their address and name in the notices of those who invited them
+      await this.notices.eraseUser(context, target.organizationId, target.id, email);
       const invitations = await em.find(Invitation, { userId: target.id });
       for (const invitation of invitations) {
         if (invitation.status === 'pending') invitation.revoke(now);

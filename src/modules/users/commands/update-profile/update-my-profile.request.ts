@@ -14,9 +14,15 @@ export class UpdateMyProfileRequest extends UpdateUserProfileRequest {
       invitationOutcomes: { type: 'boolean' },
       weeklyDigest: { type: 'boolean' },
       productUpdates: { type: 'boolean' },
+      inApp: {
+        type: 'object',
+        properties: { securityAlerts: { type: 'boolean' }, invitationOutcomes: { type: 'boolean' } },
+        additionalProperties: false,
+        description: 'the in-app feed’s switches',
+      },
     },
     additionalProperties: false,
-    description: 'the switches to change; the others keep their values',
+    description: 'the mail switches, and under inApp the in-app feed’s, to change; the others keep their values',
   })
   @Allow()
   notificationPreferences?: unknown;
