@@ -8,7 +8,7 @@ export { UpdateProfileCommand } from './commands/update-profile/update-profile.c
 export { SetAvatarCommand } from './commands/set-avatar/set-avatar.command';
 export { RemoveAvatarCommand } from './commands/remove-avatar/remove-avatar.command';
 export { GetAvatarQuery } from './queries/get-avatar/get-avatar.query';
-export { NOTIFICATION_PREFERENCE_NAMES, type NotificationPreference } from './domain/profile';
+export { IN_APP_TOPICS, NOTIFICATION_PREFERENCE_NAMES, type NotificationPreference } from './domain/profile';
 export { TeamDirectory, type TeamRef } from './contracts/team-directory';
 export { PersonalRecords } from './contracts/personal-records';
 export { SsoAccounts, type SsoAccount, type SsoRoleOutcome } from './contracts/sso-accounts';

@@ -226,6 +226,42 @@ describe('the pages people click, in a real browser', () => {
     await context.close();
   });
 
+  it('shows my notifications, marks one and then all read, and lets me choose in my profile what appears there', async () => {
+    const manager = await createUser(t, { organizationId: orgId, role: 'Manager' });
+    const token = await t.api.login('default', manager.email, manager.password);
+    for (const name of ['Nia Notice', 'Noor Notice']) {
+      const email = `${name.split(' ')[0].toLowerCase()}-${Date.now()}@example.com`;
+      expect((await t.api.post('/api/v1/invitations', { email, role: 'Viewer' }, token)).status).toBe(201);
+      const link = await linkMailedTo(email, /http:\/\/gatehouse\.test\/invitations\/([A-Za-z0-9_-]+)/);
+      expect((await t.api.post('/api/v1/invitations/accept', { token: link, name, password: 'a long enough new password' })).status).toBe(200);
+    }
+    const { context, page } = await person();
+    await signIn(page, manager.email, manager.password);
+    await page.click('nav.side a[href="/account/notifications"]');
+    await page.waitForURL(`${base}/account/notifications`);
+    expect(await page.$$eval('#notifications li[data-unread]', (items) => items.length)).toBe(2);
+    expect(await text(page, '#notifications')).toMatch(/Noor Notice accepted your invitation[\s\S]*Nia Notice accepted your invitation/);
+    await shot(page, '12-notifications');
+
+    await submit(page, '#notifications li:first-child form button');
+    expect(await text(page, '.notice')).toBe('Marked as read.');
+    expect(await page.$$eval('#notifications li[data-unread]', (items) => items.length)).toBe(1);
+    await submit(page, 'form[action="/account/notifications/read-all"] button');
+    expect(await page.$$eval('#notifications li[data-unread]', (items) => items.length)).toBe(0);
+    expect(await page.$('form[action="/account/notifications/read-all"]')).toBeNull();
+
+    // the feed's own switches sit beside the mail ones
+    await page.goto(`${base}/account`);
+    expect(await page.isChecked('#pref_inApp_invitationOutcomes')).toBe(true);
+    await page.fill('#name', 'Max Manager');
+    await page.uncheck('#pref_inApp_invitationOutcomes');
+    await submit(page, 'form[action="/account/profile"] button');
+    expect(await text(page, '.notice')).toBe('Your changes are saved.');
+    const me = await t.api.get<{ notificationPreferences: { invitationOutcomes: boolean; inApp: { invitationOutcomes: boolean } } }>('/api/v1/me', token);
+    expect(me.body.notificationPreferences).toMatchObject({ invitationOutcomes: true, inApp: { invitationOutcomes: false } });
+    await context.close();
+  });
+
   it('creates a personal API key shown once, and changes the password', async () => {
     const user = await createUser(t, { organizationId: orgId, role: 'Developer' });
     const { context, page } = await person();

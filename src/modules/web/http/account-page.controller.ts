@@ -21,7 +21,8 @@ import {
   RevokeSessionsCommand,
   StartTotpEnrolmentCommand,
 } from '../../auth';
-import { GetAvatarQuery, NOTIFICATION_PREFERENCE_NAMES, RemoveAvatarCommand, SetAvatarCommand, UpdateProfileCommand, UserAccounts, type UserProfile } from '../../users';
+import { ListNotificationsQuery, MarkNotificationsReadCommand } from '../../notifications';
+import { GetAvatarQuery, IN_APP_TOPICS, NOTIFICATION_PREFERENCE_NAMES, RemoveAvatarCommand, SetAvatarCommand, UpdateProfileCommand, UserAccounts, type UserProfile } from '../../users';
 import type { MessageKey } from '../pages/messages.en';
 import type { PageLanguage } from '../pages/messages';
 import { PageCsrfGuard } from '../pages/page-csrf.guard';
@@ -43,8 +44,8 @@ interface AccountPage {
 }
 
 /**
- * "My account": profile and preferences, picture, password, MFA, sessions and personal API
- * keys. Not @Public: the API's authentication guard admits the page session's access token
+ * "My account": profile and preferences, picture, password, MFA, sessions, personal API
+ * keys and the in-app notifications. Not @Public: the API's authentication guard admits the page session's access token
  * (PageSessionHook), and every change is the same command the /me API runs.
  */
 @ApiExcludeController()
@@ -76,7 +77,10 @@ export class AccountPageController {
       timezone: field(body, 'timezone').trim() || null,
       locale: field(body, 'locale').trim() || null,
       // an unticked checkbox is simply absent from the form
-      notificationPreferences: Object.fromEntries(NOTIFICATION_PREFERENCE_NAMES.map((name) => [name, field(body, `pref_${name}`) === 'on'])),
+      notificationPreferences: {
+        ...Object.fromEntries(NOTIFICATION_PREFERENCE_NAMES.map((name) => [name, field(body, `pref_${name}`) === 'on'])),
+        inApp: Object.fromEntries(IN_APP_TOPICS.map((name) => [name, field(body, `pref_inApp_${name}`) === 'on'])),
+      },
     };
     try {
       await this.commands.execute(new UpdateProfileCommand(this.self(principal), input, 'self', actor));
@@ -267,6 +271,33 @@ export class AccountPageController {
     return this.done(page, 'keys.revoked', '/account/api-keys');
   }
 
+  @Get('account/notifications')
+  async notifications(@Req() request: PageRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal): Promise<void> {
+    const page = await this.page(request, reply, principal);
+    const feed = await this.queries.execute(new ListNotificationsQuery(this.self(principal), { unread: false, limit: 50 }));
+    await this.show(page, 'account-notifications', 'notifications', 'notifications.title', { feed });
+  }
+
+  @Post('account/notifications/read-all')
+  async readAllNotifications(@Req() request: PageRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor): Promise<void> {
+    const page = await this.page(request, reply, principal);
+    await this.commands.execute(new MarkNotificationsReadCommand(this.self(principal), 'all', actor));
+    return this.done(page, 'notifications.marked', '/account/notifications');
+  }
+
+  @Post('account/notifications/:id/read')
+  async readNotification(
+    @Req() request: PageRequest,
+    @Res() reply: FastifyReply,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
+    @Param('id', IdParam) id: string,
+  ): Promise<void> {
+    const page = await this.page(request, reply, principal);
+    await this.commands.execute(new MarkNotificationsReadCommand(this.self(principal), { id }, actor));
+    return this.done(page, 'notifications.marked', '/account/notifications');
+  }
+
   @Post('sign-out')
   async signOut(@Req() request: PageRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor): Promise<void> {
     if (principal.sessionId) {
@@ -356,7 +387,11 @@ export class AccountPageController {
   }
 
   private preferences(page: AccountPage) {
-    return NOTIFICATION_PREFERENCE_NAMES.map((name) => ({ name, label: page.language.t(`pref.${name}` as MessageKey), on: page.me.notificationPreferences[name] }));
+    const { notificationPreferences: preferences } = page.me;
+    return {
+      mail: NOTIFICATION_PREFERENCE_NAMES.map((name) => ({ name, label: page.language.t(`pref.${name}` as MessageKey), on: preferences[name] })),
+      inApp: IN_APP_TOPICS.map((name) => ({ name, label: page.language.t(`pref.${name}` as MessageKey), on: preferences.inApp[name] })),
+    };
   }
 
   private wait(page: AccountPage, error: DomainError): string {
