@@ -34,6 +34,10 @@ describe('security alerts', () => {
   let alert: Alert;
 
   const alertsOf = async (query = ''): Promise<Alert[]> => (await t.api.get<{ items: Alert[] }>(`/api/v1/audit/security-events${query}`, admin)).body.items;
+  const feedIds = async (token: string) => {
+    const answer = await t.api.get<{ items: { subject: { id: string } | null }[]; unreadCount: number }>('/api/v1/me/notifications', token);
+    return { ids: answer.body.items.map((n) => n.subject?.id), unread: answer.body.unreadCount };
+  };
   const alertMails = () => t.smtp.received.filter((mail) => mail.headers.subject?.includes(FAILED_SIGN_INS));
 
   beforeAll(async () => {
@@ -90,6 +94,13 @@ describe('security alerts', () => {
     expect(await feedOf(optedOutToken)).toEqual([expect.objectContaining(expected)]);
     const viewer = await createUser(t, { organizationId: orgId, role: 'Viewer' });
     expect(await feedOf(await t.api.login('default', viewer.email, viewer.password))).toEqual([]);
+  });
+
+  it('shows alerts in a feed only to a key that carries audit:read', async () => {
+    const key = async (scopes: string[]) =>
+      (await t.api.post<{ key: string }>('/api/v1/me/api-keys', { name: scopes.join(' '), scopes, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }, optedOutToken)).body.key;
+    expect((await feedIds(await key(['account:read', 'audit:read']))).ids).toContain(alert.id);
+    expect(await feedIds(await key(['account:read']))).toEqual({ ids: [], unread: 0 });
   });
 
   it('adds repeats to the open alert instead of opening another, and mails nothing more', async () => {
@@ -204,6 +215,14 @@ describe('security alerts', () => {
     expect(await t.env.scalar(`select count(*) from security_known_devices where user_id = $1 and kind = 'user_agent' and value = 'new-device/2'`, [optedOut.id])).toBe(1);
     expect(await t.env.scalar(`select count(*) from security_known_devices where user_id = $1 and kind = 'signed_in'`, [viewer.id])).toBe(1);
     expect(await t.env.scalar(`select count(*) from events where type = 'auth.login_succeeded' and subject->>'id' = $1 and payload->>'role' = 'Administrator'`, [optedOut.id])).toBe(3);
+  });
+
+  it('shows alerts in a feed only while its reader holds audit:read: not to an Administrator made Manager', async () => {
+    const setRole = (role: string) => t.api.request('PUT', `/api/v1/users/${optedOut.id}/role`, { token: admin, body: { role } });
+    expect((await setRole('Manager')).status).toBe(200);
+    expect((await feedIds(await t.api.login('default', optedOut.email, optedOut.password))).ids).not.toContain(alert.id);
+    expect((await setRole('Administrator')).status).toBe(200);
+    expect((await feedIds(await t.api.login('default', optedOut.email, optedOut.password))).ids).toContain(alert.id);
   });
 });
 

@@ -1,4 +1,4 @@
-import { noticeTitle } from './notice';
+import { noticeTitle, visibleKinds } from './notice';
 
 describe(noticeTitle.name, () => {
   it("writes an alert as its mail's subject: its severity and its rule's title", () => {
@@ -17,5 +17,14 @@ describe(noticeTitle.name, () => {
     const invitees = [{ email: 'a@example.com', name: null, role: 'Viewer' }, { email: 'b@example.com', name: null, role: 'Viewer' }];
     expect(noticeTitle('invitation_outcome', { outcome: 'accepted', invitees, more: 3 })).toBe('5 people accepted your invitations');
     expect(noticeTitle('invitation_outcome', { outcome: 'expired', invitees, more: 0 })).toBe('2 of your invitations expired');
+  });
+});
+
+describe(visibleKinds.name, () => {
+  it('shows alerts only to a holder of audit:read, and to a key only when it carries the scope too', () => {
+    expect(visibleKinds(['account:read', 'audit:read'], null)).toEqual(['security_alert', 'invitation_outcome']);
+    expect(visibleKinds(['account:read'], null)).toEqual(['invitation_outcome']);
+    expect(visibleKinds(['account:read', 'audit:read'], ['account:read'])).toEqual(['invitation_outcome']);
+    expect(visibleKinds(['account:read', 'audit:read'], ['account:read', 'audit:read'])).toEqual(['security_alert', 'invitation_outcome']);
   });
 });

@@ -22,6 +22,20 @@ export const NOTICE_TOPICS: Record<NoticeKind, 'securityAlerts' | 'invitationOut
 
 export const NOTICE_KINDS = Object.keys(NOTICE_TOPICS) as NoticeKind[];
 
+/**
+ * What a reader must hold to see a kind in their feed, whatever it held when the notice came:
+ * an Administrator made Viewer no longer reads alerts there, nor does a key without the scope.
+ */
+const NOTICE_READ_PERMISSION: Partial<Record<NoticeKind, string>> = { security_alert: 'audit:read' };
+
+/** The kinds a reader with these permissions (and, for an API key, these scopes) may see. */
+export function visibleKinds(permissions: readonly string[], scopes: readonly string[] | null): NoticeKind[] {
+  return NOTICE_KINDS.filter((kind) => {
+    const needed = NOTICE_READ_PERMISSION[kind];
+    return !needed || (permissions.includes(needed) && (!scopes || scopes.includes(needed)));
+  });
+}
+
 /** A notice for one recipient, as a command hands it over. */
 export type Notice = {
   [K in NoticeKind]: { userId: string; kind: K; data: NoticeData[K]; subject: { type: string; id: string } | null };

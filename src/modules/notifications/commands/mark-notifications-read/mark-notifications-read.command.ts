@@ -10,6 +10,7 @@ export interface MarkedRead {
 export class MarkNotificationsReadCommand extends Command<MarkedRead> {
   constructor(
     readonly owner: { organizationId: string; userId: string },
+    readonly reader: { role: string; scopes: readonly string[] | null },
     readonly which: { id: string } | 'all',
     readonly actor: Actor,
   ) {

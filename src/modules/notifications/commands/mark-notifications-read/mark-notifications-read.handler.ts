@@ -2,24 +2,31 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
 import { Clock } from '../../../../shared/clock';
 import { NotFoundError } from '../../../../shared/domain-error';
+import { RoleCatalogue } from '../../../access-policy';
 import { READ_IDS_IN_PAYLOAD } from '../../contracts/notifications.events';
+import { visibleKinds } from '../../domain/notice';
+import { UNREAD_COUNT } from '../../infrastructure/feed-statements';
 import { MarkNotificationsReadCommand, type MarkedRead } from './mark-notifications-read.command';
 
 /**
  * One statement marks what is still unread, so concurrent requests mark each notice once and
  * only the request that marked something records `notification.read`. A notice that is not
- * the caller's is a 404, whoever's it is; one already read is answered as marked 0.
+ * the caller's is a 404, whoever's it is; one already read is answered as marked 0. The
+ * unread count answered is the feed's: of the kinds the caller may see.
  */
 @CommandHandler(MarkNotificationsReadCommand)
 export class MarkNotificationsReadHandler implements ICommandHandler<MarkNotificationsReadCommand, MarkedRead> {
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly roles: RoleCatalogue,
     private readonly clock: Clock,
   ) {}
 
-  async execute({ owner, which, actor }: MarkNotificationsReadCommand): Promise<MarkedRead> {
+  async execute({ owner, reader, which, actor }: MarkNotificationsReadCommand): Promise<MarkedRead> {
     const { organizationId, userId } = owner;
     const one = which === 'all' ? null : which.id;
+    // read before the transaction (cached): its work asks the pool for no second connection
+    const kinds = visibleKinds((await this.roles.permissionsOf(organizationId))(reader.role), reader.scopes);
     const { result } = await this.uow.runStatements({ actor, organizationId }, async (context) => {
       const marked = await context.rows<{ id: string }>(
         'notifications.mark_read',
@@ -40,11 +47,7 @@ export class MarkNotificationsReadHandler implements ICommandHandler<MarkNotific
           payload: { all: one === null, count: marked.length, notificationIds: marked.slice(0, READ_IDS_IN_PAYLOAD).map((row) => row.id) },
         });
       }
-      const [unread] = await context.rows<{ n: number }>(
-        'notifications.unread_count',
-        'select count(*)::int as n from notifications where organization_id = $1 and user_id = $2 and read_at is null',
-        [organizationId, userId],
-      );
+      const [unread] = await context.rows<{ n: number }>(UNREAD_COUNT.name, UNREAD_COUNT.text, [organizationId, userId, kinds]);
       return { marked: marked.length, unreadCount: unread.n };
     });
     return result;

@@ -1,7 +1,9 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { HotReads } from '../../../../infrastructure/database/hot-reads';
 import { decodeCursor, encodeCursor } from '../../../../shared/pagination';
-import { noticeTitle } from '../../domain/notice';
+import { RoleCatalogue } from '../../../access-policy';
+import { noticeTitle, visibleKinds } from '../../domain/notice';
+import { UNREAD_COUNT } from '../../infrastructure/feed-statements';
 import { ListNotificationsQuery, type NotificationFeed } from './list-notifications.query';
 
 interface Position {
@@ -27,24 +29,24 @@ interface Row {
 
 @QueryHandler(ListNotificationsQuery)
 export class ListNotificationsHandler implements IQueryHandler<ListNotificationsQuery, NotificationFeed> {
-  constructor(private readonly hot: HotReads) {}
+  constructor(
+    private readonly hot: HotReads,
+    private readonly roles: RoleCatalogue,
+  ) {}
 
-  async execute({ owner, options }: ListNotificationsQuery): Promise<NotificationFeed> {
+  async execute({ owner, reader, options }: ListNotificationsQuery): Promise<NotificationFeed> {
     const after = decodeCursor(options.cursor, isPosition);
+    const kinds = visibleKinds((await this.roles.permissionsOf(owner.organizationId))(reader.role), reader.scopes);
     const [rows, [unread]] = await Promise.all([
       this.hot.rows<Row>(
         'notifications.feed',
         `select id, topic, kind, data, subject_type, subject_id, created_at, read_at from notifications
-          where organization_id = $1 and user_id = $2 and (not $3 or read_at is null)
+          where organization_id = $1 and user_id = $2 and kind = any($7::text[]) and (not $3 or read_at is null)
             and ($4::timestamptz is null or (created_at, id) < ($4, $5::uuid))
           order by created_at desc, id desc limit $6`,
-        [owner.organizationId, owner.userId, options.unread, after?.at ?? null, after?.id ?? null, options.limit + 1],
+        [owner.organizationId, owner.userId, options.unread, after?.at ?? null, after?.id ?? null, options.limit + 1, kinds],
       ),
-      this.hot.rows<{ n: number }>(
-        'notifications.unread_count',
-        'select count(*)::int as n from notifications where organization_id = $1 and user_id = $2 and read_at is null',
-        [owner.organizationId, owner.userId],
-      ),
+      this.hot.rows<{ n: number }>(UNREAD_COUNT.name, UNREAD_COUNT.text, [owner.organizationId, owner.userId, kinds]),
     ]);
     const page = rows.slice(0, options.limit);
     const last = page.at(-1);
