@@ -133,6 +133,10 @@ export const appConfigSchema = z
       retentionBatchRows: integer(1, 1_000_000),
       partitionMonthsAhead: integer(1, 24),
     }),
+    notifications: z.object({
+      // in-app notices older than this are deleted by the worker's hourly pass; 0 keeps them
+      retentionDays: integer(0, 3650),
+    }),
     // the security detector's thresholds (src/modules/audit/domain/security-rules.ts)
     securityAlerts: z.object({
       accountFailures: integer(1, 10_000),

@@ -56,6 +56,9 @@ describe(loadConfig.name, () => {
     const config = loadConfig({ NODE_ENV: 'test', AUDIT_RETENTION_INTERVAL_SECONDS: '60', AUDIT_PARTITION_MONTHS_AHEAD: '4', AUDIT_RETENTION_BATCH_ROWS: '500' });
     expect(config.audit).toMatchObject({ retentionIntervalSeconds: 60, partitionMonthsAhead: 4, retentionBatchRows: 500 });
     expect(loadConfig({ NODE_ENV: 'test' }).audit).toMatchObject({ retentionIntervalSeconds: 3600, partitionMonthsAhead: 2, retentionBatchRows: 10_000 });
+    expect(loadConfig({ NODE_ENV: 'test' }).notifications).toEqual({ retentionDays: 90 });
+    expect(loadConfig({ NODE_ENV: 'test', NOTIFICATION_RETENTION_DAYS: '0' }).notifications).toEqual({ retentionDays: 0 });
+    expect(() => loadConfig({ NODE_ENV: 'test', NOTIFICATION_RETENTION_DAYS: '-1' })).toThrow(/^Invalid configuration: NOTIFICATION_RETENTION_DAYS /);
     expect(() => loadConfig({ NODE_ENV: 'test', AUDIT_RETENTION_BATCH_ROWS: '0' })).toThrow(/^Invalid configuration: AUDIT_RETENTION_BATCH_ROWS /);
     expect(() => loadConfig({ NODE_ENV: 'test', AUDIT_PARTITION_MONTHS_AHEAD: '0' })).toThrow(/^Invalid configuration: AUDIT_PARTITION_MONTHS_AHEAD /);
     expect(() => loadConfig({ NODE_ENV: 'test', AUDIT_RETENTION_INTERVAL_SECONDS: 'hourly' })).toThrow(/^Invalid configuration: AUDIT_RETENTION_INTERVAL_SECONDS /);

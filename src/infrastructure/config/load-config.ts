@@ -55,6 +55,7 @@ const ENVIRONMENT: Record<string, string[]> = {
   AUDIT_RETENTION_INTERVAL_SECONDS: ['audit', 'retentionIntervalSeconds'],
   AUDIT_RETENTION_BATCH_ROWS: ['audit', 'retentionBatchRows'],
   AUDIT_PARTITION_MONTHS_AHEAD: ['audit', 'partitionMonthsAhead'],
+  NOTIFICATION_RETENTION_DAYS: ['notifications', 'retentionDays'],
   WEBHOOK_ALLOW_PRIVATE_TARGETS: ['webhooks', 'allowPrivateTargets'],
   WEBHOOK_ATTEMPTS: ['webhooks', 'attempts'],
   WEBHOOK_BACKOFF_MS: ['webhooks', 'backoffMs'],

@@ -1,3 +1,4 @@
+import { NotificationPruner } from '../../../src/modules/notifications/jobs/notification-pruner';
 import type { ApiResponse } from '../../support/api-client';
 import { eventually, startTestAppWithMail, type TestApp } from '../../support/test-app';
 import type { SmtpSink } from '../../support/smtp-sink';
@@ -190,6 +191,30 @@ describe('in-app notifications', () => {
     const recorded = await t.env.scalar(`select coalesce(sum((payload->>'count')::int), 0) from events where type = 'notification.read'`);
     expect(recorded - before).toBe(2);
     expect(await t.env.scalar(`select count(*) from events where type = 'notification.read' and payload->>'all' = 'true'`)).toBe(answers.filter((a) => a.body.marked > 0).length);
+  });
+
+  it('deletes notices past NOTIFICATION_RETENTION_DAYS, read or not, recording how many went, and keeps the rest', async () => {
+    // all but the newest and Ada's (the next story removes her)
+    const items = (await feed(manager.token)).body.items;
+    const kept = [items[0].id, items.find((n) => n.title === 'Ada Feed accepted your invitation')!.id];
+    await t.env.scalar(`update notifications set created_at = now() - interval '91 days' where user_id = $1 and not (id = any($2::uuid[])) returning 1`, [manager.id, kept]);
+    // and two of another organization's, one read
+    await t.env.scalar(
+      `insert into notifications (id, organization_id, user_id, topic, kind, data, created_at, read_at)
+       select gen_random_uuid(), o.id, gen_random_uuid(), 'invitationOutcomes', 'invitation_outcome', '{"outcome":"expired","invitees":[],"more":2}', now() - interval '200 days', r
+         from organizations o, (values (null::timestamptz), (now())) v(r) where o.slug = 'feed-other' returning 1`,
+    );
+    const old = await t.env.scalar(`select count(*) from notifications where created_at < now() - interval '90 days'`);
+    expect(old).toBe(3);
+    const [pruned, again] = await Promise.all([t.app.get(NotificationPruner).prune(), t.app.get(NotificationPruner).prune()]);
+    // a run already going is joined, not doubled
+    expect(again).toBe(pruned);
+    expect(pruned).toBe(old);
+    expect((await feed(manager.token)).body.items.map((n) => n.id)).toEqual(kept);
+    expect(await t.env.scalar(`select count(*) from notifications where created_at < now() - interval '90 days'`)).toBe(0);
+    expect(await t.env.scalar(`select sum((payload->>'count')::int) from events where type = 'notification.pruned'`)).toBe(old);
+    expect(await t.env.scalar(`select count(distinct organization_id) from events where type = 'notification.pruned'`)).toBe(2);
+    expect(await t.app.get(NotificationPruner).prune()).toBe(0);
   });
 
   it('erases a removed person: their own feed, and their address and name in the notices of whoever invited them', async () => {

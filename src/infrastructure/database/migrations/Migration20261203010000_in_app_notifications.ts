@@ -3,7 +3,8 @@ import { Migration } from '@mikro-orm/migrations';
 /**
  * The in-app notices (`GET /api/v1/me/notifications`): a row a recipient, written in the
  * transaction of the command that had something to tell (an alert raised, an invitation
- * accepted or expired), read and marked read by its recipient only.
+ * accepted or expired), read and marked read by its recipient only, deleted by the workers
+ * past NOTIFICATION_RETENTION_DAYS.
  */
 export class Migration20261203010000_in_app_notifications extends Migration {
   override up(): void {
@@ -22,6 +23,8 @@ export class Migration20261203010000_in_app_notifications extends Migration {
       );
       create index notifications_feed on notifications (organization_id, user_id, created_at desc, id desc);
       create index notifications_unread on notifications (organization_id, user_id) where read_at is null;
+      -- the retention's pass (NOTIFICATION_RETENTION_DAYS), oldest first
+      create index notifications_age on notifications (created_at, organization_id);
     `);
   }
 

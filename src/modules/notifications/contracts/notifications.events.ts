@@ -15,6 +15,11 @@ export const NOTIFICATIONS_EVENTS = defineEvents('notifications', {
       notificationIds: z.array(z.string()).describe(`the first ${READ_IDS_IN_PAYLOAD} of them`),
     }),
   },
+  'notification.pruned': {
+    description: 'In-app notices older than NOTIFICATION_RETENTION_DAYS were deleted, read or not (one event a batch of at most 10,000).',
+    subject: ['organization'],
+    payload: payload({ before: z.string().describe('RFC 3339: notices created before it went'), count: z.number().int() }),
+  },
 });
 
 declare module '../../../shared/event-catalogue' {
