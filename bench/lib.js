@@ -3,7 +3,7 @@
 // core, load from a separate process pinned to the other core, CPU time per request, and
 // rounds interleaved with their baseline.
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
-const { readFileSync, existsSync, rmSync } = require('node:fs');
+const { createWriteStream, readFileSync, existsSync, rmSync } = require('node:fs');
 const http = require('node:http');
 const { availableParallelism } = require('node:os');
 const { randomBytes } = require('node:crypto');
@@ -175,14 +175,18 @@ function cpuSeconds(pid) {
 
 /**
  * Starts bench/server.js (`gatehouse` or `bare`) pinned to the server core; answers its port,
- * pid and a stop function. Its stdout (the request log) is drained as a log collector would.
+ * pid and a stop function. Its stdout (the request log) is drained as a log collector would,
+ * or kept in BENCH_SERVER_LOG_DIR as `<kind>-<pid>.log` (with BENCH_NODE_ARGS such as
+ * --trace-gc, whose lines go to stdout).
  */
 async function startServer(kind, env, nodeArgs = []) {
   // BENCH_NODE_ARGS: Node flags for every server of a run (an experiment: --trace-deopt, heap sizes)
   const flags = [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...nodeArgs];
   const [command, args] = pinned(SERVER_CORE, process.execPath, [...flags, path.join(__dirname, 'server.js'), kind]);
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  child.stdout.resume();
+  const logDir = process.env.BENCH_SERVER_LOG_DIR;
+  if (logDir) child.stdout.pipe(createWriteStream(path.join(logDir, `${kind}-${child.pid}.log`)));
+  else child.stdout.resume();
   return listening(child, `bench server (${kind})`);
 }
 

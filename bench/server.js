@@ -29,10 +29,11 @@ Module({ controllers: [BareController] })(BareModule);
 async function gatehouse() {
   const { createApp } = require('../dist/app.factory');
   const { loadConfig } = require('../dist/infrastructure/config/load-config');
-  const { prepareDatabase } = require('../dist/infrastructure/database/prepare-database');
+  const { prepareDatabaseApart } = require('../dist/infrastructure/database/prepare-database');
   const { BootstrapService } = require('../dist/modules/organizations');
   const config = loadConfig(process.env);
-  await prepareDatabase(config.databaseUrl);
+  // as dist/main.js does: the migrations in a process of their own
+  await prepareDatabaseApart();
   const app = await createApp(config);
   await app.get(BootstrapService).run();
   return app;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './infrastructure/config/load-config';
-import { prepareDatabase } from './infrastructure/database/prepare-database';
+import { prepareDatabaseApart } from './infrastructure/database/prepare-database';
 import { withEncryptionKey } from './infrastructure/security/encryption-key-file';
 import { BootstrapService, type BootstrapOutcome } from './modules/organizations';
 
@@ -37,7 +37,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  if (config.migrateOnStart) await prepareDatabase(config.databaseUrl, logger);
+  // in a process of its own: one that applied them serves slower for good (prepareDatabaseApart)
+  if (config.migrateOnStart) await prepareDatabaseApart();
 
   const app = await createApp(config);
   const outcome = await app.get(BootstrapService).run();

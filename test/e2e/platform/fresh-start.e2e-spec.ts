@@ -176,6 +176,16 @@ describe('a fresh start of the built application (node dist/main.js)', () => {
     }
   });
 
+  it('stops when its migrations fail (they run in a process of their own before it serves): exits non-zero, saying why', async () => {
+    const env = freshEnvironment();
+    // a well-formed address where no PostgreSQL listens
+    const app = new AppProcess(env.env({ PORT: String(await freePort()), DATABASE_URL: 'postgres://postgres@127.0.0.1:9/gatehouse_nowhere' }));
+    const exit = await app.exited;
+    expect(exit.code).not.toBe(0);
+    expect(app.stderr()).toMatch(/^migration failed: .*ECONNREFUSED/m);
+    expect(app.stderr()).toMatch(/^Gatehouse failed to start: the migrations failed \(exit 1\)$/m);
+  });
+
   it('refuses to start with a bad PORT, DATABASE_URL or APP_ROLE: exits non-zero, one line on stderr naming the variable, nothing created', async () => {
     const bad = [
       { variable: 'PORT', value: 'eighty' },
