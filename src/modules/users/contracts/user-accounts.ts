@@ -270,8 +270,20 @@ export class UserAccounts {
   async usersWanting(
     organizationId: string,
     preference: NotificationPreference,
-    { within, role, among, channel = 'email' }: { within?: EntityManager; role?: string; among?: readonly string[]; channel?: NotificationChannel } = {},
+    { channel = 'email', ...which }: { within?: EntityManager; role?: string; among?: readonly string[]; channel?: NotificationChannel } = {},
   ): Promise<{ id: string; email: string; role: string }[]> {
+    const users = await this.activeUsersReached(organizationId, which);
+    return users.filter((user) => wantsNotice(user.preferences, preference, channel)).map(({ id, email, role }) => ({ id, email, role }));
+  }
+
+  /**
+   * The active users with an address, with their roles and notification preferences: for a
+   * caller that tells them on more than one channel with one read (usersWanting for one).
+   */
+  async activeUsersReached(
+    organizationId: string,
+    { within, role, among }: { within?: EntityManager; role?: string; among?: readonly string[] } = {},
+  ): Promise<{ id: string; email: string; role: string; preferences: NotificationPreferences }[]> {
     if (among && !among.length) return [];
     const em = within ?? this.uow.reader(organizationId);
     const conditions = [...(role ? ['role = ?'] : []), ...(among ? [`id in (${among.map(() => '?').join(', ')})`] : [])];
@@ -284,7 +296,7 @@ export class UserAccounts {
         'all',
         within?.getTransactionContext<Knex.Transaction>(),
       );
-    return rows.filter((row) => wantsNotice(effectiveNotificationPreferences(row.notification_preferences), preference, channel)).map(({ id, email, role: held }) => ({ id, email, role: held }));
+    return rows.map(({ id, email, role: held, notification_preferences }) => ({ id, email, role: held, preferences: effectiveNotificationPreferences(notification_preferences) }));
   }
 
   /** Role and status of the given accounts (a team overview); unknown ids are left out. */

@@ -4,6 +4,7 @@ import { MailOutbox } from '../../../infrastructure/mail/mail-outbox';
 import { InAppNotifications } from '../../notifications';
 import type { Invitation } from '../domain/invitation.entity';
 import { UserAccounts } from '../contracts/user-accounts';
+import { wantsNotice } from '../domain/profile';
 import { INVITATION_OUTCOME_TEMPLATE, INVITEES_IN_MAIL, type InviteeLine } from './invitation-outcome.template';
 
 /** An invitation that reached an outcome, and whom it invited (their email and name as they are now). */
@@ -41,8 +42,9 @@ export class InvitationOutcomeNotices {
       return { invitees, more: items.length - invitees.length, subject: { type: 'invitation', id: items[0].invitation.id } };
     };
     // on the transaction's own connection: the command already holds one
-    const byMail = await this.accounts.usersWanting(organizationId, 'invitationOutcomes', { within: context.em, among: inviters });
-    const inApp = await this.accounts.usersWanting(organizationId, 'invitationOutcomes', { within: context.em, among: inviters, channel: 'inApp' });
+    const reached = await this.accounts.activeUsersReached(organizationId, { within: context.em, among: inviters });
+    const byMail = reached.filter((inviter) => wantsNotice(inviter.preferences, 'invitationOutcomes', 'email'));
+    const inApp = reached.filter((inviter) => wantsNotice(inviter.preferences, 'invitationOutcomes', 'inApp'));
     await this.mail.enqueueMany(
       context,
       byMail.map((inviter) => {
