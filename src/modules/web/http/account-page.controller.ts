@@ -45,8 +45,9 @@ interface AccountPage {
 
 /**
  * "My account": profile and preferences, picture, password, MFA, sessions, personal API
- * keys and the in-app notifications. Not @Public: the API's authentication guard admits the page session's access token
- * (PageSessionHook), and every change is the same command the /me API runs.
+ * keys and the in-app notifications. Not @Public: the API's authentication guard admits the
+ * page session's access token (PageSessionHook), and every change is the same command the
+ * /me API runs.
  */
 @ApiExcludeController()
 @UseGuards(PageCsrfGuard)
