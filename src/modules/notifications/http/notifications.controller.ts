@@ -25,21 +25,20 @@ export class NotificationsController {
   @RequirePermissions('account:read')
   @ApiOkResponse({ type: NotificationFeedResponse, description: 'newest first; with an API key, only when it carries the scope account:read; security alerts only while the caller holds audit:read (a key: and carries it)' })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ListNotificationsRequest): Promise<NotificationFeedResponse> {
-    const owner = { organizationId: principal.organizationId, userId: principal.userId };
-    return this.queries.execute(new ListNotificationsQuery(owner, principal, { unread: query.unread ?? false, cursor: query.cursor, limit: query.limit }));
+    return this.queries.execute(new ListNotificationsQuery(principal, { unread: query.unread ?? false, cursor: query.cursor, limit: query.limit }));
   }
 
   @Post('read-all')
   @HttpCode(200)
   @ApiOkResponse({ type: MarkedReadResponse, description: 'every unread notice marked read; needs a signed-in session' })
   async readAll(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor): Promise<MarkedReadResponse> {
-    return this.commands.execute(new MarkNotificationsReadCommand({ organizationId: principal.organizationId, userId: principal.userId }, principal, 'all', actor));
+    return this.commands.execute(new MarkNotificationsReadCommand(principal, 'all', actor));
   }
 
   @Post(':id/read')
   @HttpCode(200)
   @ApiOkResponse({ type: MarkedReadResponse, description: 'the notice marked read (marked 0 when it already was); another user’s notice is a 404; needs a signed-in session' })
   async read(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Param('id', IdParam) id: string): Promise<MarkedReadResponse> {
-    return this.commands.execute(new MarkNotificationsReadCommand({ organizationId: principal.organizationId, userId: principal.userId }, principal, { id }, actor));
+    return this.commands.execute(new MarkNotificationsReadCommand(principal, { id }, actor));
   }
 }

@@ -275,14 +275,14 @@ export class AccountPageController {
   @Get('account/notifications')
   async notifications(@Req() request: PageRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal): Promise<void> {
     const page = await this.page(request, reply, principal);
-    const feed = await this.queries.execute(new ListNotificationsQuery(this.self(principal), principal, { unread: false, limit: 50 }));
+    const feed = await this.queries.execute(new ListNotificationsQuery(principal, { unread: false, limit: 50 }));
     await this.show(page, 'account-notifications', 'notifications', 'notifications.title', { feed });
   }
 
   @Post('account/notifications/read-all')
   async readAllNotifications(@Req() request: PageRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor): Promise<void> {
     const page = await this.page(request, reply, principal);
-    await this.commands.execute(new MarkNotificationsReadCommand(this.self(principal), principal, 'all', actor));
+    await this.commands.execute(new MarkNotificationsReadCommand(principal, 'all', actor));
     return this.done(page, 'notifications.marked', '/account/notifications');
   }
 
@@ -295,7 +295,7 @@ export class AccountPageController {
     @Param('id', IdParam) id: string,
   ): Promise<void> {
     const page = await this.page(request, reply, principal);
-    await this.commands.execute(new MarkNotificationsReadCommand(this.self(principal), principal, { id }, actor));
+    await this.commands.execute(new MarkNotificationsReadCommand(principal, { id }, actor));
     return this.done(page, 'notifications.marked', '/account/notifications');
   }
 

@@ -4,8 +4,7 @@ import { Clock } from '../../../../shared/clock';
 import { NotFoundError } from '../../../../shared/domain-error';
 import { RoleCatalogue } from '../../../access-policy';
 import { READ_IDS_IN_PAYLOAD } from '../../contracts/notifications.events';
-import { visibleKinds } from '../../domain/notice';
-import { UNREAD_COUNT } from '../../infrastructure/feed-statements';
+import { kindsVisibleTo, UNREAD_COUNT } from '../../infrastructure/feed-reader';
 import { MarkNotificationsReadCommand, type MarkedRead } from './mark-notifications-read.command';
 
 /**
@@ -22,11 +21,11 @@ export class MarkNotificationsReadHandler implements ICommandHandler<MarkNotific
     private readonly clock: Clock,
   ) {}
 
-  async execute({ owner, reader, which, actor }: MarkNotificationsReadCommand): Promise<MarkedRead> {
-    const { organizationId, userId } = owner;
+  async execute({ reader, which, actor }: MarkNotificationsReadCommand): Promise<MarkedRead> {
+    const { organizationId, userId } = reader;
     const one = which === 'all' ? null : which.id;
     // read before the transaction (cached): its work asks the pool for no second connection
-    const kinds = visibleKinds((await this.roles.permissionsOf(organizationId))(reader.role), reader.scopes);
+    const kinds = await kindsVisibleTo(this.roles, reader);
     const { result } = await this.uow.runStatements({ actor, organizationId }, async (context) => {
       const marked = await context.rows<{ id: string }>(
         'notifications.mark_read',

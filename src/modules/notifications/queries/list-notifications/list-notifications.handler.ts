@@ -2,8 +2,8 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { HotReads } from '../../../../infrastructure/database/hot-reads';
 import { decodeCursor, encodeCursor } from '../../../../shared/pagination';
 import { RoleCatalogue } from '../../../access-policy';
-import { noticeTitle, visibleKinds } from '../../domain/notice';
-import { UNREAD_COUNT } from '../../infrastructure/feed-statements';
+import { noticeTitle } from '../../domain/notice';
+import { kindsVisibleTo, UNREAD_COUNT } from '../../infrastructure/feed-reader';
 import { ListNotificationsQuery, type NotificationFeed } from './list-notifications.query';
 
 interface Position {
@@ -34,9 +34,9 @@ export class ListNotificationsHandler implements IQueryHandler<ListNotifications
     private readonly roles: RoleCatalogue,
   ) {}
 
-  async execute({ owner, reader, options }: ListNotificationsQuery): Promise<NotificationFeed> {
+  async execute({ reader, options }: ListNotificationsQuery): Promise<NotificationFeed> {
     const after = decodeCursor(options.cursor, isPosition);
-    const kinds = visibleKinds((await this.roles.permissionsOf(owner.organizationId))(reader.role), reader.scopes);
+    const kinds = await kindsVisibleTo(this.roles, reader);
     const [rows, [unread]] = await Promise.all([
       this.hot.rows<Row>(
         'notifications.feed',
@@ -44,9 +44,9 @@ export class ListNotificationsHandler implements IQueryHandler<ListNotifications
           where organization_id = $1 and user_id = $2 and kind = any($7::text[]) and (not $3 or read_at is null)
             and ($4::timestamptz is null or (created_at, id) < ($4, $5::uuid))
           order by created_at desc, id desc limit $6`,
-        [owner.organizationId, owner.userId, options.unread, after?.at ?? null, after?.id ?? null, options.limit + 1, kinds],
+        [reader.organizationId, reader.userId, options.unread, after?.at ?? null, after?.id ?? null, options.limit + 1, kinds],
       ),
-      this.hot.rows<{ n: number }>(UNREAD_COUNT.name, UNREAD_COUNT.text, [owner.organizationId, owner.userId, kinds]),
+      this.hot.rows<{ n: number }>(UNREAD_COUNT.name, UNREAD_COUNT.text, [reader.organizationId, reader.userId, kinds]),
     ]);
     const page = rows.slice(0, options.limit);
     const last = page.at(-1);

@@ -1,5 +1,6 @@
 import { Query } from '@nestjs/cqrs';
 import type { Page } from '../../../../shared/pagination';
+import type { FeedReader } from '../../infrastructure/feed-reader';
 
 export interface NotificationView {
   id: string;
@@ -14,14 +15,10 @@ export interface NotificationView {
 
 export type NotificationFeed = Page<NotificationView> & { unreadCount: number };
 
-/**
- * The caller's own feed, newest first; `unread` keeps only what they have not marked read.
- * `reader`: the caller's role and, for an API key, its scopes, which decide the kinds shown.
- */
+/** The reader's own feed, newest first; `unread` keeps only what they have not marked read. */
 export class ListNotificationsQuery extends Query<NotificationFeed> {
   constructor(
-    readonly owner: { organizationId: string; userId: string },
-    readonly reader: { role: string; scopes: readonly string[] | null },
+    readonly reader: FeedReader,
     readonly options: { unread: boolean; cursor?: string; limit: number },
   ) {
     super();
