@@ -38,7 +38,7 @@ function settings() {
   return {
     tiny: TINY,
     seconds: Number(process.env.BENCH_SECONDS ?? (TINY ? 0.5 : 5)),
-    rounds: Number(process.env.BENCH_ROUNDS ?? (TINY ? 1 : 3)),
+    rounds: Number(process.env.BENCH_ROUNDS ?? (TINY ? 1 : 5)),
     sizes: TINY
       ? { users: 50, teams: 5, resources: 10, grants: 50, auditEvents: 5_000, invitations: 20 }
       : { users: 10_000, teams: 500, resources: 10_000, grants: 50_000, auditEvents: 1_000_000, invitations: Number(process.env.BENCH_INVITATIONS ?? 10_000) },

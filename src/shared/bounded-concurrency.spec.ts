@@ -74,4 +74,45 @@ describe(BoundedConcurrency.name, () => {
     await expect(Promise.all([first, second, third])).resolves.toEqual(['a', 'b', 'c']);
     expect(sut.hasRoom()).toBe(true);
   });
+
+  it('refuses a waiter whose turn comes past its wait limit, passing the slot to the next within it', async () => {
+    let now = 0;
+    let maxWaitMs = 100;
+    const sut = new BoundedConcurrency(1, 3, () => new Full(), { maxWaitMs: () => maxWaitMs, now: () => now });
+    const [a, b, c, d] = [pending(), pending(), pending(), pending()];
+    const first = sut.run(a.task);
+    const late = sut.run(b.task);
+    now = 50;
+    const inTime = sut.run(c.task);
+    // a ran slower than the room expected: b has waited 120 ms when its turn comes, c 70
+    now = 120;
+    a.finish('a');
+    await expect(late).rejects.toBeInstanceOf(Full);
+    await tick();
+    expect([b.started(), c.started()]).toEqual([false, true]);
+    expect(sut.queued).toBe(0);
+    // the limit is asked when the turn comes: raised, a long wait still runs
+    const patient = sut.run(d.task);
+    now = 400;
+    maxWaitMs = 1000;
+    c.finish('c');
+    await tick();
+    expect(d.started()).toBe(true);
+    d.finish('d');
+    await expect(Promise.all([first, inTime, patient])).resolves.toEqual(['a', 'c', 'd']);
+  });
+
+  it('frees the slot when every waiter is past its limit', async () => {
+    let now = 0;
+    const sut = new BoundedConcurrency(1, 2, () => new Full(), { maxWaitMs: () => 10, now: () => now });
+    const a = pending();
+    const first = sut.run(a.task);
+    const waiters = [sut.run(async () => 'b'), sut.run(async () => 'c')];
+    now = 11;
+    a.finish('a');
+    await first;
+    const settled = await Promise.allSettled(waiters);
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    await expect(sut.run(async () => 'next')).resolves.toBe('next');
+  });
 });

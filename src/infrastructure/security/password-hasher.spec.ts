@@ -78,6 +78,15 @@ describe(PasswordHasher.name, () => {
       expect(sut.waitingRoom()).toBe(16);
     });
 
+    it('lets an admitted one wait what the room promised and one hash more before refusing it', () => {
+      const sut = new HashingCapacity(1);
+      for (let i = 0; i < 50; i++) sut.observe(20);
+      expect(sut.maxWaitMs()).toBeCloseTo(MAX_EXPECTED_WAIT_MS + 20, 0);
+      // slow hashes: the three places a slot always has, each a hash, and one more
+      for (let i = 0; i < 50; i++) sut.observe(100);
+      expect(sut.maxWaitMs()).toBeCloseTo(4 * 100, 0);
+    });
+
     it('asks a refused client to come back once the queue ahead is through', () => {
       const sut = new HashingCapacity(1);
       for (let i = 0; i < 50; i++) sut.observe(300);

@@ -13,7 +13,10 @@ const HASHING_SLOTS = Math.max(1, availableParallelism());
 // core, where each hash takes longer, leaves fewer places), and never fewer than three places a
 // slot, so a handful of sign-ins at once (a team arriving at nine) waits a few hashes rather
 // than being refused. Past that a sign-in is answered 503 at once, the expected wait as
-// Retry-After: it waits at most a few hash times, not for the whole backlog.
+// Retry-After: it waits at most a few hash times, not for the whole backlog. The room is sized on
+// arrival from hashes already done; when the hashes ahead turn out slower (a flood of refusals
+// starting shares the core with them), a sign-in whose turn comes past its bound (maxWaitMs) is
+// answered 503 then rather than verified late.
 export const MAX_EXPECTED_WAIT_MS = 150;
 const MIN_WAITING_PER_SLOT = 3;
 const MAX_WAITING_PER_SLOT = 16;
@@ -52,6 +55,14 @@ export class HashingCapacity {
     return this.slots * Math.min(MAX_WAITING_PER_SLOT, Math.max(MIN_WAITING_PER_SLOT, perSlot));
   }
 
+  /**
+   * The longest an admitted one may wait for its slot: what the room promises (the bound, or the
+   * three places a slot always has), and one hash time more, for the estimate a hash behind.
+   */
+  maxWaitMs(): number {
+    return Math.max(MAX_EXPECTED_WAIT_MS, MIN_WAITING_PER_SLOT * this.hashMs) + this.hashMs;
+  }
+
   /** Whole seconds until the hashes running and waiting now are done (at least 1). */
   retryAfterSeconds(queued: number): number {
     return Math.max(1, Math.ceil(((queued / this.slots + 1) * this.hashMs) / 1000));
@@ -87,6 +98,7 @@ export class PasswordHasher {
     HASHING_SLOTS,
     () => this.capacity.waitingRoom(),
     () => new PasswordHashingBusyError(this.capacity.retryAfterSeconds(this.pool.queued)),
+    { maxWaitMs: () => this.capacity.maxWaitMs() },
   );
 
   constructor(config: AppConfig) {

@@ -1,6 +1,6 @@
 import type { AppConfig } from '../../../../infrastructure/config/app-config';
 import type { UnitOfWork } from '../../../../infrastructure/event-store/unit-of-work';
-import type { PasswordHasher, SignInAdmission } from '../../../../infrastructure/security/password-hasher';
+import { PasswordHashingBusyError, type PasswordHasher, type SignInAdmission } from '../../../../infrastructure/security/password-hasher';
 import type { RateLimits } from '../../../../infrastructure/security/rate-limits';
 import type { Actor } from '../../../../shared/actor';
 import type { OrganizationDirectory } from '../../../organizations';
@@ -15,7 +15,7 @@ const actor = { type: 'anonymous', id: null, organizationId: null, ip: '203.0.11
 const candidate = { id: '00000000-0000-4000-8000-000000000002', organizationId: ORG, role: 'Viewer', status: 'active', passwordHash: 'hash' } as unknown as SignInCandidate;
 
 /** The handler with its collaborators as fakes that log what was asked of them, in order. */
-function handler(options: { findForSignIn?: () => Promise<SignInCandidate | null>; reserve?: () => Promise<Reservation> } = {}) {
+function handler(options: { findForSignIn?: () => Promise<SignInCandidate | null>; reserve?: () => Promise<Reservation>; verify?: () => Promise<boolean> } = {}) {
   const log: string[] = [];
   const reservation: Reservation = {
     succeeded: async () => void log.push('succeeded'),
@@ -23,7 +23,7 @@ function handler(options: { findForSignIn?: () => Promise<SignInCandidate | null
     abandoned: async () => void log.push('abandoned'),
   };
   const admission: SignInAdmission = {
-    verify: async () => (log.push('verify'), true),
+    verify: options.verify ?? (async () => (log.push('verify'), true)),
     release: () => undefined,
   };
   const sut = new LoginHandler(
@@ -63,6 +63,12 @@ describe(LoginHandler.name, () => {
     const { run, log } = handler({ findForSignIn: async () => Promise.reject(new Error('database away')) });
     await expect(run()).rejects.toThrow('database away');
     expect(log).toEqual(['reserve', 'abandoned']);
+  });
+
+  it('counts no guess when the hashing pool refuses the verify (its turn came past its wait)', async () => {
+    const { run, log } = handler({ verify: async () => Promise.reject(new PasswordHashingBusyError(1)) });
+    await expect(run()).rejects.toBeInstanceOf(PasswordHashingBusyError);
+    expect(log).toEqual(['read', 'reserve', 'factors', 'abandoned']);
   });
 
   it('refuses a locked attempt without a verify, recording the refusal against the account it read', async () => {
