@@ -5,6 +5,7 @@ import { PruneNotificationsHandler } from './commands/prune-notifications/prune-
 import { InAppNotifications } from './contracts/in-app-notifications';
 import { NotificationPruner } from './jobs/notification-pruner';
 import { NotificationsController } from './http/notifications.controller';
+import { CountUnreadNotificationsHandler } from './queries/count-unread/count-unread.handler';
 import { ListNotificationsHandler } from './queries/list-notifications/list-notifications.handler';
 
 /**
@@ -16,7 +17,7 @@ import { ListNotificationsHandler } from './queries/list-notifications/list-noti
 @Module({
   imports: [AccessPolicyModule],
   controllers: [NotificationsController],
-  providers: [InAppNotifications, ListNotificationsHandler, MarkNotificationsReadHandler, PruneNotificationsHandler, NotificationPruner],
+  providers: [InAppNotifications, ListNotificationsHandler, CountUnreadNotificationsHandler, MarkNotificationsReadHandler, PruneNotificationsHandler, NotificationPruner],
   exports: [InAppNotifications],
 })
 export class NotificationsModule {}

@@ -237,6 +237,8 @@ describe('the pages people click, in a real browser', () => {
     }
     const { context, page } = await person();
     await signIn(page, manager.email, manager.password);
+    // every account page counts the unread beside Notifications in its navigation
+    expect(await page.getAttribute('nav.side a[href="/account/notifications"] #unread-count', 'title')).toBe('2 unread');
     await page.click('nav.side a[href="/account/notifications"]');
     await page.waitForURL(`${base}/account/notifications`);
     expect(await page.$$eval('#notifications li[data-unread]', (items) => items.length)).toBe(2);
@@ -246,9 +248,11 @@ describe('the pages people click, in a real browser', () => {
     await submit(page, '#notifications li:first-child form button');
     expect(await text(page, '.notice')).toBe('Marked as read.');
     expect(await page.$$eval('#notifications li[data-unread]', (items) => items.length)).toBe(1);
+    expect((await page.textContent('#unread-count'))?.replace(/\s+/g, ' ')).toBe('1 unread');
     await submit(page, 'form[action="/account/notifications/read-all"] button');
     expect(await page.$$eval('#notifications li[data-unread]', (items) => items.length)).toBe(0);
     expect(await page.$('form[action="/account/notifications/read-all"]')).toBeNull();
+    expect(await page.$('#unread-count')).toBeNull();
 
     // the feed's own switches sit beside the mail ones
     await page.goto(`${base}/account`);

@@ -21,7 +21,7 @@ import {
   RevokeSessionsCommand,
   StartTotpEnrolmentCommand,
 } from '../../auth';
-import { ListNotificationsQuery, MarkNotificationsReadCommand } from '../../notifications';
+import { CountUnreadNotificationsQuery, ListNotificationsQuery, MarkNotificationsReadCommand } from '../../notifications';
 import { GetAvatarQuery, IN_APP_TOPICS, NOTIFICATION_PREFERENCE_NAMES, RemoveAvatarCommand, SetAvatarCommand, UpdateProfileCommand, UserAccounts, type UserProfile } from '../../users';
 import type { MessageKey } from '../pages/messages.en';
 import type { PageLanguage } from '../pages/messages';
@@ -41,6 +41,8 @@ interface AccountPage {
   session: PageSession;
   me: UserProfile;
   language: PageLanguage;
+  /** The account navigation's count beside Notifications. */
+  unread: number;
 }
 
 /**
@@ -310,9 +312,12 @@ export class AccountPageController {
   }
 
   private async page(request: PageRequest, reply: FastifyReply, principal: Principal): Promise<AccountPage> {
-    const me = await this.users.findProfile(principal.organizationId, principal.userId);
+    const [me, unread] = await Promise.all([
+      this.users.findProfile(principal.organizationId, principal.userId),
+      this.queries.execute(new CountUnreadNotificationsQuery(principal)),
+    ]);
     if (!me) throw new NotFoundError('User');
-    return { request, reply, session: this.flow.session(request), me, language: this.flow.language(request, me.locale) };
+    return { request, reply, session: this.flow.session(request), me, language: this.flow.language(request, me.locale), unread };
   }
 
   private async show(page: AccountPage, template: string, section: string, title: MessageKey, model: Record<string, unknown>, status = 200): Promise<void> {
@@ -320,7 +325,7 @@ export class AccountPageController {
       page.reply,
       page.session,
       template,
-      { language: page.language, title: page.language.t(title), user: page.me, me: page.me, section, ...model },
+      { language: page.language, title: page.language.t(title), user: page.me, me: page.me, section, unread: page.unread, ...model },
       status,
     );
   }

@@ -12,6 +12,8 @@ export const EN = {
   'nav.sessions': 'Sessions',
   'nav.apiKeys': 'API keys',
   'nav.notifications': 'Notifications',
+  'nav.unread': '{n} unread',
+  'nav.unreadSuffix': 'unread',
   'nav.signOut': 'Sign out',
 
   'field.organization': 'Organization',
