@@ -41,8 +41,7 @@ interface AccountPage {
   session: PageSession;
   me: UserProfile;
   language: PageLanguage;
-  /** The account navigation's count beside Notifications. */
-  unread: number;
+  principal: Principal;
 }
 
 /**
@@ -312,20 +311,19 @@ export class AccountPageController {
   }
 
   private async page(request: PageRequest, reply: FastifyReply, principal: Principal): Promise<AccountPage> {
-    const [me, unread] = await Promise.all([
-      this.users.findProfile(principal.organizationId, principal.userId),
-      this.queries.execute(new CountUnreadNotificationsQuery(principal)),
-    ]);
+    const me = await this.users.findProfile(principal.organizationId, principal.userId);
     if (!me) throw new NotFoundError('User');
-    return { request, reply, session: this.flow.session(request), me, language: this.flow.language(request, me.locale), unread };
+    return { request, reply, session: this.flow.session(request), me, language: this.flow.language(request, me.locale), principal };
   }
 
   private async show(page: AccountPage, template: string, section: string, title: MessageKey, model: Record<string, unknown>, status = 200): Promise<void> {
+    // for the navigation's count beside Notifications; a change that redirects shows no page
+    const unread = await this.queries.execute(new CountUnreadNotificationsQuery(page.principal));
     await this.flow.render(
       page.reply,
       page.session,
       template,
-      { language: page.language, title: page.language.t(title), user: page.me, me: page.me, section, unread: page.unread, ...model },
+      { language: page.language, title: page.language.t(title), user: page.me, me: page.me, section, unread, ...model },
       status,
     );
   }
