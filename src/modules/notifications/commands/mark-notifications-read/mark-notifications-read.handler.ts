@@ -4,7 +4,7 @@ import { Clock } from '../../../../shared/clock';
 import { NotFoundError } from '../../../../shared/domain-error';
 import { RoleCatalogue } from '../../../access-policy';
 import { READ_IDS_IN_PAYLOAD } from '../../contracts/notifications.events';
-import { kindsVisibleTo, UNREAD_COUNT } from '../../infrastructure/feed-reader';
+import { countUnread, kindsVisibleTo } from '../../infrastructure/feed-reader';
 import { MarkNotificationsReadCommand, type MarkedRead } from './mark-notifications-read.command';
 
 /**
@@ -46,8 +46,7 @@ export class MarkNotificationsReadHandler implements ICommandHandler<MarkNotific
           payload: { all: one === null, count: marked.length, notificationIds: marked.slice(0, READ_IDS_IN_PAYLOAD).map((row) => row.id) },
         });
       }
-      const [unread] = await context.rows<{ n: number }>(UNREAD_COUNT.name, UNREAD_COUNT.text, [organizationId, userId, kinds]);
-      return { marked: marked.length, unreadCount: unread.n };
+      return { marked: marked.length, unreadCount: await countUnread(context, reader, kinds) };
     });
     return result;
   }

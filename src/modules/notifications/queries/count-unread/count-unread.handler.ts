@@ -1,7 +1,7 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { HotReads } from '../../../../infrastructure/database/hot-reads';
 import { RoleCatalogue } from '../../../access-policy';
-import { kindsVisibleTo, UNREAD_COUNT } from '../../infrastructure/feed-reader';
+import { countUnread, kindsVisibleTo } from '../../infrastructure/feed-reader';
 import { CountUnreadNotificationsQuery } from './count-unread.query';
 
 @QueryHandler(CountUnreadNotificationsQuery)
@@ -12,8 +12,6 @@ export class CountUnreadNotificationsHandler implements IQueryHandler<CountUnrea
   ) {}
 
   async execute({ reader }: CountUnreadNotificationsQuery): Promise<number> {
-    const kinds = await kindsVisibleTo(this.roles, reader);
-    const [unread] = await this.hot.rows<{ n: number }>(UNREAD_COUNT.name, UNREAD_COUNT.text, [reader.organizationId, reader.userId, kinds]);
-    return unread.n;
+    return countUnread(this.hot, reader, await kindsVisibleTo(this.roles, reader));
   }
 }

@@ -3,7 +3,7 @@ import { HotReads } from '../../../../infrastructure/database/hot-reads';
 import { decodeCursor, encodeCursor } from '../../../../shared/pagination';
 import { RoleCatalogue } from '../../../access-policy';
 import { noticeTitle } from '../../domain/notice';
-import { kindsVisibleTo, UNREAD_COUNT } from '../../infrastructure/feed-reader';
+import { countUnread, kindsVisibleTo } from '../../infrastructure/feed-reader';
 import { ListNotificationsQuery, type NotificationFeed } from './list-notifications.query';
 
 interface Position {
@@ -37,7 +37,7 @@ export class ListNotificationsHandler implements IQueryHandler<ListNotifications
   async execute({ reader, options }: ListNotificationsQuery): Promise<NotificationFeed> {
     const after = decodeCursor(options.cursor, isPosition);
     const kinds = await kindsVisibleTo(this.roles, reader);
-    const [rows, [unread]] = await Promise.all([
+    const [rows, unreadCount] = await Promise.all([
       this.hot.rows<Row>(
         'notifications.feed',
         `select id, topic, kind, data, subject_type, subject_id, created_at, read_at from notifications
@@ -46,7 +46,7 @@ export class ListNotificationsHandler implements IQueryHandler<ListNotifications
           order by created_at desc, id desc limit $6`,
         [reader.organizationId, reader.userId, options.unread, after?.at ?? null, after?.id ?? null, options.limit + 1, kinds],
       ),
-      this.hot.rows<{ n: number }>(UNREAD_COUNT.name, UNREAD_COUNT.text, [reader.organizationId, reader.userId, kinds]),
+      countUnread(this.hot, reader, kinds),
     ]);
     const page = rows.slice(0, options.limit);
     const last = page.at(-1);
@@ -62,7 +62,7 @@ export class ListNotificationsHandler implements IQueryHandler<ListNotifications
         readAt: row.read_at?.toISOString() ?? null,
       })),
       nextCursor: rows.length > options.limit && last ? encodeCursor({ at: last.created_at.toISOString(), id: last.id }) : null,
-      unreadCount: unread.n,
+      unreadCount,
     };
   }
 }
